@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# The project's test command: installs what the tests need, builds once, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --workspace --all-targets --locked "$@"

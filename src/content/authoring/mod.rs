@@ -1,0 +1,660 @@
+//! The authoring folder admins edit, and its compiler into a [`Catalog`].
+//!
+//! Layout: `site.toml`, `notices/*.md`, `guides/*.toml`, `documents/*.md`,
+//! `faq.toml`, `venues.toml`, `channels.toml`, `assets/`. Every problem in
+//! every file is reported at once as `file:line:col: message`
+//! (see `docs/authoring.md`).
+
+mod diagnostics;
+mod markdown;
+mod source;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+pub use diagnostics::{Diagnostic, Diagnostics, InvalidContent, Severity};
+use source::{SourceFile, deserialize, table_value};
+
+use super::convert::clean_and_complete;
+use super::model::*;
+use super::text::{Lang, Text};
+
+/// Largest asset accepted into a catalog.
+pub const MAX_ASSET_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Notices ending within this many days get a warning.
+const EXPIRY_WARNING_DAYS: i64 = 7;
+
+/// A compiled catalog and the warnings found on the way.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The catalog the kiosk reads.
+    pub catalog: Catalog,
+    /// Warnings (never errors: those make compilation fail).
+    pub diagnostics: Diagnostics,
+}
+
+/// Validates and compiles an authoring folder. `now` decides which notices
+/// are about to expire (warnings only; nothing is dropped).
+pub fn compile_folder(root: &Path, now: DateTime<Utc>) -> Result<Compiled, InvalidContent> {
+    let mut loader = Loader::new(root, now);
+    let catalog = loader.load();
+    match catalog {
+        Some(catalog) if !loader.diagnostics.has_errors() => Ok(Compiled {
+            catalog,
+            diagnostics: loader.diagnostics,
+        }),
+        _ => Err(InvalidContent {
+            diagnostics: loader.diagnostics,
+        }),
+    }
+}
+
+/// Every error and warning in an authoring folder.
+pub fn validate_folder(root: &Path, now: DateTime<Utc>) -> Diagnostics {
+    match compile_folder(root, now) {
+        Ok(compiled) => compiled.diagnostics,
+        Err(invalid) => invalid.diagnostics,
+    }
+}
+
+/// Where an item was defined, for "also defined at" messages.
+#[derive(Clone)]
+struct Anchor {
+    file: String,
+    line: usize,
+}
+
+struct Loader {
+    root: PathBuf,
+    now: DateTime<Utc>,
+    diagnostics: Diagnostics,
+    assets: BTreeMap<String, AssetInfo>,
+    referenced_assets: Vec<String>,
+    ids: HashMap<String, Anchor>,
+}
+
+/// Front matter of a translation sibling (`<id>.en.md`).
+#[derive(Deserialize)]
+struct TranslationMeta {
+    title: String,
+    #[serde(default)]
+    summary: Option<String>,
+}
+
+/// One `[[faq]]` entry as authored: the answer is Markdown.
+#[derive(Deserialize)]
+struct FaqSource {
+    id: String,
+    kind: FaqKind,
+    category: Text,
+    date: super::time::LocalTime,
+    question: Text,
+    answer: Text,
+}
+
+/// A Markdown item (notice or document) split into its files.
+struct MarkdownItem {
+    id: String,
+    primary: (Lang, PathBuf),
+    translations: Vec<(Lang, PathBuf)>,
+}
+
+impl Loader {
+    fn new(root: &Path, now: DateTime<Utc>) -> Self {
+        Loader {
+            root: root.to_owned(),
+            now,
+            diagnostics: Diagnostics::default(),
+            assets: BTreeMap::new(),
+            referenced_assets: Vec::new(),
+            ids: HashMap::new(),
+        }
+    }
+
+    fn load(&mut self) -> Option<Catalog> {
+        self.scan_assets();
+        let site = self.load_site();
+        let faqs = self.load_faqs();
+        let faq_ids: Vec<String> = faqs.iter().map(|faq| faq.id.clone()).collect();
+        let venues: Vec<Venue> = self.load_entries("venues.toml", "venue", |loader, source, venue: &Venue, offset| {
+            if let Some(map) = &venue.map {
+                loader.check_asset(source, offset, map);
+            }
+            if let Some(url) = &venue.url {
+                loader.check_url(source, offset, url);
+            }
+        });
+        let channels: Vec<Channel> =
+            self.load_entries("channels.toml", "channel", |loader, source, channel: &Channel, offset| {
+                if let Some(url) = &channel.url {
+                    loader.check_url(source, offset, url);
+                }
+            });
+        let site = site?;
+        let notices = self.load_notices(&site);
+        let documents = self.load_documents(&site);
+        let guides = self.load_guides(&site, &faq_ids);
+        self.warn_unreferenced_assets();
+        let mut catalog = Catalog {
+            format: CATALOG_FORMAT,
+            site,
+            notices,
+            guides,
+            documents,
+            faqs,
+            venues,
+            channels,
+            assets: std::mem::take(&mut self.assets),
+        };
+        normalize(&mut catalog);
+        Some(catalog)
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn read(&mut self, path: &Path) -> Option<SourceFile> {
+        let relative = self.relative(path);
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Some(SourceFile::new(relative, text)),
+                Err(error) => {
+                    let source = SourceFile::new(relative, "");
+                    let offset = error.utf8_error().valid_up_to();
+                    source.error(&mut self.diagnostics, 0, format!("not UTF-8 text (bad byte at offset {offset}); save the file as UTF-8"));
+                    None
+                }
+            },
+            Err(error) => {
+                SourceFile::new(relative, "").error(&mut self.diagnostics, 0, format!("cannot read the file: {error}"));
+                None
+            }
+        }
+    }
+
+    /// Files in a sub-folder with the given extension, sorted by name.
+    fn list(&mut self, folder: &str, extension: &str) -> Vec<PathBuf> {
+        let directory = self.root.join(folder);
+        let Ok(entries) = std::fs::read_dir(&directory) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.is_file())
+            .collect();
+        files.sort();
+        files.retain(|path| {
+            let matches = path.extension().is_some_and(|ext| ext == extension);
+            if !matches && !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.')) {
+                let relative = self.relative(path);
+                SourceFile::new(relative, "").error(
+                    &mut self.diagnostics,
+                    0,
+                    format!("unexpected file in {folder}/: only .{extension} files belong here"),
+                );
+            }
+            matches
+        });
+        files
+    }
+
+    fn scan_assets(&mut self) {
+        let mut pending = vec![self.root.join("assets")];
+        while let Some(directory) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&directory) else { continue };
+            for entry in entries.filter_map(Result::ok) {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                let relative = self.relative(&path);
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                if size > MAX_ASSET_BYTES {
+                    SourceFile::new(relative, "").error(
+                        &mut self.diagnostics,
+                        0,
+                        format!(
+                            "asset is {:.1} MiB, over the {} MiB limit: shrink or compress it",
+                            size as f64 / 1048576.0,
+                            MAX_ASSET_BYTES / 1048576
+                        ),
+                    );
+                    continue;
+                }
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+                        self.assets.insert(relative, AssetInfo { size, sha256 });
+                    }
+                    Err(error) => SourceFile::new(relative, "").error(
+                        &mut self.diagnostics,
+                        0,
+                        format!("cannot read the asset: {error}"),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn check_asset(&mut self, source: &SourceFile, offset: usize, asset: &str) {
+        self.referenced_assets.push(asset.to_owned());
+        if !self.assets.contains_key(asset) {
+            source.error(&mut self.diagnostics, offset, format!("asset `{asset}` does not exist in the content folder"));
+        }
+    }
+
+    fn check_url(&mut self, source: &SourceFile, offset: usize, url: &str) {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            source.error(&mut self.diagnostics, offset, format!("`{url}` is not a web address (write https://…)"));
+        }
+    }
+
+    fn check_id(&mut self, source: &SourceFile, offset: usize, id: &str) {
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            source.error(
+                &mut self.diagnostics,
+                offset,
+                format!("id `{id}` may only use a–z, 0–9 and '-'"),
+            );
+        }
+        let (line, _) = source.position(offset);
+        let anchor = Anchor { file: source.path.clone(), line };
+        if let Some(first) = self.ids.get(id) {
+            source.error(
+                &mut self.diagnostics,
+                offset,
+                format!("duplicate id `{id}`: already used at {}:{}", first.file, first.line),
+            );
+        } else {
+            self.ids.insert(id.to_owned(), anchor);
+        }
+    }
+
+    fn check_category(&mut self, source: &SourceFile, offset: usize, id: &str, categories: &[Category], kind: &str) {
+        if !categories.iter().any(|category| category.id == id) {
+            let known: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
+            source.error(
+                &mut self.diagnostics,
+                offset,
+                format!("unknown {kind} category `{id}` (site.toml defines: {})", known.join(", ")),
+            );
+        }
+    }
+
+    /// Parses a whole TOML file into `T`, with the offsets of its keys.
+    fn parse_file_toml<T: DeserializeOwned>(&mut self, source: &SourceFile) -> Option<(T, KeyOffsets)> {
+        let table = source.parse_toml(0..source.text.len(), &mut self.diagnostics)?;
+        let keys = KeyOffsets::of(&table, 0);
+        let value = deserialize(source, 0, &table_value(table), &mut self.diagnostics)?;
+        Some((value, keys))
+    }
+
+    fn load_site(&mut self) -> Option<Site> {
+        let path = self.root.join("site.toml");
+        if !path.exists() {
+            SourceFile::new("site.toml", "").error(&mut self.diagnostics, 0, "missing site.toml: every content folder needs one");
+            return None;
+        }
+        let source = self.read(&path)?;
+        let (site, keys): (Site, _) = self.parse_file_toml(&source)?;
+        if let Some(logo) = &site.logo {
+            self.check_asset(&source, keys.at("logo"), logo);
+        }
+        self.check_url(&source, keys.at("website"), &site.website);
+        Some(site)
+    }
+
+    /// Entries of an array-of-tables file (`[[venue]]` in venues.toml).
+    fn load_entries<T: DeserializeOwned>(
+        &mut self,
+        file: &str,
+        key: &str,
+        mut check: impl FnMut(&mut Loader, &SourceFile, &T, usize),
+    ) -> Vec<T> {
+        let path = self.root.join(file);
+        if !path.exists() {
+            return Vec::new();
+        }
+        let Some(source) = self.read(&path) else { return Vec::new() };
+        let Some(table) = source.parse_toml(0..source.text.len(), &mut self.diagnostics) else {
+            return Vec::new();
+        };
+        let mut items = Vec::new();
+        for (name, value) in table.get_ref().iter() {
+            if name.get_ref().as_ref() != key {
+                source.error(
+                    &mut self.diagnostics,
+                    name.span().start,
+                    format!("unknown key `{}`: entries are written as [[{key}]]", name.get_ref()),
+                );
+                continue;
+            }
+            let DeValue::Array(entries) = value.get_ref() else {
+                source.error(&mut self.diagnostics, name.span().start, format!("write entries as [[{key}]] tables"));
+                continue;
+            };
+            for entry in entries {
+                let id_offset = entry_key_offset(entry, "id");
+                if let Some(item) = deserialize::<T>(&source, 0, entry, &mut self.diagnostics) {
+                    if let Some(id) = entry.get_ref().get("id").and_then(|v| v.get_ref().as_str()) {
+                        self.check_id(&source, id_offset, id);
+                    }
+                    check(self, &source, &item, id_offset);
+                    items.push(item);
+                }
+            }
+        }
+        items
+    }
+
+    /// Loads `faq.toml`; answers are Markdown, reported at the entry's position.
+    fn load_faqs(&mut self) -> Vec<Faq> {
+        let mut answers = Vec::new();
+        let entries: Vec<FaqSource> = self.load_entries("faq.toml", "faq", |_, source, _: &FaqSource, offset| {
+            answers.push(source.position(offset).0);
+        });
+        entries
+            .into_iter()
+            .zip(answers)
+            .map(|(entry, line)| {
+                let answer = entry.answer.map(|markdown| {
+                    // Blank lines keep Markdown line numbers aligned with the entry in faq.toml.
+                    let padded = format!("{}{markdown}", "\n".repeat(line.saturating_sub(1)));
+                    let scratch = SourceFile::new("faq.toml", padded);
+                    self.parse_markdown(&scratch, 0..scratch.text.len())
+                });
+                Faq {
+                    id: entry.id,
+                    kind: entry.kind,
+                    category: entry.category,
+                    date: entry.date,
+                    question: entry.question,
+                    answer,
+                }
+            })
+            .collect()
+    }
+
+    fn load_guides(&mut self, site: &Site, faq_ids: &[String]) -> Vec<ServiceGuide> {
+        let mut guides = Vec::new();
+        for path in self.list("guides", "toml") {
+            let Some(source) = self.read(&path) else { continue };
+            let id = file_stem(&path);
+            self.check_id(&source, 0, &id);
+            let Some((meta, keys)) = self.parse_file_toml::<GuideMeta>(&source) else { continue };
+            self.check_category(&source, keys.at("category"), &meta.category, &site.guide_categories, "guide");
+            for faq in &meta.faq {
+                if !faq_ids.contains(faq) {
+                    source.error(&mut self.diagnostics, keys.at("faq"), format!("faq `{faq}` is not defined in faq.toml"));
+                }
+            }
+            if let Some(url) = &meta.online_url {
+                self.check_url(&source, keys.at("online_url"), url);
+            }
+            if let Some(url) = &meta.source_url {
+                self.check_url(&source, keys.at("source_url"), url);
+            }
+            guides.push(ServiceGuide { id, meta });
+        }
+        guides
+    }
+
+    fn load_notices(&mut self, site: &Site) -> Vec<Notice> {
+        let mut notices = Vec::new();
+        for item in self.markdown_items("notices") {
+            let Some((meta, body, source, keys)) = self.load_markdown_item::<NoticeMeta>(&item) else { continue };
+            self.check_category(&source, keys.at("category"), &meta.category, &site.notice_categories, "notice");
+            if let Some(url) = &meta.source_url {
+                self.check_url(&source, keys.at("source_url"), url);
+            }
+            if let (Some(from), Some(until)) = (meta.valid_from, meta.valid_until) {
+                if until.0 < from.0 {
+                    source.error(&mut self.diagnostics, keys.at("valid_until"), "valid_until is before valid_from");
+                }
+            }
+            if let Some(until) = meta.valid_until {
+                let local_now = super::time::to_local(self.now, site.time_zone);
+                let soon = local_now + Duration::days(EXPIRY_WARNING_DAYS);
+                if until.0 >= local_now && until.0 <= soon {
+                    source.warning(&mut self.diagnostics, keys.at("valid_until"), format!("expires within {EXPIRY_WARNING_DAYS} days ({})", until.0));
+                }
+            }
+            notices.push(Notice { id: item.id, meta, body });
+        }
+        notices
+    }
+
+    fn load_documents(&mut self, site: &Site) -> Vec<Document> {
+        let mut documents = Vec::new();
+        for item in self.markdown_items("documents") {
+            let Some((meta, body, source, keys)) = self.load_markdown_item::<DocumentMeta>(&item) else { continue };
+            self.check_category(&source, keys.at("category"), &meta.category, &site.document_categories, "document");
+            documents.push(Document { id: item.id, meta, body });
+        }
+        documents
+    }
+
+    /// Groups `<id>.md`, `<id>.zh-Hant.md`, `<id>.en.md` into items.
+    fn markdown_items(&mut self, folder: &str) -> Vec<MarkdownItem> {
+        let mut groups: BTreeMap<String, Vec<(Lang, PathBuf)>> = BTreeMap::new();
+        for path in self.list(folder, "md") {
+            let stem = file_stem(&path);
+            let (id, lang) = match stem.rsplit_once('.') {
+                Some((id, tag)) => match Lang::from_tag(tag) {
+                    Some(lang) => (id.to_owned(), lang),
+                    None => {
+                        let relative = self.relative(&path);
+                        SourceFile::new(relative, "").error(
+                            &mut self.diagnostics,
+                            0,
+                            format!("unknown language `{tag}` in the file name: use <id>.md, <id>.zh-Hant.md or <id>.en.md"),
+                        );
+                        continue;
+                    }
+                },
+                None => (stem, Lang::ZhHans),
+            };
+            groups.entry(id).or_default().push((lang, path));
+        }
+        let mut items = Vec::new();
+        for (id, mut files) in groups {
+            files.sort_by_key(|(lang, _)| Lang::ALL.iter().position(|l| l == lang));
+            let primary_index = files.iter().position(|(lang, _)| *lang != Lang::En);
+            let Some(primary_index) = primary_index else {
+                let relative = self.relative(&files[0].1);
+                SourceFile::new(relative, "").error(
+                    &mut self.diagnostics,
+                    0,
+                    format!("translation without its Chinese original: add {folder}/{id}.md"),
+                );
+                continue;
+            };
+            let primary = files.remove(primary_index);
+            items.push(MarkdownItem { id, primary, translations: files });
+        }
+        items
+    }
+
+    /// Loads an item's primary file and merges its translations.
+    fn load_markdown_item<M: DeserializeOwned + HasLocalizedTitle>(
+        &mut self,
+        item: &MarkdownItem,
+    ) -> Option<(M, Body, SourceFile, KeyOffsets)> {
+        let source = self.read(&item.primary.1)?;
+        self.check_id(&source, 0, &item.id);
+        let (front, body_range) = self.split_front_matter(&source)?;
+        let table = source.parse_toml(front.clone(), &mut self.diagnostics)?;
+        let keys = KeyOffsets::of(&table, front.start);
+        let meta: Option<M> = deserialize(&source, front.start, &table_value(table), &mut self.diagnostics);
+        let blocks = self.parse_markdown(&source, body_range);
+        let mut meta = meta?;
+        let mut body = Body::only(item.primary.0, blocks);
+        for (lang, path) in &item.translations {
+            let Some(translation) = self.read(path) else { continue };
+            let Some((front, body_range)) = self.split_front_matter(&translation) else { continue };
+            let Some(parsed) = translation.parse_toml(front.clone(), &mut self.diagnostics) else { continue };
+            let Some(fields) = deserialize::<TranslationMeta>(&translation, front.start, &table_value(parsed), &mut self.diagnostics) else {
+                continue;
+            };
+            let blocks = self.parse_markdown(&translation, body_range);
+            if meta.title_mut().exact(*lang).is_some() {
+                translation.error(
+                    &mut self.diagnostics,
+                    front.start,
+                    format!("the {lang} title is also given in {}; keep one", source.path),
+                );
+            }
+            *meta.title_mut().slot_mut(*lang) = Some(fields.title);
+            if let Some(summary) = fields.summary {
+                meta.summary_mut().get_or_insert_with(Text::default).slot_mut(*lang).replace(summary);
+            }
+            *body.slot_mut(*lang) = Some(blocks);
+        }
+        Some((meta, body, source, keys))
+    }
+
+    fn parse_markdown(&mut self, source: &SourceFile, range: std::ops::Range<usize>) -> Vec<super::blocks::Block> {
+        let assets = &self.assets;
+        let mut referenced = Vec::new();
+        let blocks = markdown::parse_body(
+            source,
+            range,
+            &|asset| assets.contains_key(asset),
+            &mut self.diagnostics,
+        );
+        collect_image_assets(&blocks, &mut referenced);
+        self.referenced_assets.extend(referenced);
+        blocks
+    }
+
+    /// Finds the `+++` front matter; returns its range and the body's range.
+    fn split_front_matter(&mut self, source: &SourceFile) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        let text = source.text.as_str();
+        let start = text.strip_prefix('\u{FEFF}').map_or(0, |_| 3);
+        let rest = &text[start..];
+        let Some(after_open) = rest.strip_prefix("+++\n").or_else(|| rest.strip_prefix("+++\r\n")) else {
+            source.error(&mut self.diagnostics, 0, "missing front matter: the file must start with a line `+++`, the TOML fields, and another `+++`");
+            return None;
+        };
+        let front_start = text.len() - after_open.len();
+        let mut offset = front_start;
+        for line in after_open.split_inclusive('\n') {
+            if line.trim_end() == "+++" {
+                return Some((front_start..offset, offset + line.len()..text.len()));
+            }
+            offset += line.len();
+        }
+        source.error(&mut self.diagnostics, 0, "front matter is not closed: add a line `+++` after the TOML fields");
+        None
+    }
+
+    fn warn_unreferenced_assets(&mut self) {
+        let unreferenced: Vec<String> = self
+            .assets
+            .keys()
+            .filter(|asset| !self.referenced_assets.contains(asset))
+            .cloned()
+            .collect();
+        for asset in unreferenced {
+            SourceFile::new(asset, "").warning(&mut self.diagnostics, 0, "asset is not used by any item");
+        }
+    }
+}
+
+/// Front matter types with a localized title and optional summary, so
+/// translation siblings can be merged into them.
+trait HasLocalizedTitle {
+    fn title_mut(&mut self) -> &mut Text;
+    fn summary_mut(&mut self) -> &mut Option<Text>;
+}
+
+impl HasLocalizedTitle for NoticeMeta {
+    fn title_mut(&mut self) -> &mut Text {
+        &mut self.title
+    }
+    fn summary_mut(&mut self) -> &mut Option<Text> {
+        &mut self.summary
+    }
+}
+
+impl HasLocalizedTitle for DocumentMeta {
+    fn title_mut(&mut self) -> &mut Text {
+        &mut self.title
+    }
+    fn summary_mut(&mut self) -> &mut Option<Text> {
+        &mut self.summary
+    }
+}
+
+fn collect_image_assets(blocks: &[super::blocks::Block], out: &mut Vec<String>) {
+    for block in blocks {
+        if let super::blocks::Block::Image { asset, .. } = block {
+            out.push(asset.clone());
+        }
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Byte offsets of the top-level keys of a TOML table, for messages about
+/// a field's value after deserialization.
+struct KeyOffsets {
+    start: usize,
+    keys: HashMap<String, usize>,
+}
+
+impl KeyOffsets {
+    fn of(table: &Spanned<DeTable<'_>>, base: usize) -> Self {
+        KeyOffsets {
+            start: base + table.span().start,
+            keys: table
+                .get_ref()
+                .iter()
+                .map(|(name, _)| (name.get_ref().to_string(), base + name.span().start))
+                .collect(),
+        }
+    }
+
+    /// Offset of `key`, or of the table when the key is absent.
+    fn at(&self, key: &str) -> usize {
+        self.keys.get(key).copied().unwrap_or(self.start)
+    }
+}
+
+fn entry_key_offset(entry: &Spanned<DeValue<'_>>, key: &str) -> usize {
+    match entry.get_ref() {
+        DeValue::Table(table) => table
+            .iter()
+            .find(|(name, _)| name.get_ref().as_ref() == key)
+            .map_or(entry.span().start, |(name, _)| name.span().start),
+        _ => entry.span().start,
+    }
+}
+
+/// Cleans every text, fills missing Chinese variants, and sorts lists.
+fn normalize(catalog: &mut Catalog) {
+    catalog.for_each_text(&mut |text| clean_and_complete(text));
+    catalog.for_each_body(&mut |body| clean_and_complete(body));
+    catalog.notices.sort_by(|a, b| b.meta.published.cmp(&a.meta.published).then(a.id.cmp(&b.id)));
+    catalog.documents.sort_by(|a, b| b.meta.published.cmp(&a.meta.published).then(a.id.cmp(&b.id)));
+    catalog.faqs.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+}
+
