@@ -4,3 +4,4 @@
 //! - [`content`]: the content model, authoring format and demo content.
 
 pub mod content;
+pub mod ui;
