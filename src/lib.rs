@@ -2,6 +2,11 @@
 //! department's lobby.
 //!
 //! - [`content`]: the content model, authoring format and demo content.
+//! - [`ui`]: the Slint UI and its adapters.
+//! - [`emulator`]: the headless emulator that runs the real UI.
+//! - [`config`]: the kiosk's configuration file.
 
+pub mod config;
 pub mod content;
+pub mod emulator;
 pub mod ui;

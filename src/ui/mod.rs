@@ -1,5 +1,14 @@
 //! The Slint UI and the adapters between the content model and its globals.
 
+pub mod app;
+pub mod fonts;
+pub mod navigation;
+pub mod present;
+pub mod qr;
+pub mod session;
+pub mod table_layout;
+pub mod words;
+
 #[allow(missing_docs, clippy::all)]
 mod generated {
     slint::include_modules!();

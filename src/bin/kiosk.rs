@@ -1,0 +1,115 @@
+//! The kiosk: runs the UI in a desktop window (or on the board), or runs a
+//! scripted emulator session that writes screenshots.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::rc::Rc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use slint::ComponentHandle;
+
+use lobby_kiosk::config::Config;
+use lobby_kiosk::content::demo;
+use lobby_kiosk::emulator::{self, Emulator, script};
+use lobby_kiosk::ui::app::{ContentStatus, KioskApp, SystemClock};
+use lobby_kiosk::ui::session::hash_pin;
+use lobby_kiosk::ui::{KioskWindow, fonts};
+
+/// Lobby kiosk: self-service information terminal.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Configuration file (see kiosk-config/kiosk.toml); without it the kiosk
+    /// shows the embedded demo content.
+    #[arg(long, short)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scripted session in the headless emulator and write PNGs.
+    Emulate {
+        /// The script (tap / long-press / swipe / wait / shot lines).
+        script: PathBuf,
+        /// Folder for the screenshots.
+        #[arg(long, default_value = "screenshots")]
+        out: PathBuf,
+        /// Screen width in pixels.
+        #[arg(long, default_value_t = 1080)]
+        width: u32,
+        /// Screen height in pixels.
+        #[arg(long, default_value_t = 1920)]
+        height: u32,
+        /// Draw touch points into the screenshots.
+        #[arg(long)]
+        show_touches: bool,
+    },
+    /// Print the SHA-256 of a PIN for `admin.pin_sha256` in kiosk.toml.
+    HashPin {
+        /// The PIN.
+        pin: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("kiosk: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::demo(),
+    };
+    match args.command {
+        Some(Command::HashPin { pin }) => {
+            println!("{}", hash_pin(&pin));
+            Ok(())
+        }
+        Some(Command::Emulate { script: path, out, width, height, show_touches }) => {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read script {}", path.display()))?;
+            let steps = script::parse(&text).map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(|e| format!("{}:{e}", path.display())).collect();
+                anyhow::anyhow!("invalid script:\n{}", lines.join("\n"))
+            })?;
+            std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+            let mut emulator = Emulator::new(width, height, Some(demo::catalog()), &config, emulator::default_start())?;
+            emulator.app().set_status(demo_status());
+            emulator.show_touches(show_touches);
+            let written = script::run(&mut emulator, &steps, &out).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+            for file in written {
+                println!("{}", file.display());
+            }
+            Ok(())
+        }
+        None => run_window(&config),
+    }
+}
+
+fn demo_status() -> ContentStatus {
+    ContentStatus {
+        online: false,
+        out_of_date: false,
+        source: "embedded demo content".into(),
+        version: "demo".into(),
+        last_error: String::new(),
+    }
+}
+
+fn run_window(config: &Config) -> anyhow::Result<()> {
+    fonts::install(&config.font_dir());
+    let window = KioskWindow::new().context("cannot open the kiosk window")?;
+    let app = KioskApp::new(window, Some(demo::catalog()), config, Rc::new(SystemClock::default()));
+    app.set_status(demo_status());
+    app.window().run().context("the UI event loop failed")?;
+    Ok(())
+}

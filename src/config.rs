@@ -1,0 +1,205 @@
+//! The kiosk's configuration file (`kiosk.toml`), documented key by key in
+//! `kiosk-config/kiosk.toml`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::ui::session::hash_pin;
+
+/// PIN of the demo configuration (used only when no config file is given).
+pub const DEMO_PIN: &str = "2468";
+
+/// Everything a kiosk is configured with.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Name shown in the status strip and reported to admins.
+    #[serde(default = "default_kiosk_id")]
+    pub kiosk_id: String,
+    /// Idle behaviour.
+    #[serde(default)]
+    pub idle: IdleConfig,
+    /// Admin panel access.
+    #[serde(default)]
+    pub admin: AdminConfig,
+    /// Fonts.
+    #[serde(default)]
+    pub fonts: FontConfig,
+}
+
+/// Idle timeouts, in seconds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdleConfig {
+    /// Seconds without a touch before the "Still there?" countdown.
+    #[serde(default = "default_idle")]
+    pub timeout_seconds: u32,
+    /// Length of the countdown.
+    #[serde(default = "default_countdown")]
+    pub countdown_seconds: u32,
+    /// Seconds without a touch before the attract loop starts on Home.
+    #[serde(default = "default_attract")]
+    pub attract_seconds: u32,
+}
+
+/// Admin panel access.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Lower-case hex SHA-256 of the admin PIN (`kiosk --hash-pin 1234` prints it).
+    /// Without it the admin panel cannot be opened.
+    #[serde(default)]
+    pub pin_sha256: Option<String>,
+}
+
+/// Where the bundled CJK font is.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FontConfig {
+    /// Folder holding `NotoSansSC_400Regular.ttf` and `NotoSansSC_700Bold.ttf`.
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
+}
+
+fn default_kiosk_id() -> String {
+    "kiosk-demo".into()
+}
+
+fn default_idle() -> u32 {
+    90
+}
+
+fn default_countdown() -> u32 {
+    10
+}
+
+fn default_attract() -> u32 {
+    180
+}
+
+impl Default for IdleConfig {
+    fn default() -> Self {
+        IdleConfig {
+            timeout_seconds: default_idle(),
+            countdown_seconds: default_countdown(),
+            attract_seconds: default_attract(),
+        }
+    }
+}
+
+/// A config file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid.
+    #[error("invalid config {path}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// The configuration used when no file is given: demo content, demo PIN.
+    pub fn demo() -> Self {
+        Config {
+            kiosk_id: default_kiosk_id(),
+            idle: IdleConfig::default(),
+            admin: AdminConfig {
+                pin_sha256: Some(hash_pin(DEMO_PIN)),
+            },
+            fonts: FontConfig::default(),
+        }
+    }
+
+    /// Parses a config file's text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|error| {
+            let offset = error.span().map_or(0, |span| span.start);
+            let before = &text[..offset.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                column,
+                message: error.message().to_owned(),
+            }
+        })?;
+        if let Some(hash) = &config.admin.pin_sha256 {
+            if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+                let offset = text.find("pin_sha256").unwrap_or(0);
+                let line = text[..offset].matches('\n').count() + 1;
+                return Err(ConfigError::Invalid {
+                    path: path.to_owned(),
+                    line,
+                    column: 1,
+                    message: "admin.pin_sha256 must be 64 hex digits (print one with `kiosk --hash-pin <PIN>`)".into(),
+                });
+            }
+        }
+        Ok(config)
+    }
+
+    /// Reads and parses a config file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// The font folder: configured, next to the binary (`../share/lobby-kiosk/fonts`),
+    /// or the source tree's `assets/fonts`.
+    pub fn font_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.fonts.dir {
+            return dir.clone();
+        }
+        let installed = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|bin| bin.join("../share/lobby-kiosk/fonts")))
+            .filter(|dir| dir.is_dir());
+        installed.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let error = Config::parse("kiosk_id = \"a\"\n[idle]\ntimeout = 5\n", Path::new("/etc/kiosk.toml")).unwrap_err();
+        let text = error.to_string();
+        assert!(text.starts_with("invalid config /etc/kiosk.toml:3:1: unknown field `timeout`"), "{text}");
+    }
+
+    #[test]
+    fn bad_pin_hash_is_rejected() {
+        let error = Config::parse("[admin]\npin_sha256 = \"1234\"\n", Path::new("k.toml")).unwrap_err();
+        assert!(error.to_string().contains("k.toml:2:1: admin.pin_sha256 must be 64 hex digits"), "{error}");
+    }
+
+    #[test]
+    fn defaults_fill_missing_sections() {
+        let config = Config::parse("kiosk_id = \"hall-1\"\n", Path::new("k.toml")).unwrap();
+        assert_eq!(config.kiosk_id, "hall-1");
+        assert_eq!(config.idle, IdleConfig::default());
+        assert_eq!(config.admin.pin_sha256, None);
+    }
+}

@@ -1,0 +1,398 @@
+//! The running kiosk UI: wires the Slint globals to navigation, the visitor
+//! session, the admin gate and the current catalog.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::navigation::{Navigator, Screen, Section};
+use super::present::Presenter;
+use super::session::{PinGate, PinOutcome, VisitorSettings};
+use super::{AppState, Content, KioskWindow, LabelledText, Page, Theme, UrgentItem};
+use crate::config::Config;
+use crate::content::{Catalog, Lang};
+
+/// Wall-clock and monotonic time, injectable so the emulator can mock it.
+pub trait Clock {
+    /// The current instant.
+    fn now(&self) -> DateTime<Utc>;
+    /// Monotonic time since start.
+    fn elapsed(&self) -> Duration;
+}
+
+/// The real clock.
+pub struct SystemClock {
+    started: std::time::Instant,
+}
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        SystemClock { started: std::time::Instant::now() }
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+/// What the status strip and admin panel show about content and sync.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContentStatus {
+    /// Whether the last sync reached the repository.
+    pub online: bool,
+    /// Content is older than the repository allows (expired metadata).
+    pub out_of_date: bool,
+    /// Where the content came from ("embedded demo content", a repository URL).
+    pub source: String,
+    /// Version of the content.
+    pub version: String,
+    /// The last error, in words.
+    pub last_error: String,
+}
+
+struct State {
+    catalog: Option<Catalog>,
+    navigator: Navigator,
+    settings: VisitorSettings,
+    default_lang: Lang,
+    pin_gate: PinGate,
+    status: ContentStatus,
+    kiosk_id: String,
+}
+
+/// The kiosk UI bound to a window.
+pub struct KioskApp {
+    window: KioskWindow,
+    state: RefCell<State>,
+    clock: Rc<dyn Clock>,
+    clock_timer: slint::Timer,
+}
+
+impl KioskApp {
+    /// Binds the UI to a catalog (None: nothing downloaded yet).
+    pub fn new(window: KioskWindow, catalog: Option<Catalog>, config: &Config, clock: Rc<dyn Clock>) -> Rc<Self> {
+        let default_lang = catalog.as_ref().map_or(Lang::ZhHans, |c| c.site.default_language);
+        let app = Rc::new(KioskApp {
+            window,
+            state: RefCell::new(State {
+                catalog,
+                navigator: Navigator::default(),
+                settings: VisitorSettings::defaults(default_lang),
+                default_lang,
+                pin_gate: PinGate::new(config.admin.pin_sha256.clone()),
+                status: ContentStatus::default(),
+                kiosk_id: config.kiosk_id.clone(),
+            }),
+            clock,
+            clock_timer: slint::Timer::default(),
+        });
+        let state = app.window.global::<AppState>();
+        state.set_idle_timeout(config.idle.timeout_seconds as i32);
+        state.set_countdown_seconds(config.idle.countdown_seconds as i32);
+        state.set_attract_timeout(config.idle.attract_seconds as i32);
+        state.set_kiosk_id(config.kiosk_id.as_str().into());
+        Self::connect(&app);
+        app.apply_settings();
+        app.tick_clock();
+        let weak = Rc::downgrade(&app);
+        app.clock_timer.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let Some(app) = weak.upgrade() {
+                app.tick_clock();
+            }
+        });
+        app
+    }
+
+    /// The window.
+    pub fn window(&self) -> &KioskWindow {
+        &self.window
+    }
+
+    /// Swaps in new content without a restart; the visitor stays on their
+    /// page if its item still exists.
+    pub fn set_catalog(&self, catalog: Catalog) {
+        {
+            let mut state = self.state.borrow_mut();
+            state.navigator.retain_existing(&catalog);
+            state.default_lang = catalog.site.default_language;
+            state.catalog = Some(catalog);
+        }
+        self.render();
+    }
+
+    /// Updates the status strip and admin panel.
+    pub fn set_status(&self, status: ContentStatus) {
+        self.state.borrow_mut().status = status;
+        self.render();
+    }
+
+    /// The screen the visitor is on.
+    pub fn screen(&self) -> Screen {
+        self.state.borrow().navigator.current().clone()
+    }
+
+    /// The visitor's current settings.
+    pub fn settings(&self) -> VisitorSettings {
+        self.state.borrow().settings
+    }
+
+    fn connect(app: &Rc<Self>) {
+        let state = app.window.global::<AppState>();
+        let content = app.window.global::<Content>();
+        let weak = Rc::downgrade(app);
+        let with = move |f: &dyn Fn(&KioskApp)| {
+            if let Some(app) = weak.upgrade() {
+                f(&app);
+            }
+        };
+        let w = with.clone();
+        state.on_navigate(move |page| w(&|app| app.navigate(page)));
+        let w = with.clone();
+        state.on_open_item(move |id| w(&|app| app.open_item(&id)));
+        let w = with.clone();
+        state.on_back(move || w(&|app| app.go(|n| n.back())));
+        let w = with.clone();
+        state.on_home(move || w(&|app| app.go(Navigator::home)));
+        let w = with.clone();
+        state.on_set_language(move |index| {
+            w(&|app| {
+                let lang = Lang::ALL.get(index as usize).copied().unwrap_or_default();
+                app.state.borrow_mut().settings.lang = lang;
+                app.apply_settings();
+            })
+        });
+        let w = with.clone();
+        state.on_set_text_scale(move |scale| {
+            w(&|app| {
+                app.state.borrow_mut().settings.text_scale = scale;
+                app.apply_settings();
+            })
+        });
+        let w = with.clone();
+        state.on_set_high_contrast(move |on| {
+            w(&|app| {
+                app.state.borrow_mut().settings.high_contrast = on;
+                app.apply_settings();
+            })
+        });
+        let w = with.clone();
+        state.on_reset_session(move || w(&KioskApp::reset_session));
+        let w = with.clone();
+        state.on_submit_pin(move |pin| w(&|app| app.submit_pin(&pin)));
+        let w = with.clone();
+        state.on_close_admin(move || w(&|app| app.go(|n| n.back())));
+        let w = with.clone();
+        state.on_admin_sync_now(move || {
+            w(&|app| {
+                app.state.borrow_mut().status.last_error = "no repository configured: showing the embedded demo content".into();
+                app.render();
+            })
+        });
+        let w = with.clone();
+        content.on_select_category(move |id| {
+            w(&|app| {
+                let current = app.screen();
+                if let Screen::List { section, .. } = current {
+                    app.go(|n| n.replace(Screen::List { section, category: id.to_string() }));
+                }
+            })
+        });
+        let w = with;
+        content.on_open_table_view(move |index| {
+            w(&|app| {
+                if let Screen::Detail(id) = app.screen() {
+                    app.go(|n| n.push(Screen::Table(id.clone(), index.max(0) as usize)));
+                }
+            })
+        });
+    }
+
+    fn go(&self, step: impl FnOnce(&mut Navigator)) {
+        step(&mut self.state.borrow_mut().navigator);
+        self.render();
+    }
+
+    fn navigate(&self, page: Page) {
+        let section = match page {
+            Page::Notices => Some(Section::Notices),
+            Page::Guides => Some(Section::Guides),
+            Page::Disclosure => Some(Section::Disclosure),
+            Page::Interaction => Some(Section::Interaction),
+            Page::Venues => Some(Section::Venues),
+            _ => None,
+        };
+        match (section, page) {
+            (Some(section), _) => self.go(|n| n.push(Screen::List { section, category: String::new() })),
+            (None, Page::Search) => self.go(|n| n.push(Screen::Search)),
+            (None, Page::Home) => self.go(Navigator::home),
+            _ => {}
+        }
+    }
+
+    fn open_item(&self, id: &str) {
+        let is_guide = self.state.borrow().catalog.as_ref().is_some_and(|c| c.guides.iter().any(|g| g.id == id));
+        let screen = if is_guide { Screen::Guide(id.to_owned()) } else { Screen::Detail(id.to_owned()) };
+        self.go(|n| n.push(screen));
+    }
+
+    fn submit_pin(&self, pin: &str) {
+        let now = self.clock.elapsed();
+        let outcome = self.state.borrow_mut().pin_gate.submit(pin, now);
+        let app_state = self.window.global::<AppState>();
+        let english = self.state.borrow().settings.lang == Lang::En;
+        match outcome {
+            PinOutcome::Accepted => {
+                app_state.set_pin_pad_open(false);
+                app_state.set_pin_message("".into());
+                self.go(|n| n.push(Screen::Admin));
+            }
+            PinOutcome::Rejected { remaining } => {
+                let message = if english { format!("Wrong PIN, {remaining} tries left") } else { format!("PIN 错误，还可尝试 {remaining} 次") };
+                app_state.set_pin_message(message.into());
+            }
+            PinOutcome::Locked { remaining } => {
+                let seconds = remaining.as_secs().max(1);
+                let message = if english { format!("Locked for {seconds} s") } else { format!("已锁定，请 {seconds} 秒后再试") };
+                app_state.set_pin_message(message.into());
+            }
+        }
+        app_state.set_pin_locked(self.state.borrow().pin_gate.is_locked(now));
+    }
+
+    /// Back to a fresh session: Home, default language, size and contrast.
+    pub fn reset_session(&self) {
+        {
+            let mut state = self.state.borrow_mut();
+            state.settings = VisitorSettings::defaults(state.default_lang);
+            state.navigator.home();
+        }
+        let app_state = self.window.global::<AppState>();
+        app_state.set_pin_pad_open(false);
+        app_state.set_pin_message("".into());
+        app_state.set_idle_seconds(0);
+        self.apply_settings();
+    }
+
+    fn apply_settings(&self) {
+        let settings = self.state.borrow().settings;
+        let theme = self.window.global::<Theme>();
+        theme.set_text_scale(settings.text_scale);
+        theme.set_high_contrast(settings.high_contrast);
+        let tag = if settings.lang == Lang::ZhHans { "" } else { settings.lang.tag() };
+        if let Err(error) = slint::select_bundled_translation(tag) {
+            tracing::warn!("cannot switch the UI language to {tag}: {error}");
+        }
+        let index = Lang::ALL.iter().position(|l| *l == settings.lang).unwrap_or(0);
+        self.window.global::<AppState>().set_language(index as i32);
+        self.render();
+    }
+
+    fn tick_clock(&self) {
+        let state = self.state.borrow();
+        let zone = state.catalog.as_ref().map_or(crate::content::time::DEFAULT_TIME_ZONE, |c| c.site.time_zone);
+        let local = crate::content::time::to_local(self.clock.now(), zone);
+        let app_state = self.window.global::<AppState>();
+        app_state.set_clock(local.format("%H:%M").to_string().into());
+        app_state.set_date(local.format("%Y-%m-%d").to_string().into());
+    }
+
+    /// Pushes the current screen's content into the UI.
+    pub fn render(&self) {
+        let state = self.state.borrow();
+        let app_state = self.window.global::<AppState>();
+        let content = self.window.global::<Content>();
+        app_state.set_can_go_back(state.navigator.can_go_back());
+        app_state.set_online(state.status.online);
+        app_state.set_out_of_date(state.status.out_of_date);
+        let Some(catalog) = state.catalog.as_ref() else {
+            app_state.set_page(Page::Unavailable);
+            return;
+        };
+        let lang = state.settings.lang;
+        let now = self.clock.now();
+        let presenter = Presenter::new(catalog, lang);
+        app_state.set_site_name(catalog.site.name.text(lang).into());
+        app_state.set_content_date(state.status.version.as_str().into());
+        let urgent: Vec<UrgentItem> = catalog
+            .urgent_notices(now)
+            .into_iter()
+            .map(|n| UrgentItem { id: n.id.as_str().into(), title: n.meta.title.text(lang).into() })
+            .collect();
+        app_state.set_urgent(ModelRc::new(VecModel::from(urgent)));
+        app_state.set_attract_slides(ModelRc::new(VecModel::from(
+            presenter.attract_slides(now).into_iter().map(SharedString::from).collect::<Vec<_>>(),
+        )));
+
+        let page = match state.navigator.current() {
+            Screen::Home => Page::Home,
+            Screen::List { section, category } => {
+                let list = presenter.list(*section, category, now);
+                content.set_list_title(list.title.into());
+                content.set_categories(ModelRc::new(VecModel::from(list.chips)));
+                content.set_selected_category(category.as_str().into());
+                content.set_items(ModelRc::new(VecModel::from(list.items)));
+                content.set_channels(ModelRc::new(VecModel::from(list.channels)));
+                match section {
+                    Section::Notices => Page::Notices,
+                    Section::Guides => Page::Guides,
+                    Section::Disclosure => Page::Disclosure,
+                    Section::Interaction => Page::Interaction,
+                    Section::Venues => Page::Venues,
+                }
+            }
+            Screen::Detail(id) => match presenter.detail(id) {
+                Some(detail) => {
+                    content.set_detail(detail.detail);
+                    content.set_tables(ModelRc::new(VecModel::from(detail.tables)));
+                    Page::Detail
+                }
+                None => Page::Home,
+            },
+            Screen::Guide(id) => match presenter.guide(id) {
+                Some(guide) => {
+                    content.set_guide(guide);
+                    Page::Guide
+                }
+                None => Page::Home,
+            },
+            Screen::Table(id, index) => match presenter.detail(id) {
+                Some(detail) if *index < detail.tables.len() => {
+                    content.set_detail(detail.detail);
+                    content.set_tables(ModelRc::new(VecModel::from(detail.tables)));
+                    content.set_open_table(*index as i32);
+                    Page::Table
+                }
+                _ => Page::Home,
+            },
+            Screen::Search => Page::Search,
+            Screen::Admin => {
+                content.set_admin_status(ModelRc::new(VecModel::from(admin_lines(&state))));
+                Page::Admin
+            }
+            Screen::Unavailable => Page::Unavailable,
+        };
+        app_state.set_page(page);
+    }
+}
+
+fn admin_lines(state: &State) -> Vec<LabelledText> {
+    let line = |label: &str, text: String| LabelledText { label: label.into(), text: text.into() };
+    vec![
+        line("Kiosk", state.kiosk_id.clone()),
+        line("Version", env!("CARGO_PKG_VERSION").to_owned()),
+        line("Content", state.status.source.clone()),
+        line("Content version", state.status.version.clone()),
+        line("Online", state.status.online.to_string()),
+        line("Out of date", state.status.out_of_date.to_string()),
+        line("Last error", if state.status.last_error.is_empty() { "—".into() } else { state.status.last_error.clone() }),
+    ]
+}
