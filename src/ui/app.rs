@@ -311,6 +311,8 @@ impl KioskApp {
         let app_state = self.window.global::<AppState>();
         let content = self.window.global::<Content>();
         app_state.set_can_go_back(state.navigator.can_go_back());
+        let fresh = VisitorSettings::defaults(state.default_lang);
+        app_state.set_session_dirty(state.navigator.current() != &Screen::Home || state.settings != fresh);
         app_state.set_online(state.status.online);
         app_state.set_out_of_date(state.status.out_of_date);
         let Some(catalog) = state.catalog.as_ref() else {

@@ -1,0 +1,281 @@
+//! The real kiosk UI in the headless emulator: navigation, languages,
+//! visitor settings and idle reset, admin access, touch-target sizes, text
+//! fit, and golden screenshots.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use i_slint_backend_testing::AccessibleRole;
+use lobby_kiosk::config::{Config, DEMO_PIN};
+use lobby_kiosk::content::{Catalog, Lang, demo};
+use lobby_kiosk::emulator::{Emulator, Framebuffer, default_start};
+use lobby_kiosk::ui::navigation::{Screen, Section};
+use lobby_kiosk::ui::session::TEXT_SCALES;
+use slint::ComponentHandle;
+
+const WIDTH: u32 = 1080;
+const HEIGHT: u32 = 1920;
+
+fn start() -> Emulator {
+    start_with(Config::demo())
+}
+
+fn start_with(config: Config) -> Emulator {
+    Emulator::new(WIDTH, HEIGHT, Some(demo::catalog()), &config, default_start()).expect("the emulator starts")
+}
+
+fn catalog() -> Catalog {
+    demo::catalog()
+}
+
+fn tap(emulator: &mut Emulator, label: &str) {
+    if let Err(error) = emulator.tap_label(label) {
+        let labels: Vec<String> = emulator.elements().into_iter().map(|e| e.label).filter(|l| !l.is_empty()).collect();
+        panic!("{error}; visible labels: {labels:?}");
+    }
+}
+
+#[test]
+fn every_screen_is_reachable_by_taps_and_back_returns() {
+    let mut emulator = start();
+    let catalog = catalog();
+    let now = default_start();
+    let cases = [
+        ("公告栏", Section::Notices, catalog.visible_notices(now)[0].meta.title.text(Lang::ZhHans).to_owned()),
+        ("办事指南", Section::Guides, catalog.guides[0].meta.title.text(Lang::ZhHans).to_owned()),
+        ("信息公开", Section::Disclosure, catalog.documents[0].meta.title.text(Lang::ZhHans).to_owned()),
+        ("互动交流", Section::Interaction, catalog.faqs[0].question.text(Lang::ZhHans).to_owned()),
+        ("场馆开放", Section::Venues, catalog.venues[0].name.text(Lang::ZhHans).to_owned()),
+    ];
+    for (tile, section, first_item) in cases {
+        tap(&mut emulator, tile);
+        assert!(matches!(emulator.app().screen(), Screen::List { section: s, .. } if s == section), "{tile}");
+        tap(&mut emulator, &first_item);
+        let opened = emulator.app().screen();
+        assert!(matches!(opened, Screen::Detail(_) | Screen::Guide(_)), "{tile}: {first_item} opened {opened:?}");
+        assert!(emulator.shows(&first_item) || section == Section::Venues, "{first_item} is shown");
+        tap(&mut emulator, "返回");
+        assert!(matches!(emulator.app().screen(), Screen::List { .. }), "Back returns to the list");
+        tap(&mut emulator, "首页");
+        assert_eq!(emulator.app().screen(), Screen::Home);
+    }
+    tap(&mut emulator, "搜索");
+    assert_eq!(emulator.app().screen(), Screen::Search);
+    tap(&mut emulator, "返回");
+    assert_eq!(emulator.app().screen(), Screen::Home);
+}
+
+#[test]
+fn language_switch_changes_chrome_and_content() {
+    let mut emulator = start();
+    let catalog = catalog();
+    let urgent = catalog.urgent_notices(default_start())[0];
+    assert!(emulator.shows("公告栏"));
+    tap(&mut emulator, "English");
+    assert!(emulator.shows("Notices") && !emulator.shows("公告栏"), "chrome in English");
+    let english_title = urgent.meta.title.exact(Lang::En).expect("the urgent demo notice has English");
+    assert!(emulator.shows(&format!("Urgent notice: {english_title}")), "content in English");
+    tap(&mut emulator, "繁體中文");
+    assert!(emulator.shows("公告欄"), "chrome in traditional Chinese");
+    assert!(emulator.shows(&format!("緊急通知: {}", urgent.meta.title.text(Lang::ZhHant))));
+    tap(&mut emulator, "简体中文");
+    assert!(emulator.shows("公告栏"));
+}
+
+#[test]
+fn idle_countdown_resets_language_size_contrast_and_page() {
+    let mut emulator = start();
+    tap(&mut emulator, "English");
+    tap(&mut emulator, "Text size");
+    tap(&mut emulator, "High contrast");
+    tap(&mut emulator, "Service guides");
+    let settings = emulator.app().settings();
+    assert_eq!((settings.lang, settings.text_scale, settings.high_contrast), (Lang::En, TEXT_SCALES[1], true));
+
+    let idle = Config::demo().idle;
+    emulator.advance(Duration::from_secs(u64::from(idle.timeout_seconds) + 2));
+    assert!(emulator.shows("Continue"), "the countdown card is up");
+    // Any touch continues the session.
+    tap(&mut emulator, "Continue");
+    assert!(!emulator.shows("Continue"));
+    assert_eq!(emulator.app().settings().lang, Lang::En);
+
+    emulator.advance(Duration::from_secs(u64::from(idle.timeout_seconds + idle.countdown_seconds) + 2));
+    let settings = emulator.app().settings();
+    assert_eq!((settings.lang, settings.text_scale, settings.high_contrast), (Lang::ZhHans, 1.0, false));
+    assert_eq!(emulator.app().screen(), Screen::Home);
+    assert!(emulator.shows("公告栏"));
+}
+
+#[test]
+fn attract_loop_starts_after_long_idle_and_a_touch_ends_it() {
+    let mut emulator = start();
+    let attract = Config::demo().idle.attract_seconds;
+    emulator.advance(Duration::from_secs(u64::from(attract) + 2));
+    assert!(emulator.ui().global::<lobby_kiosk::ui::AppState>().get_attract_active());
+    emulator.tap(540.0, 960.0);
+    assert!(!emulator.ui().global::<lobby_kiosk::ui::AppState>().get_attract_active());
+}
+
+#[test]
+fn expired_notice_absent_and_urgent_banner_present() {
+    let mut emulator = start();
+    let catalog = catalog();
+    let now = default_start();
+    let local = catalog.local_time(now);
+    let expired: Vec<String> = catalog.notices.iter().filter(|n| !n.is_valid_at(local)).map(|n| n.meta.title.text(Lang::ZhHans).to_owned()).collect();
+    assert!(!expired.is_empty());
+    let urgent = catalog.urgent_notices(now)[0].meta.title.text(Lang::ZhHans).to_owned();
+    assert!(emulator.shows(&format!("紧急通知: {urgent}")));
+    tap(&mut emulator, "公告栏");
+    let rows: Vec<String> = emulator.elements().into_iter().filter(|e| e.is_clickable()).map(|e| e.label).collect();
+    assert!(rows.contains(&urgent), "the urgent notice is listed");
+    for title in expired {
+        assert!(!rows.contains(&title), "expired notice `{title}` is listed");
+    }
+}
+
+fn hold_department_name(emulator: &mut Emulator, duration: Duration) {
+    emulator.long_press(200.0, 60.0, duration);
+}
+
+fn enter_pin(emulator: &mut Emulator, pin: &str) {
+    for digit in pin.chars() {
+        tap(emulator, &digit.to_string());
+    }
+    tap(emulator, "确认");
+}
+
+#[test]
+fn admin_panel_needs_the_hidden_gesture_and_pin_and_locks_after_three_tries() {
+    let mut emulator = start();
+    // A tap or a short hold never opens the PIN pad.
+    emulator.tap(200.0, 60.0);
+    hold_department_name(&mut emulator, Duration::from_secs(1));
+    assert!(!emulator.shows("确认"));
+
+    hold_department_name(&mut emulator, Duration::from_millis(3200));
+    assert!(emulator.shows("确认"), "the PIN pad opens");
+    for _ in 0..3 {
+        enter_pin(&mut emulator, "1111");
+    }
+    assert_ne!(emulator.app().screen(), Screen::Admin);
+    enter_pin(&mut emulator, DEMO_PIN);
+    assert_ne!(emulator.app().screen(), Screen::Admin, "locked even for the right PIN");
+
+    emulator.advance(Duration::from_secs(61));
+    if !emulator.shows("确认") {
+        hold_department_name(&mut emulator, Duration::from_millis(3200));
+    }
+    enter_pin(&mut emulator, DEMO_PIN);
+    assert_eq!(emulator.app().screen(), Screen::Admin);
+    assert!(emulator.shows("立即同步"));
+}
+
+/// Visits every kind of screen, calling `check` on each.
+fn visit_every_screen(emulator: &mut Emulator, check: &mut dyn FnMut(&mut Emulator, &str)) {
+    let catalog = catalog();
+    let ui = emulator.ui().clone_strong();
+    check(emulator, "home");
+    for (page, name) in [
+        (lobby_kiosk::ui::Page::Notices, "notices"),
+        (lobby_kiosk::ui::Page::Guides, "guides"),
+        (lobby_kiosk::ui::Page::Disclosure, "disclosure"),
+        (lobby_kiosk::ui::Page::Interaction, "interaction"),
+        (lobby_kiosk::ui::Page::Venues, "venues"),
+        (lobby_kiosk::ui::Page::Search, "search"),
+    ] {
+        ui.global::<lobby_kiosk::ui::AppState>().invoke_navigate(page);
+        check(emulator, name);
+        ui.global::<lobby_kiosk::ui::AppState>().invoke_home();
+    }
+    let ids = [
+        catalog.notices[0].id.clone(),
+        catalog.guides[0].id.clone(),
+        "annual-report-2019".to_owned(),
+        catalog.faqs[0].id.clone(),
+        catalog.venues[0].id.clone(),
+    ];
+    for id in ids {
+        ui.global::<lobby_kiosk::ui::AppState>().invoke_open_item(id.as_str().into());
+        check(emulator, &id);
+    }
+    ui.global::<lobby_kiosk::ui::Content>().invoke_open_table_view(1);
+    check(emulator, "table");
+    ui.global::<lobby_kiosk::ui::AppState>().invoke_home();
+}
+
+#[test]
+fn touch_targets_are_big_and_text_stays_on_screen_at_every_size() {
+    for scale in TEXT_SCALES {
+        let mut emulator = start();
+        emulator.ui().global::<lobby_kiosk::ui::AppState>().invoke_set_text_scale(scale);
+        let mut problems = Vec::new();
+        visit_every_screen(&mut emulator, &mut |emulator, screen| {
+            emulator.render();
+            let elements = emulator.elements();
+            let scrollers: Vec<_> = elements.iter().filter(|e| e.description == "scroll-x").cloned().collect();
+            for element in &elements {
+                if element.width <= 0.0 || element.height <= 0.0 {
+                    continue;
+                }
+                if element.is_clickable() && (element.width < 88.0 || element.height < 88.0) {
+                    problems.push(format!("{scale}× {screen}: `{}` is {:.0}×{:.0}", element.label, element.width, element.height));
+                }
+                let (cx, cy) = element.centre();
+                let in_scroller = scrollers.iter().any(|s| cy >= s.y && cy <= s.y + s.height && cx >= s.x - 1.0);
+                let fits = element.x >= -0.5 && element.x + element.width <= WIDTH as f32 + 0.5;
+                if element.role == Some(AccessibleRole::Text) && !in_scroller && !fits {
+                    problems.push(format!("{scale}× {screen}: text `{}` overflows the screen ({:.0}..{:.0})", element.label, element.x, element.x + element.width));
+                }
+            }
+        });
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots")
+}
+
+/// Compares the current screen with a committed reference (regenerated with
+/// `UPDATE_SCREENSHOTS=1`); the rendering is deterministic, the tolerance
+/// absorbs anti-aliasing differences between CPUs.
+fn assert_matches_reference(emulator: &mut Emulator, name: &str) {
+    let path = screenshot_dir().join(format!("{name}.png"));
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+        std::fs::create_dir_all(screenshot_dir()).unwrap();
+        emulator.screenshot(&path).unwrap();
+        return;
+    }
+    let reference = Framebuffer::load_png(&path).unwrap_or_else(|e| panic!("{e}: run UPDATE_SCREENSHOTS=1 cargo test --test emulator"));
+    let difference = emulator.screen().difference(&reference, 24);
+    if difference > 0.002 {
+        let actual = std::env::temp_dir().join(format!("{name}.actual.png"));
+        emulator.screenshot(&actual).unwrap();
+        panic!("{name}: {:.2}% of pixels differ from {} (actual: {})", difference * 100.0, path.display(), actual.display());
+    }
+}
+
+#[test]
+fn golden_screenshots_in_three_languages() {
+    let catalog = catalog();
+    let urgent = catalog.urgent_notices(default_start())[0].id.clone();
+    let guide = catalog.guides.iter().find(|g| g.meta.title.is_authored(Lang::En)).expect("a guide in English").id.clone();
+    for (index, lang) in Lang::ALL.into_iter().enumerate() {
+        let mut emulator = start();
+        let ui = emulator.ui().clone_strong();
+        let state = ui.global::<lobby_kiosk::ui::AppState>();
+        state.invoke_set_language(index as i32);
+        assert_matches_reference(&mut emulator, &format!("home.{lang}"));
+        state.invoke_open_item(urgent.as_str().into());
+        assert_matches_reference(&mut emulator, &format!("notice.{lang}"));
+        state.invoke_home();
+        state.invoke_open_item(guide.as_str().into());
+        assert_matches_reference(&mut emulator, &format!("guide.{lang}"));
+        state.invoke_home();
+        state.invoke_open_item("annual-report-2019".into());
+        ui.global::<lobby_kiosk::ui::Content>().invoke_open_table_view(1);
+        assert_matches_reference(&mut emulator, &format!("report-table.{lang}"));
+    }
+}
