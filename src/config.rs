@@ -140,17 +140,17 @@ impl Config {
                 message: error.message().to_owned(),
             }
         })?;
-        if let Some(hash) = &config.admin.pin_sha256 {
-            if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
-                let offset = text.find("pin_sha256").unwrap_or(0);
-                let line = text[..offset].matches('\n').count() + 1;
-                return Err(ConfigError::Invalid {
+        if let Some(hash) = &config.admin.pin_sha256
+            && (hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            let offset = text.find("pin_sha256").unwrap_or(0);
+            let line = text[..offset].matches('\n').count() + 1;
+            return Err(ConfigError::Invalid {
                     path: path.to_owned(),
                     line,
                     column: 1,
                     message: "admin.pin_sha256 must be 64 hex digits (print one with `kiosk --hash-pin <PIN>`)".into(),
                 });
-            }
         }
         Ok(config)
     }
@@ -172,9 +172,13 @@ impl Config {
         }
         let installed = std::env::current_exe()
             .ok()
-            .and_then(|exe| exe.parent().map(|bin| bin.join("../share/lobby-kiosk/fonts")))
+            .and_then(|exe| {
+                exe.parent()
+                    .map(|bin| bin.join("../share/lobby-kiosk/fonts"))
+            })
             .filter(|dir| dir.is_dir());
-        installed.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts")))
+        installed
+            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts")))
     }
 }
 
@@ -184,15 +188,28 @@ mod tests {
 
     #[test]
     fn unknown_key_names_file_line_and_key() {
-        let error = Config::parse("kiosk_id = \"a\"\n[idle]\ntimeout = 5\n", Path::new("/etc/kiosk.toml")).unwrap_err();
+        let error = Config::parse(
+            "kiosk_id = \"a\"\n[idle]\ntimeout = 5\n",
+            Path::new("/etc/kiosk.toml"),
+        )
+        .unwrap_err();
         let text = error.to_string();
-        assert!(text.starts_with("invalid config /etc/kiosk.toml:3:1: unknown field `timeout`"), "{text}");
+        assert!(
+            text.starts_with("invalid config /etc/kiosk.toml:3:1: unknown field `timeout`"),
+            "{text}"
+        );
     }
 
     #[test]
     fn bad_pin_hash_is_rejected() {
-        let error = Config::parse("[admin]\npin_sha256 = \"1234\"\n", Path::new("k.toml")).unwrap_err();
-        assert!(error.to_string().contains("k.toml:2:1: admin.pin_sha256 must be 64 hex digits"), "{error}");
+        let error =
+            Config::parse("[admin]\npin_sha256 = \"1234\"\n", Path::new("k.toml")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("k.toml:2:1: admin.pin_sha256 must be 64 hex digits"),
+            "{error}"
+        );
     }
 
     #[test]

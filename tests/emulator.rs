@@ -21,7 +21,14 @@ fn start() -> Emulator {
 }
 
 fn start_with(config: Config) -> Emulator {
-    Emulator::new(WIDTH, HEIGHT, Some(demo::catalog()), &config, default_start()).expect("the emulator starts")
+    Emulator::new(
+        WIDTH,
+        HEIGHT,
+        Some(demo::catalog()),
+        &config,
+        default_start(),
+    )
+    .expect("the emulator starts")
 }
 
 fn catalog() -> Catalog {
@@ -30,7 +37,12 @@ fn catalog() -> Catalog {
 
 fn tap(emulator: &mut Emulator, label: &str) {
     if let Err(error) = emulator.tap_label(label) {
-        let labels: Vec<String> = emulator.elements().into_iter().map(|e| e.label).filter(|l| !l.is_empty()).collect();
+        let labels: Vec<String> = emulator
+            .elements()
+            .into_iter()
+            .map(|e| e.label)
+            .filter(|l| !l.is_empty())
+            .collect();
         panic!("{error}; visible labels: {labels:?}");
     }
 }
@@ -41,21 +53,61 @@ fn every_screen_is_reachable_by_taps_and_back_returns() {
     let catalog = catalog();
     let now = default_start();
     let cases = [
-        ("公告栏", Section::Notices, catalog.visible_notices(now)[0].meta.title.text(Lang::ZhHans).to_owned()),
-        ("办事指南", Section::Guides, catalog.guides[0].meta.title.text(Lang::ZhHans).to_owned()),
-        ("信息公开", Section::Disclosure, catalog.documents[0].meta.title.text(Lang::ZhHans).to_owned()),
-        ("互动交流", Section::Interaction, catalog.faqs[0].question.text(Lang::ZhHans).to_owned()),
-        ("场馆开放", Section::Venues, catalog.venues[0].name.text(Lang::ZhHans).to_owned()),
+        (
+            "公告栏",
+            Section::Notices,
+            catalog.visible_notices(now)[0]
+                .meta
+                .title
+                .text(Lang::ZhHans)
+                .to_owned(),
+        ),
+        (
+            "办事指南",
+            Section::Guides,
+            catalog.guides[0].meta.title.text(Lang::ZhHans).to_owned(),
+        ),
+        (
+            "信息公开",
+            Section::Disclosure,
+            catalog.documents[0]
+                .meta
+                .title
+                .text(Lang::ZhHans)
+                .to_owned(),
+        ),
+        (
+            "互动交流",
+            Section::Interaction,
+            catalog.faqs[0].question.text(Lang::ZhHans).to_owned(),
+        ),
+        (
+            "场馆开放",
+            Section::Venues,
+            catalog.venues[0].name.text(Lang::ZhHans).to_owned(),
+        ),
     ];
     for (tile, section, first_item) in cases {
         tap(&mut emulator, tile);
-        assert!(matches!(emulator.app().screen(), Screen::List { section: s, .. } if s == section), "{tile}");
+        assert!(
+            matches!(emulator.app().screen(), Screen::List { section: s, .. } if s == section),
+            "{tile}"
+        );
         tap(&mut emulator, &first_item);
         let opened = emulator.app().screen();
-        assert!(matches!(opened, Screen::Detail(_) | Screen::Guide(_)), "{tile}: {first_item} opened {opened:?}");
-        assert!(emulator.shows(&first_item) || section == Section::Venues, "{first_item} is shown");
+        assert!(
+            matches!(opened, Screen::Detail(_) | Screen::Guide(_)),
+            "{tile}: {first_item} opened {opened:?}"
+        );
+        assert!(
+            emulator.shows(&first_item) || section == Section::Venues,
+            "{first_item} is shown"
+        );
         tap(&mut emulator, "返回");
-        assert!(matches!(emulator.app().screen(), Screen::List { .. }), "Back returns to the list");
+        assert!(
+            matches!(emulator.app().screen(), Screen::List { .. }),
+            "Back returns to the list"
+        );
         tap(&mut emulator, "首页");
         assert_eq!(emulator.app().screen(), Screen::Home);
     }
@@ -72,12 +124,25 @@ fn language_switch_changes_chrome_and_content() {
     let urgent = catalog.urgent_notices(default_start())[0];
     assert!(emulator.shows("公告栏"));
     tap(&mut emulator, "English");
-    assert!(emulator.shows("Notices") && !emulator.shows("公告栏"), "chrome in English");
-    let english_title = urgent.meta.title.exact(Lang::En).expect("the urgent demo notice has English");
-    assert!(emulator.shows(&format!("Urgent notice: {english_title}")), "content in English");
+    assert!(
+        emulator.shows("Notices") && !emulator.shows("公告栏"),
+        "chrome in English"
+    );
+    let english_title = urgent
+        .meta
+        .title
+        .exact(Lang::En)
+        .expect("the urgent demo notice has English");
+    assert!(
+        emulator.shows(&format!("Urgent notice: {english_title}")),
+        "content in English"
+    );
     tap(&mut emulator, "繁體中文");
     assert!(emulator.shows("公告欄"), "chrome in traditional Chinese");
-    assert!(emulator.shows(&format!("緊急通知: {}", urgent.meta.title.text(Lang::ZhHant))));
+    assert!(emulator.shows(&format!(
+        "緊急通知: {}",
+        urgent.meta.title.text(Lang::ZhHant)
+    )));
     tap(&mut emulator, "简体中文");
     assert!(emulator.shows("公告栏"));
 }
@@ -90,7 +155,10 @@ fn idle_countdown_resets_language_size_contrast_and_page() {
     tap(&mut emulator, "High contrast");
     tap(&mut emulator, "Service guides");
     let settings = emulator.app().settings();
-    assert_eq!((settings.lang, settings.text_scale, settings.high_contrast), (Lang::En, TEXT_SCALES[1], true));
+    assert_eq!(
+        (settings.lang, settings.text_scale, settings.high_contrast),
+        (Lang::En, TEXT_SCALES[1], true)
+    );
 
     let idle = Config::demo().idle;
     emulator.advance(Duration::from_secs(u64::from(idle.timeout_seconds) + 2));
@@ -100,9 +168,14 @@ fn idle_countdown_resets_language_size_contrast_and_page() {
     assert!(!emulator.shows("Continue"));
     assert_eq!(emulator.app().settings().lang, Lang::En);
 
-    emulator.advance(Duration::from_secs(u64::from(idle.timeout_seconds + idle.countdown_seconds) + 2));
+    emulator.advance(Duration::from_secs(
+        u64::from(idle.timeout_seconds + idle.countdown_seconds) + 2,
+    ));
     let settings = emulator.app().settings();
-    assert_eq!((settings.lang, settings.text_scale, settings.high_contrast), (Lang::ZhHans, 1.0, false));
+    assert_eq!(
+        (settings.lang, settings.text_scale, settings.high_contrast),
+        (Lang::ZhHans, 1.0, false)
+    );
     assert_eq!(emulator.app().screen(), Screen::Home);
     assert!(emulator.shows("公告栏"));
 }
@@ -112,9 +185,19 @@ fn attract_loop_starts_after_long_idle_and_a_touch_ends_it() {
     let mut emulator = start();
     let attract = Config::demo().idle.attract_seconds;
     emulator.advance(Duration::from_secs(u64::from(attract) + 2));
-    assert!(emulator.ui().global::<lobby_kiosk::ui::AppState>().get_attract_active());
+    assert!(
+        emulator
+            .ui()
+            .global::<lobby_kiosk::ui::AppState>()
+            .get_attract_active()
+    );
     emulator.tap(540.0, 960.0);
-    assert!(!emulator.ui().global::<lobby_kiosk::ui::AppState>().get_attract_active());
+    assert!(
+        !emulator
+            .ui()
+            .global::<lobby_kiosk::ui::AppState>()
+            .get_attract_active()
+    );
 }
 
 #[test]
@@ -123,12 +206,26 @@ fn expired_notice_absent_and_urgent_banner_present() {
     let catalog = catalog();
     let now = default_start();
     let local = catalog.local_time(now);
-    let expired: Vec<String> = catalog.notices.iter().filter(|n| !n.is_valid_at(local)).map(|n| n.meta.title.text(Lang::ZhHans).to_owned()).collect();
+    let expired: Vec<String> = catalog
+        .notices
+        .iter()
+        .filter(|n| !n.is_valid_at(local))
+        .map(|n| n.meta.title.text(Lang::ZhHans).to_owned())
+        .collect();
     assert!(!expired.is_empty());
-    let urgent = catalog.urgent_notices(now)[0].meta.title.text(Lang::ZhHans).to_owned();
+    let urgent = catalog.urgent_notices(now)[0]
+        .meta
+        .title
+        .text(Lang::ZhHans)
+        .to_owned();
     assert!(emulator.shows(&format!("紧急通知: {urgent}")));
     tap(&mut emulator, "公告栏");
-    let rows: Vec<String> = emulator.elements().into_iter().filter(|e| e.is_clickable()).map(|e| e.label).collect();
+    let rows: Vec<String> = emulator
+        .elements()
+        .into_iter()
+        .filter(|e| e.is_clickable())
+        .map(|e| e.label)
+        .collect();
     assert!(rows.contains(&urgent), "the urgent notice is listed");
     for title in expired {
         assert!(!rows.contains(&title), "expired notice `{title}` is listed");
@@ -161,7 +258,11 @@ fn admin_panel_needs_the_hidden_gesture_and_pin_and_locks_after_three_tries() {
     }
     assert_ne!(emulator.app().screen(), Screen::Admin);
     enter_pin(&mut emulator, DEMO_PIN);
-    assert_ne!(emulator.app().screen(), Screen::Admin, "locked even for the right PIN");
+    assert_ne!(
+        emulator.app().screen(),
+        Screen::Admin,
+        "locked even for the right PIN"
+    );
 
     emulator.advance(Duration::from_secs(61));
     if !emulator.shows("确认") {
@@ -185,7 +286,8 @@ fn visit_every_screen(emulator: &mut Emulator, check: &mut dyn FnMut(&mut Emulat
         (lobby_kiosk::ui::Page::Venues, "venues"),
         (lobby_kiosk::ui::Page::Search, "search"),
     ] {
-        ui.global::<lobby_kiosk::ui::AppState>().invoke_navigate(page);
+        ui.global::<lobby_kiosk::ui::AppState>()
+            .invoke_navigate(page);
         check(emulator, name);
         ui.global::<lobby_kiosk::ui::AppState>().invoke_home();
     }
@@ -197,10 +299,12 @@ fn visit_every_screen(emulator: &mut Emulator, check: &mut dyn FnMut(&mut Emulat
         catalog.venues[0].id.clone(),
     ];
     for id in ids {
-        ui.global::<lobby_kiosk::ui::AppState>().invoke_open_item(id.as_str().into());
+        ui.global::<lobby_kiosk::ui::AppState>()
+            .invoke_open_item(id.as_str().into());
         check(emulator, &id);
     }
-    ui.global::<lobby_kiosk::ui::Content>().invoke_open_table_view(1);
+    ui.global::<lobby_kiosk::ui::Content>()
+        .invoke_open_table_view(1);
     check(emulator, "table");
     ui.global::<lobby_kiosk::ui::AppState>().invoke_home();
 }
@@ -209,24 +313,41 @@ fn visit_every_screen(emulator: &mut Emulator, check: &mut dyn FnMut(&mut Emulat
 fn touch_targets_are_big_and_text_stays_on_screen_at_every_size() {
     for scale in TEXT_SCALES {
         let mut emulator = start();
-        emulator.ui().global::<lobby_kiosk::ui::AppState>().invoke_set_text_scale(scale);
+        emulator
+            .ui()
+            .global::<lobby_kiosk::ui::AppState>()
+            .invoke_set_text_scale(scale);
         let mut problems = Vec::new();
         visit_every_screen(&mut emulator, &mut |emulator, screen| {
             emulator.render();
             let elements = emulator.elements();
-            let scrollers: Vec<_> = elements.iter().filter(|e| e.description == "scroll-x").cloned().collect();
+            let scrollers: Vec<_> = elements
+                .iter()
+                .filter(|e| e.description == "scroll-x")
+                .cloned()
+                .collect();
             for element in &elements {
                 if element.width <= 0.0 || element.height <= 0.0 {
                     continue;
                 }
                 if element.is_clickable() && (element.width < 88.0 || element.height < 88.0) {
-                    problems.push(format!("{scale}× {screen}: `{}` is {:.0}×{:.0}", element.label, element.width, element.height));
+                    problems.push(format!(
+                        "{scale}× {screen}: `{}` is {:.0}×{:.0}",
+                        element.label, element.width, element.height
+                    ));
                 }
                 let (cx, cy) = element.centre();
-                let in_scroller = scrollers.iter().any(|s| cy >= s.y && cy <= s.y + s.height && cx >= s.x - 1.0);
+                let in_scroller = scrollers
+                    .iter()
+                    .any(|s| cy >= s.y && cy <= s.y + s.height && cx >= s.x - 1.0);
                 let fits = element.x >= -0.5 && element.x + element.width <= WIDTH as f32 + 0.5;
                 if element.role == Some(AccessibleRole::Text) && !in_scroller && !fits {
-                    problems.push(format!("{scale}× {screen}: text `{}` overflows the screen ({:.0}..{:.0})", element.label, element.x, element.x + element.width));
+                    problems.push(format!(
+                        "{scale}× {screen}: text `{}` overflows the screen ({:.0}..{:.0})",
+                        element.label,
+                        element.x,
+                        element.x + element.width
+                    ));
                 }
             }
         });
@@ -248,12 +369,18 @@ fn assert_matches_reference(emulator: &mut Emulator, name: &str) {
         emulator.screenshot(&path).unwrap();
         return;
     }
-    let reference = Framebuffer::load_png(&path).unwrap_or_else(|e| panic!("{e}: run UPDATE_SCREENSHOTS=1 cargo test --test emulator"));
+    let reference = Framebuffer::load_png(&path)
+        .unwrap_or_else(|e| panic!("{e}: run UPDATE_SCREENSHOTS=1 cargo test --test emulator"));
     let difference = emulator.screen().difference(&reference, 24);
     if difference > 0.002 {
         let actual = std::env::temp_dir().join(format!("{name}.actual.png"));
         emulator.screenshot(&actual).unwrap();
-        panic!("{name}: {:.2}% of pixels differ from {} (actual: {})", difference * 100.0, path.display(), actual.display());
+        panic!(
+            "{name}: {:.2}% of pixels differ from {} (actual: {})",
+            difference * 100.0,
+            path.display(),
+            actual.display()
+        );
     }
 }
 
@@ -261,7 +388,13 @@ fn assert_matches_reference(emulator: &mut Emulator, name: &str) {
 fn golden_screenshots_in_three_languages() {
     let catalog = catalog();
     let urgent = catalog.urgent_notices(default_start())[0].id.clone();
-    let guide = catalog.guides.iter().find(|g| g.meta.title.is_authored(Lang::En)).expect("a guide in English").id.clone();
+    let guide = catalog
+        .guides
+        .iter()
+        .find(|g| g.meta.title.is_authored(Lang::En))
+        .expect("a guide in English")
+        .id
+        .clone();
     for (index, lang) in Lang::ALL.into_iter().enumerate() {
         let mut emulator = start();
         let ui = emulator.ui().clone_strong();
@@ -275,7 +408,8 @@ fn golden_screenshots_in_three_languages() {
         assert_matches_reference(&mut emulator, &format!("guide.{lang}"));
         state.invoke_home();
         state.invoke_open_item("annual-report-2019".into());
-        ui.global::<lobby_kiosk::ui::Content>().invoke_open_table_view(1);
+        ui.global::<lobby_kiosk::ui::Content>()
+            .invoke_open_table_view(1);
         assert_matches_reference(&mut emulator, &format!("report-table.{lang}"));
     }
 }

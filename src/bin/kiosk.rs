@@ -55,7 +55,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
     match run(Args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -75,17 +77,35 @@ fn run(args: Args) -> anyhow::Result<()> {
             println!("{}", hash_pin(&pin));
             Ok(())
         }
-        Some(Command::Emulate { script: path, out, width, height, show_touches }) => {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read script {}", path.display()))?;
+        Some(Command::Emulate {
+            script: path,
+            out,
+            width,
+            height,
+            show_touches,
+        }) => {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read script {}", path.display()))?;
             let steps = script::parse(&text).map_err(|errors| {
-                let lines: Vec<String> = errors.iter().map(|e| format!("{}:{e}", path.display())).collect();
+                let lines: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}:{e}", path.display()))
+                    .collect();
                 anyhow::anyhow!("invalid script:\n{}", lines.join("\n"))
             })?;
-            std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-            let mut emulator = Emulator::new(width, height, Some(demo::catalog()), &config, emulator::default_start())?;
-            emulator.app().set_status(demo_status());
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            let mut emulator = Emulator::new(
+                width,
+                height,
+                Some(demo::catalog()),
+                &config,
+                emulator::default_start(),
+            )?;
+            emulator.app().set_status(ContentStatus::embedded_demo());
             emulator.show_touches(show_touches);
-            let written = script::run(&mut emulator, &steps, &out).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+            let written = script::run(&mut emulator, &steps, &out)
+                .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
             for file in written {
                 println!("{}", file.display());
             }
@@ -95,21 +115,16 @@ fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-fn demo_status() -> ContentStatus {
-    ContentStatus {
-        online: false,
-        out_of_date: false,
-        source: "embedded demo content".into(),
-        version: "demo".into(),
-        last_error: String::new(),
-    }
-}
-
 fn run_window(config: &Config) -> anyhow::Result<()> {
     fonts::install(&config.font_dir());
     let window = KioskWindow::new().context("cannot open the kiosk window")?;
-    let app = KioskApp::new(window, Some(demo::catalog()), config, Rc::new(SystemClock::default()));
-    app.set_status(demo_status());
+    let app = KioskApp::new(
+        window,
+        Some(demo::catalog()),
+        config,
+        Rc::new(SystemClock::default()),
+    );
+    app.set_status(ContentStatus::embedded_demo());
     app.window().run().context("the UI event loop failed")?;
     Ok(())
 }

@@ -110,7 +110,11 @@ impl From<CellRepr> for Cell {
     fn from(repr: CellRepr) -> Self {
         match repr {
             CellRepr::Text(text) => Cell::new(text),
-            CellRepr::Full { text, colspan, rowspan } => Cell {
+            CellRepr::Full {
+                text,
+                colspan,
+                rowspan,
+            } => Cell {
                 text,
                 colspan: colspan.max(1),
                 rowspan: rowspan.max(1),
@@ -176,7 +180,9 @@ fn one_usize() -> usize {
 impl Table {
     /// Number of grid columns, counting colspans, over header and body.
     pub fn column_count(&self) -> usize {
-        self.grid(&self.header).width.max(self.grid(&self.rows).width)
+        self.grid(&self.header)
+            .width
+            .max(self.grid(&self.rows).width)
     }
 
     /// Lays out rows on a grid, resolving rowspans and colspans.
@@ -343,7 +349,11 @@ mod tests {
     fn grid_resolves_column_groups_and_row_groups() {
         let table = Table {
             header: vec![
-                vec![cell("", 1, 2), cell("自然人", 1, 2), cell("法人或其他組織", 2, 1)],
+                vec![
+                    cell("", 1, 2),
+                    cell("自然人", 1, 2),
+                    cell("法人或其他組織", 2, 1),
+                ],
                 vec![cell("商業企業", 1, 1), cell("其他", 1, 1)],
             ],
             ..Table::default()

@@ -54,7 +54,10 @@ pub fn has_pinyin_debris(text: &str) -> bool {
 }
 
 fn is_stray_space(c: char) -> bool {
-    matches!(c, '\u{00A0}' | '\u{3000}' | '\u{2002}'..='\u{200A}' | '\u{202F}')
+    matches!(
+        c,
+        '\u{00A0}' | '\u{3000}' | '\u{2002}'..='\u{200A}' | '\u{202F}'
+    )
 }
 
 fn is_invisible(c: char) -> bool {
@@ -77,7 +80,13 @@ fn clean_line(line: &str) -> String {
     let chars: Vec<char> = line
         .chars()
         .filter(|c| !is_invisible(*c))
-        .map(|c| if is_stray_space(c) || c == '\t' { ' ' } else { c })
+        .map(|c| {
+            if is_stray_space(c) || c == '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let mut out = String::with_capacity(line.len());
     for (index, &c) in chars.iter().enumerate() {
@@ -130,13 +139,22 @@ mod tests {
 
     #[test]
     fn normalizes_stray_spaces() {
-        assert_eq!(clean_text("\u{3000}\u{3000}2019年，廣州市"), "2019年，廣州市");
+        assert_eq!(
+            clean_text("\u{3000}\u{3000}2019年，廣州市"),
+            "2019年，廣州市"
+        );
         assert_eq!(clean_text("體育\u{00A0}局"), "體育局");
         assert_eq!(clean_text("Sports\u{00A0}\u{00A0}Bureau"), "Sports Bureau");
         assert_eq!(clean_text("a\u{200B}b"), "ab");
         assert_eq!(clean_text("體育 局"), "體育局");
-        assert_eq!(clean_text("廣州馬拉松 Guangzhou Marathon"), "廣州馬拉松 Guangzhou Marathon");
-        assert_eq!(clean_text("line one\n\u{3000}line two"), "line one\nline two");
+        assert_eq!(
+            clean_text("廣州馬拉松 Guangzhou Marathon"),
+            "廣州馬拉松 Guangzhou Marathon"
+        );
+        assert_eq!(
+            clean_text("line one\n\u{3000}line two"),
+            "line one\nline two"
+        );
     }
 
     #[test]
@@ -160,6 +178,9 @@ mod tests {
         let removed = sample.chars().count() - cleaned.chars().count();
         let debris_count = sample.matches('(').count() - cleaned.matches('(').count();
         assert!(debris_count > 80, "{debris_count} debris brackets removed");
-        assert!(removed > debris_count * 4, "only brackets and syllables removed");
+        assert!(
+            removed > debris_count * 4,
+            "only brackets and syllables removed"
+        );
     }
 }

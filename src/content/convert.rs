@@ -33,7 +33,10 @@ impl TextContent for String {
 impl TextContent for Vec<Block> {
     fn map_text(&self, f: &mut dyn FnMut(&str) -> String) -> Self {
         let mapped = blocks::map_text(self, &mut |text| f(text));
-        mapped.into_iter().filter(|block| !is_empty_block(block)).collect()
+        mapped
+            .into_iter()
+            .filter(|block| !is_empty_block(block))
+            .collect()
     }
 }
 
@@ -86,7 +89,10 @@ mod tests {
     fn fills_traditional_and_marks_it() {
         let mut text = Text::from("场馆开放");
         clean_and_complete(&mut text);
-        assert_eq!(text.exact(Lang::ZhHant).map(String::as_str), Some("場館開放"));
+        assert_eq!(
+            text.exact(Lang::ZhHant).map(String::as_str),
+            Some("場館開放")
+        );
         assert_eq!(text.machine, Some(Lang::ZhHant));
         assert!(!text.is_authored(Lang::ZhHant));
     }
@@ -103,7 +109,8 @@ mod tests {
     #[test]
     fn authored_variants_are_kept() {
         let mut text: Text =
-            serde_json::from_str(r#"{"zh-Hans":"公告","zh-Hant":"公佈欄","en":"Notices"}"#).unwrap();
+            serde_json::from_str(r#"{"zh-Hans":"公告","zh-Hant":"公佈欄","en":"Notices"}"#)
+                .unwrap();
         clean_and_complete(&mut text);
         assert_eq!(text.text(Lang::ZhHant), "公佈欄");
         assert_eq!(text.machine, None);
@@ -112,8 +119,12 @@ mod tests {
     #[test]
     fn empty_paragraphs_are_dropped() {
         let blocks = vec![
-            Block::Paragraph { spans: vec![blocks::Span::plain("\u{3000}\u{3000}")] },
-            Block::Paragraph { spans: vec![blocks::Span::plain("正文")] },
+            Block::Paragraph {
+                spans: vec![blocks::Span::plain("\u{3000}\u{3000}")],
+            },
+            Block::Paragraph {
+                spans: vec![blocks::Span::plain("正文")],
+            },
         ];
         let mut body = Localized::only(Lang::ZhHans, blocks);
         clean_and_complete(&mut body);

@@ -17,5 +17,6 @@ static CATALOG_JSON: &[u8] = include_bytes!("../../content/demo.catalog.json");
 
 /// The embedded demo catalog.
 pub fn catalog() -> Catalog {
-    Catalog::from_json(CATALOG_JSON).expect("the embedded demo catalog is checked by the test suite")
+    Catalog::from_json(CATALOG_JSON)
+        .expect("the embedded demo catalog is checked by the test suite")
 }

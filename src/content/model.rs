@@ -466,7 +466,7 @@ impl Catalog {
             .into_iter()
             .filter(|notice| notice.meta.urgent)
             .collect();
-        urgent.sort_by(|a, b| b.meta.published.cmp(&a.meta.published));
+        urgent.sort_by_key(|notice| std::cmp::Reverse(notice.meta.published));
         urgent
     }
 
@@ -526,7 +526,10 @@ impl Catalog {
             ] {
                 f(text);
             }
-            meta.legal_basis.iter_mut().chain(&mut meta.eligibility).for_each(&mut *f);
+            meta.legal_basis
+                .iter_mut()
+                .chain(&mut meta.eligibility)
+                .for_each(&mut *f);
             for material in &mut meta.materials {
                 f(&mut material.name);
                 f(&mut material.source);
@@ -545,7 +548,11 @@ impl Catalog {
             for text in [&mut venue.name, &mut venue.address, &mut venue.hours] {
                 f(text);
             }
-            venue.free_periods.iter_mut().chain(&mut venue.facilities).for_each(&mut *f);
+            venue
+                .free_periods
+                .iter_mut()
+                .chain(&mut venue.facilities)
+                .for_each(&mut *f);
         }
         for channel in &mut self.channels {
             f(&mut channel.name);

@@ -163,9 +163,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Localized<T> {
 struct LocalizedVisitor<T>(std::marker::PhantomData<T>);
 
 impl<T> LocalizedVisitor<T> {
-    fn plain<'de, E: de::Error>(
-        value: impl de::IntoDeserializer<'de, E>,
-    ) -> Result<Localized<T>, E>
+    fn plain<'de, E: de::Error>(value: impl de::IntoDeserializer<'de, E>) -> Result<Localized<T>, E>
     where
         T: Deserialize<'de>,
     {
@@ -205,9 +203,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LocalizedVisitor<T> {
                 localized.machine = Some(map.next_value()?);
                 continue;
             }
-            let lang = Lang::from_tag(&key).ok_or_else(|| {
-                de::Error::unknown_field(&key, &["zh-Hans", "zh-Hant", "en"])
-            })?;
+            let lang = Lang::from_tag(&key)
+                .ok_or_else(|| de::Error::unknown_field(&key, &["zh-Hans", "zh-Hant", "en"]))?;
             let slot = localized.slot_mut(lang);
             if slot.is_some() {
                 return Err(de::Error::custom(format!("duplicate language `{key}`")));
@@ -230,7 +227,10 @@ mod tests {
     #[test]
     fn plain_string_is_simplified_chinese() {
         let text: Text = serde_json::from_str(r#""办事指南""#).unwrap();
-        assert_eq!(text.exact(Lang::ZhHans).map(String::as_str), Some("办事指南"));
+        assert_eq!(
+            text.exact(Lang::ZhHans).map(String::as_str),
+            Some("办事指南")
+        );
         assert_eq!(text.exact(Lang::ZhHant), None);
     }
 

@@ -42,7 +42,12 @@ pub fn to_local(now: DateTime<Utc>, zone: Tz) -> NaiveDateTime {
 /// Parses the accepted textual forms; `end_of_day` decides what a bare date means.
 pub fn parse_local(text: &str, end_of_day: bool) -> Result<NaiveDateTime, String> {
     let text = text.trim();
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(moment) = NaiveDateTime::parse_from_str(text, format) {
             return Ok(moment);
         }
@@ -58,7 +63,10 @@ pub fn parse_local(text: &str, end_of_day: bool) -> Result<NaiveDateTime, String
     Ok(date.and_time(time))
 }
 
-fn serialize_moment<S: Serializer>(moment: &NaiveDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_moment<S: Serializer>(
+    moment: &NaiveDateTime,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.collect_str(&moment.format("%Y-%m-%dT%H:%M:%S"))
 }
 
@@ -84,7 +92,10 @@ impl<'de> Visitor<'de> for MomentVisitor {
         match map.next_key::<String>()? {
             Some(key) if key == TOML_DATETIME_KEY => {
                 let text: String = map.next_value()?;
-                if text.contains('Z') || text.contains('+') || text[10.min(text.len())..].contains('-') {
+                if text.contains('Z')
+                    || text.contains('+')
+                    || text[10.min(text.len())..].contains('-')
+                {
                     return Err(de::Error::custom(format!(
                         "`{text}` has a UTC offset: write site local time without an offset"
                     )));
@@ -131,7 +142,9 @@ pub mod zone_name {
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Tz, D::Error> {
         let name = String::deserialize(deserializer)?;
         name.parse::<Tz>().map_err(|_| {
-            de::Error::custom(format!("unknown time zone `{name}` (use an IANA name like Asia/Shanghai)"))
+            de::Error::custom(format!(
+                "unknown time zone `{name}` (use an IANA name like Asia/Shanghai)"
+            ))
         })
     }
 }
@@ -156,7 +169,9 @@ mod tests {
             b: LocalTime,
             c: EndBound,
         }
-        let doc: Doc = toml::from_str("a = 2025-03-01T09:30:00\nb = \"2025-03-02 08:00\"\nc = 2025-04-01").unwrap();
+        let doc: Doc =
+            toml::from_str("a = 2025-03-01T09:30:00\nb = \"2025-03-02 08:00\"\nc = 2025-04-01")
+                .unwrap();
         assert_eq!(doc.a.0.to_string(), "2025-03-01 09:30:00");
         assert_eq!(doc.b.0.to_string(), "2025-03-02 08:00:00");
         assert_eq!(doc.c.0.to_string(), "2025-04-01 23:59:59");
@@ -164,8 +179,10 @@ mod tests {
 
     #[test]
     fn offsets_and_nonsense_are_rejected_with_a_hint() {
-        let error = toml::from_str::<std::collections::BTreeMap<String, LocalTime>>("a = 2025-03-01T09:30:00Z")
-            .unwrap_err();
+        let error = toml::from_str::<std::collections::BTreeMap<String, LocalTime>>(
+            "a = 2025-03-01T09:30:00Z",
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("UTC offset"), "{error}");
         let error = serde_json::from_str::<LocalTime>(r#""2025-13-01""#).unwrap_err();
         assert!(error.to_string().contains("YYYY-MM-DD"), "{error}");
@@ -174,6 +191,9 @@ mod tests {
     #[test]
     fn local_time_uses_the_site_zone_not_utc() {
         let utc = Utc.with_ymd_and_hms(2025, 3, 1, 17, 0, 0).unwrap();
-        assert_eq!(to_local(utc, DEFAULT_TIME_ZONE).to_string(), "2025-03-02 01:00:00");
+        assert_eq!(
+            to_local(utc, DEFAULT_TIME_ZONE).to_string(),
+            "2025-03-02 01:00:00"
+        );
     }
 }

@@ -87,7 +87,10 @@ impl Framebuffer {
     /// Writes the framebuffer as a PNG.
     pub fn save_png(&self, path: &Path) -> Result<(), ImageError> {
         let name = path.display().to_string();
-        let file = std::fs::File::create(path).map_err(|source| ImageError::Io { path: name.clone(), source })?;
+        let file = std::fs::File::create(path).map_err(|source| ImageError::Io {
+            path: name.clone(),
+            source,
+        })?;
         let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), self.width, self.height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
@@ -101,19 +104,38 @@ impl Framebuffer {
     /// Reads a PNG written by [`Framebuffer::save_png`].
     pub fn load_png(path: &Path) -> Result<Self, ImageError> {
         let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|source| ImageError::Io { path: name.clone(), source })?;
+        let file = std::fs::File::open(path).map_err(|source| ImageError::Io {
+            path: name.clone(),
+            source,
+        })?;
         let decoder = png::Decoder::new(std::io::BufReader::new(file));
-        let mut reader = decoder.read_info().map_err(|source| ImageError::Decode { path: name.clone(), source })?;
+        let mut reader = decoder.read_info().map_err(|source| ImageError::Decode {
+            path: name.clone(),
+            source,
+        })?;
         let mut bytes = vec![0; reader.output_buffer_size().unwrap_or(0)];
-        let info = reader.next_frame(&mut bytes).map_err(|source| ImageError::Decode { path: name.clone(), source })?;
+        let info = reader
+            .next_frame(&mut bytes)
+            .map_err(|source| ImageError::Decode {
+                path: name.clone(),
+                source,
+            })?;
         if info.color_type != png::ColorType::Rgb || info.bit_depth != png::BitDepth::Eight {
             return Err(ImageError::Format { path: name });
         }
         let pixels = bytes[..info.buffer_size()]
             .chunks_exact(3)
-            .map(|c| Rgb8Pixel { r: c[0], g: c[1], b: c[2] })
+            .map(|c| Rgb8Pixel {
+                r: c[0],
+                g: c[1],
+                b: c[2],
+            })
             .collect();
-        Ok(Framebuffer { width: info.width, height: info.height, pixels })
+        Ok(Framebuffer {
+            width: info.width,
+            height: info.height,
+            pixels,
+        })
     }
 
     /// Share of pixels (0–1) whose channels differ by more than `tolerance`
@@ -126,7 +148,11 @@ impl Framebuffer {
             .pixels
             .iter()
             .zip(&other.pixels)
-            .filter(|(a, b)| a.r.abs_diff(b.r) > tolerance || a.g.abs_diff(b.g) > tolerance || a.b.abs_diff(b.b) > tolerance)
+            .filter(|(a, b)| {
+                a.r.abs_diff(b.r) > tolerance
+                    || a.g.abs_diff(b.g) > tolerance
+                    || a.b.abs_diff(b.b) > tolerance
+            })
             .count();
         differing as f64 / self.pixels.len().max(1) as f64
     }
@@ -142,10 +168,21 @@ impl DrawTarget for Framebuffer {
     type Color = Rgb888;
     type Error = std::convert::Infallible;
 
-    fn draw_iter<I: IntoIterator<Item = Pixel<Self::Color>>>(&mut self, pixels: I) -> Result<(), Self::Error> {
+    fn draw_iter<I: IntoIterator<Item = Pixel<Self::Color>>>(
+        &mut self,
+        pixels: I,
+    ) -> Result<(), Self::Error> {
         for Pixel(point, color) in pixels {
-            if point.x >= 0 && point.y >= 0 && (point.x as u32) < self.width && (point.y as u32) < self.height {
-                self.pixels[(point.y as u32 * self.width + point.x as u32) as usize] = Rgb8Pixel { r: color.r(), g: color.g(), b: color.b() };
+            if point.x >= 0
+                && point.y >= 0
+                && (point.x as u32) < self.width
+                && (point.y as u32) < self.height
+            {
+                self.pixels[(point.y as u32 * self.width + point.x as u32) as usize] = Rgb8Pixel {
+                    r: color.r(),
+                    g: color.g(),
+                    b: color.b(),
+                };
             }
         }
         Ok(())
@@ -172,6 +209,6 @@ mod tests {
         framebuffer.save_png(&path).unwrap();
         let loaded = Framebuffer::load_png(&path).unwrap();
         assert_eq!(loaded.difference(&framebuffer, 0), 0.0);
-        assert_eq!(loaded.difference(&Framebuffer::new(40, 30), 0) > 0.1, true);
+        assert!(loaded.difference(&Framebuffer::new(40, 30), 0) > 0.1);
     }
 }

@@ -23,7 +23,7 @@ pub use framebuffer::Framebuffer;
 
 use crate::config::Config;
 use crate::content::Catalog;
-use crate::ui::app::{Clock, KioskApp};
+use crate::ui::app::{Clock, ContentStatus, KioskApp};
 use crate::ui::{KioskWindow, fonts};
 
 /// How often time is stepped when advancing, so 1-second timers fire each second.
@@ -101,7 +101,9 @@ impl Element {
 
 /// The default start instant of an emulator session: 2026-11-25 09:30 in Guangzhou.
 pub fn default_start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 1, 30, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 11, 25, 1, 30, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 /// A running kiosk UI without a display.
@@ -115,12 +117,24 @@ pub struct Emulator {
 
 impl Emulator {
     /// Starts the kiosk UI at `width` × `height` on a catalog (None: no content yet).
-    pub fn new(width: u32, height: u32, catalog: Option<Catalog>, config: &Config, start: DateTime<Utc>) -> Result<Self, EmulatorError> {
+    pub fn new(
+        width: u32,
+        height: u32,
+        catalog: Option<Catalog>,
+        config: &Config,
+        start: DateTime<Utc>,
+    ) -> Result<Self, EmulatorError> {
         fonts::install(&config.font_dir());
         let window = platform::prepare_window()?;
         let ui = KioskWindow::new()?;
         window.set_size(PhysicalSize::new(width, height));
+        let status = if catalog.is_some() {
+            ContentStatus::embedded_demo()
+        } else {
+            ContentStatus::default()
+        };
         let app = KioskApp::new(ui, catalog, config, Rc::new(MockClock { start }));
+        app.set_status(status);
         app.window().show()?;
         let mut emulator = Emulator {
             app,
@@ -155,7 +169,10 @@ impl Emulator {
         let mut repainted = 0;
         self.window.draw_if_needed(|renderer| {
             let region = renderer.render(framebuffer.pixels_mut(), width);
-            repainted = region.iter().map(|(_, size)| u64::from(size.width) * u64::from(size.height)).sum();
+            repainted = region
+                .iter()
+                .map(|(_, size)| u64::from(size.width) * u64::from(size.height))
+                .sum();
         });
         repainted
     }
@@ -208,12 +225,18 @@ impl Emulator {
         let position = LogicalPosition::new(x, y);
         self.touches.push(Point::new(x as i32, y as i32));
         self.dispatch(WindowEvent::PointerMoved { position });
-        self.dispatch(WindowEvent::PointerPressed { position, button: PointerEventButton::Left });
+        self.dispatch(WindowEvent::PointerPressed {
+            position,
+            button: PointerEventButton::Left,
+        });
     }
 
     fn release(&mut self, x: f32, y: f32) {
         let position = LogicalPosition::new(x, y);
-        self.dispatch(WindowEvent::PointerReleased { position, button: PointerEventButton::Left });
+        self.dispatch(WindowEvent::PointerReleased {
+            position,
+            button: PointerEventButton::Left,
+        });
         self.dispatch(WindowEvent::PointerExited);
     }
 
@@ -242,7 +265,8 @@ impl Emulator {
         let steps = (duration.as_millis() / 16).max(2) as u32;
         for step in 1..=steps {
             let t = step as f32 / steps as f32;
-            let position = LogicalPosition::new(from.0 + (to.0 - from.0) * t, from.1 + (to.1 - from.1) * t);
+            let position =
+                LogicalPosition::new(from.0 + (to.0 - from.0) * t, from.1 + (to.1 - from.1) * t);
             self.dispatch(WindowEvent::PointerMoved { position });
             platform::advance(duration / steps);
         }
@@ -254,31 +278,49 @@ impl Emulator {
     /// Every visible element with an accessible label or role.
     pub fn elements(&self) -> Vec<Element> {
         let mut found = Vec::new();
-        self.ui().root_element().visit_descendants(|handle: ElementHandle| {
-            let label = handle.accessible_label().map(|l| l.to_string()).unwrap_or_default();
-            let role = handle.accessible_role().filter(|r| *r != AccessibleRole::None);
-            if !label.is_empty() || role.is_some() {
-                let position = handle.absolute_position();
-                let size = handle.size();
-                found.push(Element {
-                    label,
-                    role,
-                    description: handle.accessible_description().map(|d| d.to_string()).unwrap_or_default(),
-                    x: position.x,
-                    y: position.y,
-                    width: size.width,
-                    height: size.height,
-                });
-            }
-            std::ops::ControlFlow::<()>::Continue(())
-        });
+        self.ui()
+            .root_element()
+            .visit_descendants(|handle: ElementHandle| {
+                let label = handle
+                    .accessible_label()
+                    .map(|l| l.to_string())
+                    .unwrap_or_default();
+                let role = handle
+                    .accessible_role()
+                    .filter(|r| *r != AccessibleRole::None);
+                if !label.is_empty() || role.is_some() {
+                    let position = handle.absolute_position();
+                    let size = handle.size();
+                    found.push(Element {
+                        label,
+                        role,
+                        description: handle
+                            .accessible_description()
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                        x: position.x,
+                        y: position.y,
+                        width: size.width,
+                        height: size.height,
+                    });
+                }
+                std::ops::ControlFlow::<()>::Continue(())
+            });
         found
     }
 
     /// The first visible element with this label (role button preferred).
     pub fn find(&self, label: &str) -> Option<Element> {
-        let matches: Vec<Element> = self.elements().into_iter().filter(|e| e.label == label && e.width > 0.0 && e.height > 0.0).collect();
-        matches.iter().find(|e| e.is_clickable()).or(matches.first()).cloned()
+        let matches: Vec<Element> = self
+            .elements()
+            .into_iter()
+            .filter(|e| e.label == label && e.width > 0.0 && e.height > 0.0)
+            .collect();
+        matches
+            .iter()
+            .find(|e| e.is_clickable())
+            .or(matches.first())
+            .cloned()
     }
 
     /// Whether any visible text or element carries this label.
@@ -288,11 +330,17 @@ impl Emulator {
 
     /// Taps the centre of the element with this accessible label.
     pub fn tap_label(&mut self, label: &str) -> Result<(), EmulatorError> {
-        let element = self.find(label).ok_or_else(|| EmulatorError::NoSuchLabel(label.to_owned()))?;
+        let element = self
+            .find(label)
+            .ok_or_else(|| EmulatorError::NoSuchLabel(label.to_owned()))?;
         let (x, y) = element.centre();
         let size = self.window.size();
         if x < 0.0 || y < 0.0 || x >= size.width as f32 || y >= size.height as f32 {
-            return Err(EmulatorError::OffScreen { label: label.to_owned(), x, y });
+            return Err(EmulatorError::OffScreen {
+                label: label.to_owned(),
+                x,
+                y,
+            });
         }
         self.tap(x, y);
         Ok(())

@@ -5,9 +5,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
+use slint::PlatformError;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
-use slint::PlatformError;
 
 thread_local! {
     static ELAPSED: Cell<Duration> = const { Cell::new(Duration::ZERO) };
@@ -22,7 +22,9 @@ impl Platform for HeadlessPlatform {
         NEXT_WINDOW
             .with(|slot| slot.borrow_mut().take())
             .map(|window| window as Rc<dyn WindowAdapter>)
-            .ok_or_else(|| PlatformError::Other("the emulator creates one window per session".into()))
+            .ok_or_else(|| {
+                PlatformError::Other("the emulator creates one window per session".into())
+            })
     }
 
     fn duration_since_start(&self) -> Duration {
@@ -34,7 +36,8 @@ impl Platform for HeadlessPlatform {
 /// window the next component will use.
 pub fn prepare_window() -> Result<Rc<MinimalSoftwareWindow>, PlatformError> {
     if !INSTALLED.with(Cell::get) {
-        slint::platform::set_platform(Box::new(HeadlessPlatform)).map_err(|error| PlatformError::Other(format!("{error}")))?;
+        slint::platform::set_platform(Box::new(HeadlessPlatform))
+            .map_err(|error| PlatformError::Other(format!("{error}")))?;
         INSTALLED.with(|installed| installed.set(true));
     }
     let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);

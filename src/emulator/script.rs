@@ -68,7 +68,11 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Step)>, Vec<ScriptError>> {
             Err(message) => errors.push(ScriptError { line, message }),
         }
     }
-    if errors.is_empty() { Ok(steps) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(steps)
+    } else {
+        Err(errors)
+    }
 }
 
 fn strip_comment(line: &str) -> &str {
@@ -84,17 +88,29 @@ fn strip_comment(line: &str) -> &str {
 }
 
 fn parse_step(content: &str) -> Result<Step, String> {
-    let (command, rest) = content.split_once(char::is_whitespace).unwrap_or((content, ""));
+    let (command, rest) = content
+        .split_once(char::is_whitespace)
+        .unwrap_or((content, ""));
     let rest = rest.trim();
     let args: Vec<&str> = rest.split_whitespace().collect();
-    let number = |text: &str| text.parse::<f32>().map_err(|_| format!("`{text}` is not a number"));
+    let number = |text: &str| {
+        text.parse::<f32>()
+            .map_err(|_| format!("`{text}` is not a number"))
+    };
     match command {
         "tap" if rest.starts_with('"') => {
-            let label = rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')).ok_or("unclosed quote in label")?;
+            let label = rest
+                .strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .ok_or("unclosed quote in label")?;
             Ok(Step::TapLabel(label.to_owned()))
         }
         "tap" if args.len() == 2 => Ok(Step::Tap(number(args[0])?, number(args[1])?)),
-        "long-press" if args.len() == 3 => Ok(Step::LongPress(number(args[0])?, number(args[1])?, duration(args[2])?)),
+        "long-press" if args.len() == 3 => Ok(Step::LongPress(
+            number(args[0])?,
+            number(args[1])?,
+            duration(args[2])?,
+        )),
         "swipe" if args.len() == 5 => Ok(Step::Swipe(
             (number(args[0])?, number(args[1])?),
             (number(args[2])?, number(args[3])?),
@@ -102,8 +118,12 @@ fn parse_step(content: &str) -> Result<Step, String> {
         )),
         "wait" if args.len() == 1 => Ok(Step::Wait(duration(args[0])?)),
         "shot" if args.len() == 1 => Ok(Step::Shot(args[0].to_owned())),
-        "tap" | "long-press" | "swipe" | "wait" | "shot" => Err(format!("wrong arguments for `{command}`; see the examples at the top of the script docs")),
-        other => Err(format!("unknown command `{other}` (use tap, long-press, swipe, wait, shot)")),
+        "tap" | "long-press" | "swipe" | "wait" | "shot" => Err(format!(
+            "wrong arguments for `{command}`; see the examples at the top of the script docs"
+        )),
+        other => Err(format!(
+            "unknown command `{other}` (use tap, long-press, swipe, wait, shot)"
+        )),
     }
 }
 
@@ -111,14 +131,26 @@ fn parse_step(content: &str) -> Result<Step, String> {
 pub fn duration(text: &str) -> Result<Duration, String> {
     let error = || format!("`{text}` is not a duration (write 250ms or 3s)");
     if let Some(ms) = text.strip_suffix("ms") {
-        return ms.parse::<u64>().map(Duration::from_millis).map_err(|_| error());
+        return ms
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| error());
     }
     let seconds = text.strip_suffix('s').ok_or_else(error)?;
-    seconds.parse::<f64>().ok().filter(|s| *s >= 0.0).map(Duration::from_secs_f64).ok_or_else(error)
+    seconds
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(error)
 }
 
 /// Runs parsed steps, writing screenshots into `out`; returns the files written.
-pub fn run(emulator: &mut Emulator, steps: &[(usize, Step)], out: &Path) -> Result<Vec<std::path::PathBuf>, RunError> {
+pub fn run(
+    emulator: &mut Emulator,
+    steps: &[(usize, Step)],
+    out: &Path,
+) -> Result<Vec<std::path::PathBuf>, RunError> {
     let mut written = Vec::new();
     for (line, step) in steps {
         let result = match step {
@@ -145,7 +177,10 @@ pub fn run(emulator: &mut Emulator, steps: &[(usize, Step)], out: &Path) -> Resu
                 emulator.screenshot(&path)
             }
         };
-        result.map_err(|source| RunError { line: *line, source })?;
+        result.map_err(|source| RunError {
+            line: *line,
+            source,
+        })?;
     }
     Ok(written)
 }
@@ -176,6 +211,9 @@ mod tests {
         let errors = parse("tap x 1\njump 3\nwait soon\n").unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [1, 2, 3]);
-        assert_eq!(errors[1].to_string(), "line 2: unknown command `jump` (use tap, long-press, swipe, wait, shot)");
+        assert_eq!(
+            errors[1].to_string(),
+            "line 2: unknown command `jump` (use tap, long-press, swipe, wait, shot)"
+        );
     }
 }

@@ -30,7 +30,9 @@ pub struct SystemClock {
 
 impl Default for SystemClock {
     fn default() -> Self {
-        SystemClock { started: std::time::Instant::now() }
+        SystemClock {
+            started: std::time::Instant::now(),
+        }
     }
 }
 
@@ -59,6 +61,17 @@ pub struct ContentStatus {
     pub last_error: String,
 }
 
+impl ContentStatus {
+    /// The status when showing the content embedded in the binary.
+    pub fn embedded_demo() -> Self {
+        ContentStatus {
+            source: "embedded demo content".into(),
+            version: "demo".into(),
+            ..ContentStatus::default()
+        }
+    }
+}
+
 struct State {
     catalog: Option<Catalog>,
     navigator: Navigator,
@@ -79,8 +92,15 @@ pub struct KioskApp {
 
 impl KioskApp {
     /// Binds the UI to a catalog (None: nothing downloaded yet).
-    pub fn new(window: KioskWindow, catalog: Option<Catalog>, config: &Config, clock: Rc<dyn Clock>) -> Rc<Self> {
-        let default_lang = catalog.as_ref().map_or(Lang::ZhHans, |c| c.site.default_language);
+    pub fn new(
+        window: KioskWindow,
+        catalog: Option<Catalog>,
+        config: &Config,
+        clock: Rc<dyn Clock>,
+    ) -> Rc<Self> {
+        let default_lang = catalog
+            .as_ref()
+            .map_or(Lang::ZhHans, |c| c.site.default_language);
         let app = Rc::new(KioskApp {
             window,
             state: RefCell::new(State {
@@ -104,11 +124,15 @@ impl KioskApp {
         app.apply_settings();
         app.tick_clock();
         let weak = Rc::downgrade(&app);
-        app.clock_timer.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
-            if let Some(app) = weak.upgrade() {
-                app.tick_clock();
-            }
-        });
+        app.clock_timer.start(
+            slint::TimerMode::Repeated,
+            Duration::from_secs(1),
+            move || {
+                if let Some(app) = weak.upgrade() {
+                    app.tick_clock();
+                }
+            },
+        );
         app
     }
 
@@ -193,7 +217,8 @@ impl KioskApp {
         let w = with.clone();
         state.on_admin_sync_now(move || {
             w(&|app| {
-                app.state.borrow_mut().status.last_error = "no repository configured: showing the embedded demo content".into();
+                app.state.borrow_mut().status.last_error =
+                    "no repository configured: showing the embedded demo content".into();
                 app.render();
             })
         });
@@ -202,7 +227,12 @@ impl KioskApp {
             w(&|app| {
                 let current = app.screen();
                 if let Screen::List { section, .. } = current {
-                    app.go(|n| n.replace(Screen::List { section, category: id.to_string() }));
+                    app.go(|n| {
+                        n.replace(Screen::List {
+                            section,
+                            category: id.to_string(),
+                        })
+                    });
                 }
             })
         });
@@ -231,7 +261,12 @@ impl KioskApp {
             _ => None,
         };
         match (section, page) {
-            (Some(section), _) => self.go(|n| n.push(Screen::List { section, category: String::new() })),
+            (Some(section), _) => self.go(|n| {
+                n.push(Screen::List {
+                    section,
+                    category: String::new(),
+                })
+            }),
             (None, Page::Search) => self.go(|n| n.push(Screen::Search)),
             (None, Page::Home) => self.go(Navigator::home),
             _ => {}
@@ -239,8 +274,17 @@ impl KioskApp {
     }
 
     fn open_item(&self, id: &str) {
-        let is_guide = self.state.borrow().catalog.as_ref().is_some_and(|c| c.guides.iter().any(|g| g.id == id));
-        let screen = if is_guide { Screen::Guide(id.to_owned()) } else { Screen::Detail(id.to_owned()) };
+        let is_guide = self
+            .state
+            .borrow()
+            .catalog
+            .as_ref()
+            .is_some_and(|c| c.guides.iter().any(|g| g.id == id));
+        let screen = if is_guide {
+            Screen::Guide(id.to_owned())
+        } else {
+            Screen::Detail(id.to_owned())
+        };
         self.go(|n| n.push(screen));
     }
 
@@ -256,12 +300,20 @@ impl KioskApp {
                 self.go(|n| n.push(Screen::Admin));
             }
             PinOutcome::Rejected { remaining } => {
-                let message = if english { format!("Wrong PIN, {remaining} tries left") } else { format!("PIN 错误，还可尝试 {remaining} 次") };
+                let message = if english {
+                    format!("Wrong PIN, {remaining} tries left")
+                } else {
+                    format!("PIN 错误，还可尝试 {remaining} 次")
+                };
                 app_state.set_pin_message(message.into());
             }
             PinOutcome::Locked { remaining } => {
                 let seconds = remaining.as_secs().max(1);
-                let message = if english { format!("Locked for {seconds} s") } else { format!("已锁定，请 {seconds} 秒后再试") };
+                let message = if english {
+                    format!("Locked for {seconds} s")
+                } else {
+                    format!("已锁定，请 {seconds} 秒后再试")
+                };
                 app_state.set_pin_message(message.into());
             }
         }
@@ -287,18 +339,30 @@ impl KioskApp {
         let theme = self.window.global::<Theme>();
         theme.set_text_scale(settings.text_scale);
         theme.set_high_contrast(settings.high_contrast);
-        let tag = if settings.lang == Lang::ZhHans { "" } else { settings.lang.tag() };
+        let tag = if settings.lang == Lang::ZhHans {
+            ""
+        } else {
+            settings.lang.tag()
+        };
         if let Err(error) = slint::select_bundled_translation(tag) {
             tracing::warn!("cannot switch the UI language to {tag}: {error}");
         }
-        let index = Lang::ALL.iter().position(|l| *l == settings.lang).unwrap_or(0);
+        let index = Lang::ALL
+            .iter()
+            .position(|l| *l == settings.lang)
+            .unwrap_or(0);
         self.window.global::<AppState>().set_language(index as i32);
         self.render();
     }
 
     fn tick_clock(&self) {
         let state = self.state.borrow();
-        let zone = state.catalog.as_ref().map_or(crate::content::time::DEFAULT_TIME_ZONE, |c| c.site.time_zone);
+        let zone = state
+            .catalog
+            .as_ref()
+            .map_or(crate::content::time::DEFAULT_TIME_ZONE, |c| {
+                c.site.time_zone
+            });
         let local = crate::content::time::to_local(self.clock.now(), zone);
         let app_state = self.window.global::<AppState>();
         app_state.set_clock(local.format("%H:%M").to_string().into());
@@ -312,7 +376,9 @@ impl KioskApp {
         let content = self.window.global::<Content>();
         app_state.set_can_go_back(state.navigator.can_go_back());
         let fresh = VisitorSettings::defaults(state.default_lang);
-        app_state.set_session_dirty(state.navigator.current() != &Screen::Home || state.settings != fresh);
+        app_state.set_session_dirty(
+            state.navigator.current() != &Screen::Home || state.settings != fresh,
+        );
         app_state.set_online(state.status.online);
         app_state.set_out_of_date(state.status.out_of_date);
         let Some(catalog) = state.catalog.as_ref() else {
@@ -327,11 +393,18 @@ impl KioskApp {
         let urgent: Vec<UrgentItem> = catalog
             .urgent_notices(now)
             .into_iter()
-            .map(|n| UrgentItem { id: n.id.as_str().into(), title: n.meta.title.text(lang).into() })
+            .map(|n| UrgentItem {
+                id: n.id.as_str().into(),
+                title: n.meta.title.text(lang).into(),
+            })
             .collect();
         app_state.set_urgent(ModelRc::new(VecModel::from(urgent)));
         app_state.set_attract_slides(ModelRc::new(VecModel::from(
-            presenter.attract_slides(now).into_iter().map(SharedString::from).collect::<Vec<_>>(),
+            presenter
+                .attract_slides(now)
+                .into_iter()
+                .map(SharedString::from)
+                .collect::<Vec<_>>(),
         )));
 
         let page = match state.navigator.current() {
@@ -387,7 +460,10 @@ impl KioskApp {
 }
 
 fn admin_lines(state: &State) -> Vec<LabelledText> {
-    let line = |label: &str, text: String| LabelledText { label: label.into(), text: text.into() };
+    let line = |label: &str, text: String| LabelledText {
+        label: label.into(),
+        text: text.into(),
+    };
     vec![
         line("Kiosk", state.kiosk_id.clone()),
         line("Version", env!("CARGO_PKG_VERSION").to_owned()),
@@ -395,6 +471,13 @@ fn admin_lines(state: &State) -> Vec<LabelledText> {
         line("Content version", state.status.version.clone()),
         line("Online", state.status.online.to_string()),
         line("Out of date", state.status.out_of_date.to_string()),
-        line("Last error", if state.status.last_error.is_empty() { "—".into() } else { state.status.last_error.clone() }),
+        line(
+            "Last error",
+            if state.status.last_error.is_empty() {
+                "—".into()
+            } else {
+                state.status.last_error.clone()
+            },
+        ),
     ]
 }

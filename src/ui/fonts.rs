@@ -19,7 +19,10 @@ pub fn install(dir: &Path) {
         let regular = dir.join(REGULAR);
         let bold = dir.join(BOLD);
         if !regular.is_file() {
-            tracing::error!("font {} is missing: Chinese text will not be drawn", regular.display());
+            tracing::error!(
+                "font {} is missing: Chinese text will not be drawn",
+                regular.display()
+            );
         }
         // SAFETY: called once, before Slint starts any thread or reads its environment.
         unsafe {

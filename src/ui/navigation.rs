@@ -51,7 +51,9 @@ pub struct Navigator {
 
 impl Default for Navigator {
     fn default() -> Self {
-        Navigator { stack: vec![Screen::Home] }
+        Navigator {
+            stack: vec![Screen::Home],
+        }
     }
 }
 
@@ -96,7 +98,9 @@ impl Navigator {
     /// so the visitor stays where they are whenever possible.
     pub fn retain_existing(&mut self, catalog: &Catalog) {
         self.stack.retain(|screen| match screen {
-            Screen::Detail(id) | Screen::Guide(id) | Screen::Table(id, _) => item_exists(catalog, id),
+            Screen::Detail(id) | Screen::Guide(id) | Screen::Table(id, _) => {
+                item_exists(catalog, id)
+            }
             _ => true,
         });
         if self.stack.is_empty() {
@@ -123,10 +127,19 @@ mod tests {
     fn back_and_home() {
         let mut navigator = Navigator::default();
         assert!(!navigator.can_go_back());
-        navigator.push(Screen::List { section: Section::Notices, category: String::new() });
+        navigator.push(Screen::List {
+            section: Section::Notices,
+            category: String::new(),
+        });
         navigator.push(Screen::Detail("a".into()));
         navigator.back();
-        assert!(matches!(navigator.current(), Screen::List { section: Section::Notices, .. }));
+        assert!(matches!(
+            navigator.current(),
+            Screen::List {
+                section: Section::Notices,
+                ..
+            }
+        ));
         navigator.push(Screen::Detail("a".into()));
         navigator.home();
         assert_eq!(navigator.current(), &Screen::Home);

@@ -10,7 +10,10 @@ use super::navigation::Section;
 use super::qr;
 use super::table_layout;
 use super::words::{self, Word, word};
-use super::{BlockData, ChannelCard, Chip, DetailData, GuideData, GuideStep, LabelledText, ListItem, Material, RowCard, TableCell, TableData};
+use super::{
+    BlockData, ChannelCard, Chip, DetailData, GuideData, GuideStep, LabelledText, ListItem,
+    Material, RowCard, TableCell, TableData,
+};
 use crate::content::blocks::{Block, Table, plain_text};
 use crate::content::model::{Body, Catalog, ChannelKind, FaqKind, Notice};
 use crate::content::text::{Lang, Text};
@@ -67,7 +70,10 @@ impl<'a> Presenter<'a> {
     }
 
     fn all_chip(&self) -> Chip {
-        Chip { id: "".into(), label: self.w(Word::All).into() }
+        Chip {
+            id: "".into(),
+            label: self.w(Word::All).into(),
+        }
     }
 
     /// The list of a section, filtered to a category id ("" for all).
@@ -76,16 +82,31 @@ impl<'a> Presenter<'a> {
         match section {
             Section::Notices => {
                 let visible = self.catalog.visible_notices(now);
-                let chips = self.chips(site.notice_categories.iter().filter(|c| visible.iter().any(|n| n.meta.category == c.id)).map(|c| (c.id.as_str(), &c.name)));
+                let chips = self.chips(
+                    site.notice_categories
+                        .iter()
+                        .filter(|c| visible.iter().any(|n| n.meta.category == c.id))
+                        .map(|c| (c.id.as_str(), &c.name)),
+                );
                 let items = visible
                     .into_iter()
                     .filter(|n| category.is_empty() || n.meta.category == category)
                     .map(|n| self.notice_item(n))
                     .collect();
-                ListContent { title: self.section_title(section), chips, items, channels: Vec::new() }
+                ListContent {
+                    title: self.section_title(section),
+                    chips,
+                    items,
+                    channels: Vec::new(),
+                }
             }
             Section::Guides => {
-                let chips = self.chips(site.guide_categories.iter().filter(|c| self.catalog.guides.iter().any(|g| g.meta.category == c.id)).map(|c| (c.id.as_str(), &c.name)));
+                let chips = self.chips(
+                    site.guide_categories
+                        .iter()
+                        .filter(|c| self.catalog.guides.iter().any(|g| g.meta.category == c.id))
+                        .map(|c| (c.id.as_str(), &c.name)),
+                );
                 let items = self
                     .catalog
                     .guides
@@ -94,17 +115,43 @@ impl<'a> Presenter<'a> {
                     .map(|g| ListItem {
                         id: g.id.as_str().into(),
                         title: self.t(&g.meta.title).into(),
-                        meta: format!("{} · {} {}", self.t(&g.meta.department), g.meta.promised_days, self.w(Word::WorkingDays)).into(),
-                        category: self.catalog.guide_category(&g.meta.category).map(|c| self.t(&c.name)).unwrap_or_default().into(),
+                        meta: format!(
+                            "{} · {} {}",
+                            self.t(&g.meta.department),
+                            g.meta.promised_days,
+                            self.w(Word::WorkingDays)
+                        )
+                        .into(),
+                        category: self
+                            .catalog
+                            .guide_category(&g.meta.category)
+                            .map(|c| self.t(&c.name))
+                            .unwrap_or_default()
+                            .into(),
                         summary: "".into(),
                         pinned: false,
                         urgent: false,
                     })
                     .collect();
-                ListContent { title: self.section_title(section), chips, items, channels: Vec::new() }
+                ListContent {
+                    title: self.section_title(section),
+                    chips,
+                    items,
+                    channels: Vec::new(),
+                }
             }
             Section::Disclosure => {
-                let chips = self.chips(site.document_categories.iter().filter(|c| self.catalog.documents.iter().any(|d| d.meta.category == c.id)).map(|c| (c.id.as_str(), &c.name)));
+                let chips = self.chips(
+                    site.document_categories
+                        .iter()
+                        .filter(|c| {
+                            self.catalog
+                                .documents
+                                .iter()
+                                .any(|d| d.meta.category == c.id)
+                        })
+                        .map(|c| (c.id.as_str(), &c.name)),
+                );
                 let items = self
                     .catalog
                     .documents
@@ -114,20 +161,39 @@ impl<'a> Presenter<'a> {
                         id: d.id.as_str().into(),
                         title: self.t(&d.meta.title).into(),
                         meta: d.meta.published.date().to_string().into(),
-                        category: self.catalog.document_category(&d.meta.category).map(|c| self.t(&c.name)).unwrap_or_default().into(),
-                        summary: d.meta.summary.as_ref().map(|s| self.t(s)).unwrap_or_default().into(),
+                        category: self
+                            .catalog
+                            .document_category(&d.meta.category)
+                            .map(|c| self.t(&c.name))
+                            .unwrap_or_default()
+                            .into(),
+                        summary: d
+                            .meta
+                            .summary
+                            .as_ref()
+                            .map(|s| self.t(s))
+                            .unwrap_or_default()
+                            .into(),
                         pinned: false,
                         urgent: false,
                     })
                     .collect();
                 let channels = self.channels(|kind| kind == ChannelKind::DisclosureApplication);
-                ListContent { title: self.section_title(section), chips, items, channels }
+                ListContent {
+                    title: self.section_title(section),
+                    chips,
+                    items,
+                    channels,
+                }
             }
             Section::Interaction => {
                 let chips = [FaqKind::Faq, FaqKind::HotTopic]
                     .into_iter()
                     .filter(|kind| self.catalog.faqs.iter().any(|f| f.kind == *kind))
-                    .map(|kind| Chip { id: faq_kind_id(kind).into(), label: words::faq_kind(self.lang, kind).into() });
+                    .map(|kind| Chip {
+                        id: faq_kind_id(kind).into(),
+                        label: words::faq_kind(self.lang, kind).into(),
+                    });
                 let chips = std::iter::once(self.all_chip()).chain(chips).collect();
                 let items = self
                     .catalog
@@ -138,14 +204,24 @@ impl<'a> Presenter<'a> {
                         id: f.id.as_str().into(),
                         title: self.t(&f.question).into(),
                         meta: f.date.date().to_string().into(),
-                        category: format!("{} · {}", words::faq_kind(self.lang, f.kind), self.t(&f.category)).into(),
+                        category: format!(
+                            "{} · {}",
+                            words::faq_kind(self.lang, f.kind),
+                            self.t(&f.category)
+                        )
+                        .into(),
                         summary: "".into(),
                         pinned: false,
                         urgent: false,
                     })
                     .collect();
                 let channels = self.channels(|kind| kind != ChannelKind::DisclosureApplication);
-                ListContent { title: self.section_title(section), chips, items, channels }
+                ListContent {
+                    title: self.section_title(section),
+                    chips,
+                    items,
+                    channels,
+                }
             }
             Section::Venues => {
                 let items = self
@@ -157,12 +233,23 @@ impl<'a> Presenter<'a> {
                         title: self.t(&v.name).into(),
                         meta: self.t(&v.hours).into(),
                         category: "".into(),
-                        summary: v.free_periods.iter().map(|p| self.t(p)).collect::<Vec<_>>().join("；").into(),
+                        summary: v
+                            .free_periods
+                            .iter()
+                            .map(|p| self.t(p))
+                            .collect::<Vec<_>>()
+                            .join("；")
+                            .into(),
                         pinned: false,
                         urgent: false,
                     })
                     .collect();
-                ListContent { title: self.section_title(section), chips: Vec::new(), items, channels: Vec::new() }
+                ListContent {
+                    title: self.section_title(section),
+                    chips: Vec::new(),
+                    items,
+                    channels: Vec::new(),
+                }
             }
         }
     }
@@ -181,7 +268,10 @@ impl<'a> Presenter<'a> {
 
     fn chips<'b>(&self, categories: impl Iterator<Item = (&'b str, &'b Text)>) -> Vec<Chip> {
         let mut chips = vec![self.all_chip()];
-        chips.extend(categories.map(|(id, name)| Chip { id: id.into(), label: self.t(name).into() }));
+        chips.extend(categories.map(|(id, name)| Chip {
+            id: id.into(),
+            label: self.t(name).into(),
+        }));
         if chips.len() <= 2 { Vec::new() } else { chips }
     }
 
@@ -207,8 +297,19 @@ impl<'a> Presenter<'a> {
             id: notice.id.as_str().into(),
             title: self.t(&notice.meta.title).into(),
             meta: notice.meta.published.date().to_string().into(),
-            category: self.catalog.notice_category(&notice.meta.category).map(|c| self.t(&c.name)).unwrap_or_default().into(),
-            summary: notice.meta.summary.as_ref().map(|s| self.t(s)).unwrap_or_default().into(),
+            category: self
+                .catalog
+                .notice_category(&notice.meta.category)
+                .map(|c| self.t(&c.name))
+                .unwrap_or_default()
+                .into(),
+            summary: notice
+                .meta
+                .summary
+                .as_ref()
+                .map(|s| self.t(s))
+                .unwrap_or_default()
+                .into(),
             pinned: notice.meta.pinned,
             urgent: notice.meta.urgent,
         }
@@ -219,21 +320,62 @@ impl<'a> Presenter<'a> {
         let catalog = self.catalog;
         if let Some(notice) = catalog.notices.iter().find(|n| n.id == id) {
             let meta = &notice.meta;
-            let category = catalog.notice_category(&meta.category).map(|c| self.t(&c.name)).unwrap_or_default();
-            let mut line = format!("{} {} · {}", self.w(Word::Published), meta.published.date(), category);
+            let category = catalog
+                .notice_category(&meta.category)
+                .map(|c| self.t(&c.name))
+                .unwrap_or_default();
+            let mut line = format!(
+                "{} {} · {}",
+                self.w(Word::Published),
+                meta.published.date(),
+                category
+            );
             if let Some(until) = meta.valid_until {
-                line.push_str(&format!(" · {} {}", self.w(Word::ValidUntil), until.0.date()));
+                line.push_str(&format!(
+                    " · {} {}",
+                    self.w(Word::ValidUntil),
+                    until.0.date()
+                ));
             }
-            return Some(self.body_detail(id, &meta.title, line, meta.urgent, &notice.body, meta.source_url.as_deref(), &meta.attachments));
+            return Some(self.body_detail(
+                id,
+                &meta.title,
+                line,
+                meta.urgent,
+                &notice.body,
+                meta.source_url.as_deref(),
+                &meta.attachments,
+            ));
         }
         if let Some(document) = catalog.documents.iter().find(|d| d.id == id) {
             let meta = &document.meta;
-            let category = catalog.document_category(&meta.category).map(|c| self.t(&c.name)).unwrap_or_default();
-            let line = format!("{} {} · {}", self.w(Word::Published), meta.published.date(), category);
-            return Some(self.body_detail(id, &meta.title, line, false, &document.body, meta.source_url.as_deref(), &meta.attachments));
+            let category = catalog
+                .document_category(&meta.category)
+                .map(|c| self.t(&c.name))
+                .unwrap_or_default();
+            let line = format!(
+                "{} {} · {}",
+                self.w(Word::Published),
+                meta.published.date(),
+                category
+            );
+            return Some(self.body_detail(
+                id,
+                &meta.title,
+                line,
+                false,
+                &document.body,
+                meta.source_url.as_deref(),
+                &meta.attachments,
+            ));
         }
         if let Some(faq) = catalog.faqs.iter().find(|f| f.id == id) {
-            let line = format!("{} · {} · {}", words::faq_kind(self.lang, faq.kind), self.t(&faq.category), faq.date.date());
+            let line = format!(
+                "{} · {} · {}",
+                words::faq_kind(self.lang, faq.kind),
+                self.t(&faq.category),
+                faq.date.date()
+            );
             return Some(self.body_detail(id, &faq.question, line, false, &faq.answer, None, &[]));
         }
         if let Some(venue) = catalog.venues.iter().find(|v| v.id == id) {
@@ -284,7 +426,14 @@ impl<'a> Presenter<'a> {
             self.block(block, &mut data, &mut tables);
         }
         for attachment in attachments {
-            data.push(qr_block(&attachment.url, format!("{}：{}", self.w(Word::Attachment), self.t(&attachment.title))));
+            data.push(qr_block(
+                &attachment.url,
+                format!(
+                    "{}：{}",
+                    self.w(Word::Attachment),
+                    self.t(&attachment.title)
+                ),
+            ));
         }
         DetailContent {
             detail: DetailData {
@@ -305,15 +454,22 @@ impl<'a> Presenter<'a> {
     fn machine_note(&self, body: &Body) -> String {
         match self.lang {
             Lang::En if body.exact(Lang::En).is_none() => self.w(Word::NoEnglish).to_owned(),
-            Lang::ZhHant if body.machine == Some(Lang::ZhHant) => self.w(Word::ConvertedToTraditional).to_owned(),
-            Lang::ZhHans if body.machine == Some(Lang::ZhHans) => self.w(Word::ConvertedToSimplified).to_owned(),
+            Lang::ZhHant if body.machine == Some(Lang::ZhHant) => {
+                self.w(Word::ConvertedToTraditional).to_owned()
+            }
+            Lang::ZhHans if body.machine == Some(Lang::ZhHans) => {
+                self.w(Word::ConvertedToSimplified).to_owned()
+            }
             _ => String::new(),
         }
     }
 
     fn block(&self, block: &Block, out: &mut Vec<BlockData>, tables: &mut Vec<TableData>) {
         match block {
-            Block::Heading { level, text } => out.push(BlockData { level: i32::from(*level), ..heading(text) }),
+            Block::Heading { level, text } => out.push(BlockData {
+                level: i32::from(*level),
+                ..heading(text)
+            }),
             Block::Paragraph { spans } => {
                 out.push(paragraph(plain_text(spans)));
                 for span in spans.iter().filter(|s| s.link.is_some()) {
@@ -332,16 +488,27 @@ impl<'a> Presenter<'a> {
                 out.push(BlockData {
                     kind: "table".into(),
                     caption: table.caption.as_str().into(),
-                    text: if table.sample_data { self.w(Word::SampleData).into() } else { "".into() },
+                    text: if table.sample_data {
+                        self.w(Word::SampleData).into()
+                    } else {
+                        "".into()
+                    },
                     table_index: index as i32,
                     table_columns: table.column_count() as i32,
                     table_rows: table.rows.len() as i32,
                     ..BlockData::default()
                 });
             }
-            Block::Image { caption, .. } => out.push(BlockData { kind: "image".into(), caption: caption.as_str().into(), ..BlockData::default() }),
+            Block::Image { caption, .. } => out.push(BlockData {
+                kind: "image".into(),
+                caption: caption.as_str().into(),
+                ..BlockData::default()
+            }),
             Block::Qr { url, caption } => out.push(qr_block(url, caption.clone())),
-            Block::Divider => out.push(BlockData { kind: "divider".into(), ..BlockData::default() }),
+            Block::Divider => out.push(BlockData {
+                kind: "divider".into(),
+                ..BlockData::default()
+            }),
         }
     }
 
@@ -350,7 +517,11 @@ impl<'a> Presenter<'a> {
         let guide = self.catalog.guides.iter().find(|g| g.id == id)?;
         let meta = &guide.meta;
         let days = self.w(Word::WorkingDays);
-        let visits = if meta.visits == 0 { self.w(Word::FullyOnline).to_owned() } else { format!("{} {}", meta.visits, self.w(Word::Visits)) };
+        let visits = if meta.visits == 0 {
+            self.w(Word::FullyOnline).to_owned()
+        } else {
+            format!("{} {}", meta.visits, self.w(Word::Visits))
+        };
         let materials = meta
             .materials
             .iter()
@@ -366,14 +537,46 @@ impl<'a> Presenter<'a> {
                 if let Some(notes) = &m.notes {
                     detail.push_str(&format!("\n{}", self.t(notes)));
                 }
-                Material { name: self.t(&m.name).into(), detail: detail.into() }
+                Material {
+                    name: self.t(&m.name).into(),
+                    detail: detail.into(),
+                }
             })
             .collect();
         let facts = vec![
-            labelled(self.w(Word::TimeLimits), format!("{}：{} {}\n{}：{} {}", self.w(Word::Statutory), meta.statutory_days, days, words_promised(self.lang), meta.promised_days, days)),
+            labelled(
+                self.w(Word::TimeLimits),
+                format!(
+                    "{}：{} {}\n{}：{} {}",
+                    self.w(Word::Statutory),
+                    meta.statutory_days,
+                    days,
+                    words_promised(self.lang),
+                    meta.promised_days,
+                    days
+                ),
+            ),
             labelled(self.w(Word::Fees), self.t(&meta.fees)),
-            labelled(self.w(Word::PlaceAndHours), format!("{}\n{}：{}\n{}", self.t(&meta.location), self.w(Word::Window), self.t(&meta.window), self.t(&meta.hours))),
-            labelled(self.w(Word::PhoneNumbers), format!("{}：{}\n{}：{}", self.w(Word::Phone), meta.phone, self.w(Word::Complaints), self.t(&meta.complaint))),
+            labelled(
+                self.w(Word::PlaceAndHours),
+                format!(
+                    "{}\n{}：{}\n{}",
+                    self.t(&meta.location),
+                    self.w(Word::Window),
+                    self.t(&meta.window),
+                    self.t(&meta.hours)
+                ),
+            ),
+            labelled(
+                self.w(Word::PhoneNumbers),
+                format!(
+                    "{}：{}\n{}：{}",
+                    self.w(Word::Phone),
+                    meta.phone,
+                    self.w(Word::Complaints),
+                    self.t(&meta.complaint)
+                ),
+            ),
         ];
         let related = meta
             .faq
@@ -393,7 +596,12 @@ impl<'a> Presenter<'a> {
         Some(GuideData {
             id: id.into(),
             title: self.t(&meta.title).into(),
-            category: self.catalog.guide_category(&meta.category).map(|c| self.t(&c.name)).unwrap_or_default().into(),
+            category: self
+                .catalog
+                .guide_category(&meta.category)
+                .map(|c| self.t(&c.name))
+                .unwrap_or_default()
+                .into(),
             department: self.t(&meta.department).into(),
             time_limit: format!("{} {}", meta.promised_days, days).into(),
             fees: self.t(&meta.fees).into(),
@@ -401,7 +609,15 @@ impl<'a> Presenter<'a> {
             visits: visits.into(),
             eligibility: strings(meta.eligibility.iter().map(|e| self.t(e))),
             materials: model(materials),
-            steps: model(meta.steps.iter().map(|s| GuideStep { title: self.t(&s.title).into(), detail: self.t(&s.detail).into() }).collect()),
+            steps: model(
+                meta.steps
+                    .iter()
+                    .map(|s| GuideStep {
+                        title: self.t(&s.title).into(),
+                        detail: self.t(&s.detail).into(),
+                    })
+                    .collect(),
+            ),
             facts: model(facts),
             legal_basis: strings(meta.legal_basis.iter().map(|e| self.t(e))),
             online_url: online.unwrap_or_default().into(),
@@ -437,23 +653,45 @@ fn faq_kind_id(kind: FaqKind) -> &'static str {
 }
 
 fn labelled(label: &str, text: String) -> LabelledText {
-    LabelledText { label: label.into(), text: text.into() }
+    LabelledText {
+        label: label.into(),
+        text: text.into(),
+    }
 }
 
 fn heading(text: &str) -> BlockData {
-    BlockData { kind: "heading".into(), level: 2, text: text.into(), ..BlockData::default() }
+    BlockData {
+        kind: "heading".into(),
+        level: 2,
+        text: text.into(),
+        ..BlockData::default()
+    }
 }
 
 fn paragraph(text: String) -> BlockData {
-    BlockData { kind: "paragraph".into(), text: text.into(), ..BlockData::default() }
+    BlockData {
+        kind: "paragraph".into(),
+        text: text.into(),
+        ..BlockData::default()
+    }
 }
 
 fn list(items: Vec<String>) -> BlockData {
-    BlockData { kind: "list".into(), items: strings(items), ..BlockData::default() }
+    BlockData {
+        kind: "list".into(),
+        items: strings(items),
+        ..BlockData::default()
+    }
 }
 
 fn qr_block(url: &str, caption: String) -> BlockData {
-    BlockData { kind: "qr".into(), text: url.into(), caption: caption.into(), image: qr::image(url), ..BlockData::default() }
+    BlockData {
+        kind: "qr".into(),
+        text: url.into(),
+        caption: caption.into(),
+        image: qr::image(url),
+        ..BlockData::default()
+    }
 }
 
 /// A table in the UI's geometry.
@@ -483,6 +721,15 @@ pub fn table_data(table: &Table) -> TableData {
                 })
                 .collect(),
         ),
-        cards: model(layout.cards.into_iter().map(|c| RowCard { title: c.title.into(), lines: strings(c.lines) }).collect()),
+        cards: model(
+            layout
+                .cards
+                .into_iter()
+                .map(|c| RowCard {
+                    title: c.title.into(),
+                    lines: strings(c.lines),
+                })
+                .collect(),
+        ),
     }
 }

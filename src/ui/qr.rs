@@ -23,7 +23,8 @@ pub fn encode(text: &str) -> Result<QrMatrix, fast_qr::qr::QRCodeError> {
     let mut modules = vec![false; size * size];
     for row in 0..code.size {
         for column in 0..code.size {
-            modules[(row + QUIET_ZONE) * size + column + QUIET_ZONE] = code.data[row * code.size + column].value();
+            modules[(row + QUIET_ZONE) * size + column + QUIET_ZONE] =
+                code.data[row * code.size + column].value();
         }
     }
     Ok(QrMatrix { size, modules })
@@ -34,10 +35,15 @@ pub fn encode(text: &str) -> Result<QrMatrix, fast_qr::qr::QRCodeError> {
 pub fn image(text: &str) -> Image {
     match encode(text) {
         Ok(matrix) => {
-            let mut buffer = SharedPixelBuffer::<Rgb8Pixel>::new(matrix.size as u32, matrix.size as u32);
+            let mut buffer =
+                SharedPixelBuffer::<Rgb8Pixel>::new(matrix.size as u32, matrix.size as u32);
             for (pixel, dark) in buffer.make_mut_slice().iter_mut().zip(&matrix.modules) {
                 let value = if *dark { 0 } else { 255 };
-                *pixel = Rgb8Pixel { r: value, g: value, b: value };
+                *pixel = Rgb8Pixel {
+                    r: value,
+                    g: value,
+                    b: value,
+                };
             }
             Image::from_rgb8(buffer)
         }
@@ -60,6 +66,9 @@ mod tests {
         let top_left = QUIET_ZONE * matrix.size + QUIET_ZONE;
         assert!(matrix.modules[top_left], "finder pattern corner is dark");
         assert!(matrix.modules[top_left + 6]);
-        assert!(!matrix.modules[top_left + matrix.size + 1], "finder ring is light inside");
+        assert!(
+            !matrix.modules[top_left + matrix.size + 1],
+            "finder ring is light inside"
+        );
     }
 }

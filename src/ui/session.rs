@@ -81,12 +81,17 @@ impl PinGate {
     pub fn submit(&mut self, pin: &str, now: Duration) -> PinOutcome {
         if let Some(until) = self.locked_until {
             if now < until {
-                return PinOutcome::Locked { remaining: until - now };
+                return PinOutcome::Locked {
+                    remaining: until - now,
+                };
             }
             self.locked_until = None;
             self.failures = 0;
         }
-        let accepted = self.pin_sha256.as_deref().is_some_and(|expected| hash_pin(pin) == expected);
+        let accepted = self
+            .pin_sha256
+            .as_deref()
+            .is_some_and(|expected| hash_pin(pin) == expected);
         if accepted {
             self.failures = 0;
             return PinOutcome::Accepted;
@@ -94,7 +99,9 @@ impl PinGate {
         self.failures += 1;
         if self.failures >= MAX_PIN_ATTEMPTS {
             self.locked_until = Some(now + PIN_LOCKOUT);
-            return PinOutcome::Locked { remaining: PIN_LOCKOUT };
+            return PinOutcome::Locked {
+                remaining: PIN_LOCKOUT,
+            };
         }
         PinOutcome::Rejected {
             remaining: MAX_PIN_ATTEMPTS - self.failures,
@@ -115,17 +122,37 @@ mod tests {
     fn three_wrong_pins_lock_for_a_minute() {
         let mut gate = PinGate::new(Some(hash_pin("2468")));
         let t = Duration::from_secs(10);
-        assert_eq!(gate.submit("1111", t), PinOutcome::Rejected { remaining: 2 });
-        assert_eq!(gate.submit("2222", t), PinOutcome::Rejected { remaining: 1 });
-        assert_eq!(gate.submit("3333", t), PinOutcome::Locked { remaining: PIN_LOCKOUT });
+        assert_eq!(
+            gate.submit("1111", t),
+            PinOutcome::Rejected { remaining: 2 }
+        );
+        assert_eq!(
+            gate.submit("2222", t),
+            PinOutcome::Rejected { remaining: 1 }
+        );
+        assert_eq!(
+            gate.submit("3333", t),
+            PinOutcome::Locked {
+                remaining: PIN_LOCKOUT
+            }
+        );
         // Even the right PIN is refused while locked.
-        assert!(matches!(gate.submit("2468", t + Duration::from_secs(59)), PinOutcome::Locked { .. }));
-        assert_eq!(gate.submit("2468", t + Duration::from_secs(61)), PinOutcome::Accepted);
+        assert!(matches!(
+            gate.submit("2468", t + Duration::from_secs(59)),
+            PinOutcome::Locked { .. }
+        ));
+        assert_eq!(
+            gate.submit("2468", t + Duration::from_secs(61)),
+            PinOutcome::Accepted
+        );
     }
 
     #[test]
     fn without_a_configured_hash_nothing_opens() {
         let mut gate = PinGate::new(None);
-        assert_eq!(gate.submit("", Duration::ZERO), PinOutcome::Rejected { remaining: 2 });
+        assert_eq!(
+            gate.submit("", Duration::ZERO),
+            PinOutcome::Rejected { remaining: 2 }
+        );
     }
 }

@@ -86,8 +86,17 @@ pub fn layout(table: &Table, font_px: f32) -> TableLayout {
     let line_height = font_px * 1.35;
 
     let mut widths = vec![MIN_COLUMN; columns];
-    for placed in header.cells.iter().chain(&body.cells).filter(|p| p.colspan == 1) {
-        let cap = if placed.column < label_columns { MAX_LABEL_COLUMN } else { MAX_DATA_COLUMN };
+    for placed in header
+        .cells
+        .iter()
+        .chain(&body.cells)
+        .filter(|p| p.colspan == 1)
+    {
+        let cap = if placed.column < label_columns {
+            MAX_LABEL_COLUMN
+        } else {
+            MAX_DATA_COLUMN
+        };
         let wanted = (text_width(&placed.cell.text, font_px) + CELL_PADDING).min(cap);
         widths[placed.column] = widths[placed.column].max(wanted);
     }
@@ -97,10 +106,16 @@ pub fn layout(table: &Table, font_px: f32) -> TableLayout {
     let body_rows = row_heights(&body, &offsets, font_px, line_height);
     let header_height: f32 = header_rows.iter().sum();
     let header_offsets = prefix_sums(&header_rows);
-    let body_offsets: Vec<f32> = prefix_sums(&body_rows).into_iter().map(|y| y + header_height).collect();
+    let body_offsets: Vec<f32> = prefix_sums(&body_rows)
+        .into_iter()
+        .map(|y| y + header_height)
+        .collect();
 
     let mut cells = Vec::new();
-    for (section_is_header, grid, row_offsets) in [(false, &body, &body_offsets), (true, &header, &header_offsets)] {
+    for (section_is_header, grid, row_offsets) in [
+        (false, &body, &body_offsets),
+        (true, &header, &header_offsets),
+    ] {
         let boxes: Vec<CellBox> = grid
             .cells
             .iter()
@@ -108,7 +123,8 @@ pub fn layout(table: &Table, font_px: f32) -> TableLayout {
                 x: offsets[placed.column],
                 y: row_offsets[placed.row],
                 width: offsets[placed.column + placed.colspan] - offsets[placed.column],
-                height: row_offsets[(placed.row + placed.rowspan).min(row_offsets.len() - 1)] - row_offsets[placed.row],
+                height: row_offsets[(placed.row + placed.rowspan).min(row_offsets.len() - 1)]
+                    - row_offsets[placed.row],
                 text: placed.cell.text.clone(),
                 numeric: !section_is_header && placed.cell.is_numeric(),
                 header: section_is_header,
@@ -116,7 +132,8 @@ pub fn layout(table: &Table, font_px: f32) -> TableLayout {
                 zebra: !section_is_header && placed.row % 2 == 1,
             })
             .collect();
-        let (sticky, scrolling): (Vec<CellBox>, Vec<CellBox>) = boxes.into_iter().partition(|cell| cell.sticky);
+        let (sticky, scrolling): (Vec<CellBox>, Vec<CellBox>) =
+            boxes.into_iter().partition(|cell| cell.sticky);
         cells.extend(scrolling);
         cells.extend(sticky);
     }
@@ -166,7 +183,8 @@ fn row_heights(grid: &Grid, offsets: &[f32], font_px: f32, line_height: f32) -> 
 /// The cell covering grid position (row, column), if any.
 fn covering(grid: &Grid, row: usize, column: usize) -> Option<&PlacedCell> {
     grid.cells.iter().find(|p| {
-        (p.row..p.row + p.rowspan).contains(&row) && (p.column..p.column + p.colspan).contains(&column)
+        (p.row..p.row + p.rowspan).contains(&row)
+            && (p.column..p.column + p.colspan).contains(&column)
     })
 }
 
@@ -182,14 +200,27 @@ fn join_distinct<'a>(texts: impl Iterator<Item = &'a str>) -> String {
 
 fn cards(header: &Grid, body: &Grid, label_columns: usize, columns: usize) -> Vec<RowCard> {
     let column_names: Vec<String> = (0..columns)
-        .map(|column| join_distinct((0..header.height).filter_map(|row| covering(header, row, column)).map(|p| p.cell.text.as_str())))
+        .map(|column| {
+            join_distinct(
+                (0..header.height)
+                    .filter_map(|row| covering(header, row, column))
+                    .map(|p| p.cell.text.as_str()),
+            )
+        })
         .collect();
     (0..body.height)
         .map(|row| {
-            let title = join_distinct((0..label_columns).filter_map(|c| covering(body, row, c)).map(|p| p.cell.text.as_str()));
+            let title = join_distinct(
+                (0..label_columns)
+                    .filter_map(|c| covering(body, row, c))
+                    .map(|p| p.cell.text.as_str()),
+            );
             let lines = (label_columns..columns)
                 .filter_map(|column| {
-                    let cell = body.cells.iter().find(|p| p.row == row && p.column == column)?;
+                    let cell = body
+                        .cells
+                        .iter()
+                        .find(|p| p.row == row && p.column == column)?;
                     Some(format!("{}：{}", column_names[column], cell.cell.text))
                 })
                 .collect();
@@ -204,19 +235,43 @@ mod tests {
     use crate::content::blocks::Cell;
 
     fn span(text: &str, colspan: u16, rowspan: u16) -> Cell {
-        Cell { text: text.into(), colspan, rowspan }
+        Cell {
+            text: text.into(),
+            colspan,
+            rowspan,
+        }
     }
 
     fn sample() -> Table {
         Table {
             header: vec![
-                vec![span("申請情況", 2, 2), span("自然人", 1, 2), span("法人或其他組織", 2, 1)],
+                vec![
+                    span("申請情況", 2, 2),
+                    span("自然人", 1, 2),
+                    span("法人或其他組織", 2, 1),
+                ],
                 vec![Cell::new("商業企業"), Cell::new("其他")],
             ],
             rows: vec![
-                vec![span("一、本年新收", 2, 1), Cell::new("10"), Cell::new("2"), Cell::new("1")],
-                vec![span("三、辦理結果", 1, 2), Cell::new("（一）予以公開"), Cell::new("5"), Cell::new("1"), Cell::new("0")],
-                vec![Cell::new("（二）部分公開"), Cell::new("3"), Cell::new("1"), Cell::new("1")],
+                vec![
+                    span("一、本年新收", 2, 1),
+                    Cell::new("10"),
+                    Cell::new("2"),
+                    Cell::new("1"),
+                ],
+                vec![
+                    span("三、辦理結果", 1, 2),
+                    Cell::new("（一）予以公開"),
+                    Cell::new("5"),
+                    Cell::new("1"),
+                    Cell::new("0"),
+                ],
+                vec![
+                    Cell::new("（二）部分公開"),
+                    Cell::new("3"),
+                    Cell::new("1"),
+                    Cell::new("1"),
+                ],
             ],
             label_columns: 2,
             ..Table::default()
@@ -227,8 +282,17 @@ mod tests {
     fn cells_tile_the_table_without_overlap() {
         let layout = layout(&sample(), 28.0);
         let area: f32 = layout.cells.iter().map(|c| c.width * c.height).sum();
-        assert!((area - layout.width * layout.height).abs() < 1.0, "{area} vs {}", layout.width * layout.height);
-        assert!(layout.cells.iter().all(|c| c.x + c.width <= layout.width + 0.01));
+        assert!(
+            (area - layout.width * layout.height).abs() < 1.0,
+            "{area} vs {}",
+            layout.width * layout.height
+        );
+        assert!(
+            layout
+                .cells
+                .iter()
+                .all(|c| c.x + c.width <= layout.width + 0.01)
+        );
     }
 
     #[test]
@@ -236,12 +300,25 @@ mod tests {
         let layout = layout(&sample(), 28.0);
         let ten = layout.cells.iter().find(|c| c.text == "10").unwrap();
         assert!(ten.numeric && !ten.sticky && !ten.header);
-        let label = layout.cells.iter().find(|c| c.text == "（二）部分公開").unwrap();
+        let label = layout
+            .cells
+            .iter()
+            .find(|c| c.text == "（二）部分公開")
+            .unwrap();
         assert!(label.sticky);
         assert!(layout.label_width >= label.x + label.width);
         // Sticky cells are drawn after the scrolling ones so they cover them.
-        let first_sticky = layout.cells.iter().position(|c| c.sticky && !c.header).unwrap();
-        assert!(layout.cells[first_sticky..].iter().filter(|c| !c.header).all(|c| c.sticky));
+        let first_sticky = layout
+            .cells
+            .iter()
+            .position(|c| c.sticky && !c.header)
+            .unwrap();
+        assert!(
+            layout.cells[first_sticky..]
+                .iter()
+                .filter(|c| !c.header)
+                .all(|c| c.sticky)
+        );
     }
 
     #[test]
@@ -250,7 +327,14 @@ mod tests {
         assert_eq!(layout.cards.len(), 3);
         let second = &layout.cards[1];
         assert_eq!(second.title, "三、辦理結果 · （一）予以公開");
-        assert_eq!(second.lines, ["自然人：5", "法人或其他組織 · 商業企業：1", "法人或其他組織 · 其他：0"]);
+        assert_eq!(
+            second.lines,
+            [
+                "自然人：5",
+                "法人或其他組織 · 商業企業：1",
+                "法人或其他組織 · 其他：0"
+            ]
+        );
         assert_eq!(layout.cards[2].title, "三、辦理結果 · （二）部分公開");
     }
 }

@@ -69,10 +69,14 @@ impl BlockBuilder {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(tag) => self.end(tag, source, asset_exists, diagnostics),
             Event::Text(text) | Event::Code(text) => self.text(&text, offset),
-            Event::SoftBreak => {
-                if self.inline.last().and_then(|s| s.text.chars().last()).is_some_and(|c| c.is_ascii()) {
-                    self.text(" ", offset);
-                }
+            Event::SoftBreak
+                if self
+                    .inline
+                    .last()
+                    .and_then(|s| s.text.chars().last())
+                    .is_some_and(|c| c.is_ascii()) =>
+            {
+                self.text(" ", offset);
             }
             Event::HardBreak => self.text("\n", offset),
             Event::Rule => self.blocks.push(Block::Divider),
@@ -92,7 +96,9 @@ impl BlockBuilder {
             Tag::Heading { level, .. } => self.heading = Some(level as u8),
             Tag::Strong | Tag::Emphasis => self.strong_depth += 1,
             Tag::Link { dest_url, .. } => self.link = Some(dest_url.into_string()),
-            Tag::Image { dest_url, .. } => self.image = Some((dest_url.into_string(), String::new(), offset)),
+            Tag::Image { dest_url, .. } => {
+                self.image = Some((dest_url.into_string(), String::new(), offset))
+            }
             Tag::List(first) => self.lists.push((first.is_some(), Vec::new())),
             Tag::Table(_) => self.table = Some(TableBuilder::default()),
             Tag::TableHead => {
@@ -125,7 +131,9 @@ impl BlockBuilder {
                 let level = self.heading.take().unwrap_or(2).clamp(1, 3);
                 self.blocks.push(Block::Heading { level, text });
             }
-            TagEnd::Strong | TagEnd::Emphasis => self.strong_depth = self.strong_depth.saturating_sub(1),
+            TagEnd::Strong | TagEnd::Emphasis => {
+                self.strong_depth = self.strong_depth.saturating_sub(1)
+            }
             TagEnd::Link => self.link = None,
             TagEnd::Image => {
                 if let Some((url, caption, offset)) = self.image.take() {
@@ -134,10 +142,10 @@ impl BlockBuilder {
             }
             TagEnd::Item => {
                 let item = std::mem::take(&mut self.inline);
-                if let Some((_, items)) = self.lists.last_mut() {
-                    if !item.is_empty() {
-                        items.push(item);
-                    }
+                if let Some((_, items)) = self.lists.last_mut()
+                    && !item.is_empty()
+                {
+                    items.push(item);
                 }
             }
             TagEnd::List(_) => {
@@ -203,7 +211,9 @@ impl BlockBuilder {
         }
         let strong = self.strong_depth > 0;
         match self.inline.last_mut() {
-            Some(last) if last.strong == strong && last.link == self.link => last.text.push_str(text),
+            Some(last) if last.strong == strong && last.link == self.link => {
+                last.text.push_str(text)
+            }
             _ => self.inline.push(Span {
                 text: text.to_owned(),
                 strong,
@@ -231,7 +241,11 @@ impl BlockBuilder {
         self.flush_paragraph();
         if let Some(target) = url.strip_prefix(QR_SCHEME) {
             if !(target.starts_with("https://") || target.starts_with("http://")) {
-                source.error(diagnostics, offset, format!("QR code needs an http(s) URL, found `{target}`"));
+                source.error(
+                    diagnostics,
+                    offset,
+                    format!("QR code needs an http(s) URL, found `{target}`"),
+                );
             }
             self.blocks.push(Block::Qr {
                 url: target.to_owned(),
@@ -246,12 +260,26 @@ impl BlockBuilder {
                 format!("image `{url}` must be a file under assets/ (the kiosk never loads images from the web)"),
             );
         } else if !asset_exists(&url) {
-            source.error(diagnostics, offset, format!("image `{url}` does not exist in the content folder"));
+            source.error(
+                diagnostics,
+                offset,
+                format!("image `{url}` does not exist in the content folder"),
+            );
         }
-        self.blocks.push(Block::Image { asset: url, caption });
+        self.blocks.push(Block::Image {
+            asset: url,
+            caption,
+        });
     }
 
-    fn fence_block(&mut self, info: &str, text: &str, offset: usize, source: &SourceFile, diagnostics: &mut Diagnostics) {
+    fn fence_block(
+        &mut self,
+        info: &str,
+        text: &str,
+        offset: usize,
+        source: &SourceFile,
+        diagnostics: &mut Diagnostics,
+    ) {
         if info != "table" {
             self.blocks.push(Block::Paragraph {
                 spans: vec![Span::plain(text.trim_end())],
@@ -262,7 +290,8 @@ impl BlockBuilder {
         let Some(parsed) = source.parse_toml(range, diagnostics) else {
             return;
         };
-        let Some(table) = deserialize::<Table>(source, offset, &table_value(parsed), diagnostics) else {
+        let Some(table) = deserialize::<Table>(source, offset, &table_value(parsed), diagnostics)
+        else {
             return;
         };
         let width = table.grid(&table.header).width;
@@ -272,7 +301,10 @@ impl BlockBuilder {
                 source.error(
                     diagnostics,
                     offset,
-                    format!("table row {} has {row_width} columns but the header has {width}", index + 1),
+                    format!(
+                        "table row {} has {row_width} columns but the header has {width}",
+                        index + 1
+                    ),
                 );
             }
         }
@@ -292,8 +324,16 @@ mod tests {
     fn parse(text: &str) -> (Vec<Block>, Vec<String>) {
         let source = SourceFile::new("n.md", text);
         let mut diagnostics = Diagnostics::default();
-        let blocks = parse_body(&source, 0..text.len(), &|path| path == "assets/map.png", &mut diagnostics);
-        (blocks, diagnostics.sorted().iter().map(|d| d.to_string()).collect())
+        let blocks = parse_body(
+            &source,
+            0..text.len(),
+            &|path| path == "assets/map.png",
+            &mut diagnostics,
+        );
+        (
+            blocks,
+            diagnostics.sorted().iter().map(|d| d.to_string()).collect(),
+        )
     }
 
     #[test]
@@ -303,15 +343,25 @@ mod tests {
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert!(matches!(&blocks[0], Block::Heading { level: 2, text } if text == "办理须知"));
-        let Block::Paragraph { spans } = &blocks[1] else { panic!("{:?}", blocks[1]) };
+        let Block::Paragraph { spans } = &blocks[1] else {
+            panic!("{:?}", blocks[1])
+        };
         assert!(spans.iter().any(|s| s.strong && s.text == "身份证"));
-        assert!(spans.iter().any(|s| s.link.as_deref() == Some("https://tyj.gz.gov.cn") && s.text == "官网"));
+        assert!(
+            spans
+                .iter()
+                .any(|s| s.link.as_deref() == Some("https://tyj.gz.gov.cn") && s.text == "官网")
+        );
         assert!(matches!(&blocks[2], Block::List { ordered: false, items } if items.len() == 2));
         assert!(matches!(&blocks[3], Block::List { ordered: true, items } if items.len() == 2));
-        let Block::Table(table) = &blocks[4] else { panic!("{:?}", blocks[4]) };
+        let Block::Table(table) = &blocks[4] else {
+            panic!("{:?}", blocks[4])
+        };
         assert_eq!(table.header[0][1].text, "人数");
         assert_eq!(table.rows[0][1].text, "1,200");
-        assert!(matches!(&blocks[5], Block::Image { asset, caption } if asset == "assets/map.png" && caption == "场馆地图"));
+        assert!(
+            matches!(&blocks[5], Block::Image { asset, caption } if asset == "assets/map.png" && caption == "场馆地图")
+        );
         assert!(matches!(&blocks[6], Block::Qr { url, .. } if url == "https://tyj.gz.gov.cn/book"));
         assert_eq!(blocks[7], Block::Divider);
     }
@@ -322,7 +372,9 @@ mod tests {
             "```table\ncaption = \"申请情况\"\nsample_data = true\nheader = [[{ text = \"\", rowspan = 2 }, { text = \"法人\", colspan = 2 }], [\"企业\", \"其他\"]]\nrows = [[\"新收\", \"1\", \"2\"]]\n```\n",
         );
         assert!(errors.is_empty(), "{errors:?}");
-        let Block::Table(table) = &blocks[0] else { panic!() };
+        let Block::Table(table) = &blocks[0] else {
+            panic!()
+        };
         assert!(table.sample_data);
         assert_eq!(table.header[0][1].colspan, 2);
         assert_eq!(table.column_count(), 3);
@@ -330,22 +382,41 @@ mod tests {
 
     #[test]
     fn bad_table_fence_is_reported_at_its_line() {
-        let (_, errors) = parse("正文\n\n```table\ncaption = \"x\"\nrows = [[\"a\", \"b\"]]\nfooter = 1\n```\n");
+        let (_, errors) =
+            parse("正文\n\n```table\ncaption = \"x\"\nrows = [[\"a\", \"b\"]]\nfooter = 1\n```\n");
         assert_eq!(errors, ["n.md:6:1: unknown key `footer`"]);
     }
 
     #[test]
     fn dangling_and_remote_images_are_errors() {
-        let (_, errors) = parse("文字\n\n![图](assets/missing.png)\n\n![图](https://x.org/a.png)\n");
+        let (_, errors) =
+            parse("文字\n\n![图](assets/missing.png)\n\n![图](https://x.org/a.png)\n");
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(errors[0].starts_with("n.md:3:1: image `assets/missing.png` does not exist"), "{}", errors[0]);
-        assert!(errors[1].starts_with("n.md:5:1: image `https://x.org/a.png` must be a file under assets/"));
+        assert!(
+            errors[0].starts_with("n.md:3:1: image `assets/missing.png` does not exist"),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors[1]
+                .starts_with("n.md:5:1: image `https://x.org/a.png` must be a file under assets/")
+        );
     }
 
     #[test]
     fn chinese_soft_breaks_join_without_space() {
         let (blocks, _) = parse("第一行\n第二行\n\nfirst line\nsecond line\n");
-        assert_eq!(blocks[0], Block::Paragraph { spans: vec![Span::plain("第一行第二行")] });
-        assert_eq!(blocks[1], Block::Paragraph { spans: vec![Span::plain("first line second line")] });
+        assert_eq!(
+            blocks[0],
+            Block::Paragraph {
+                spans: vec![Span::plain("第一行第二行")]
+            }
+        );
+        assert_eq!(
+            blocks[1],
+            Block::Paragraph {
+                spans: vec![Span::plain("first line second line")]
+            }
+        );
     }
 }

@@ -124,20 +124,27 @@ impl Loader {
         let site = self.load_site();
         let faqs = self.load_faqs();
         let faq_ids: Vec<String> = faqs.iter().map(|faq| faq.id.clone()).collect();
-        let venues: Vec<Venue> = self.load_entries("venues.toml", "venue", |loader, source, venue: &Venue, offset| {
-            if let Some(map) = &venue.map {
-                loader.check_asset(source, offset, map);
-            }
-            if let Some(url) = &venue.url {
-                loader.check_url(source, offset, url);
-            }
-        });
-        let channels: Vec<Channel> =
-            self.load_entries("channels.toml", "channel", |loader, source, channel: &Channel, offset| {
+        let venues: Vec<Venue> = self.load_entries(
+            "venues.toml",
+            "venue",
+            |loader, source, venue: &Venue, offset| {
+                if let Some(map) = &venue.map {
+                    loader.check_asset(source, offset, map);
+                }
+                if let Some(url) = &venue.url {
+                    loader.check_url(source, offset, url);
+                }
+            },
+        );
+        let channels: Vec<Channel> = self.load_entries(
+            "channels.toml",
+            "channel",
+            |loader, source, channel: &Channel, offset| {
                 if let Some(url) = &channel.url {
                     loader.check_url(source, offset, url);
                 }
-            });
+            },
+        );
         let site = site?;
         let notices = self.load_notices(&site);
         let documents = self.load_documents(&site);
@@ -170,17 +177,23 @@ impl Loader {
     fn read(&mut self, path: &Path) -> Option<SourceFile> {
         let relative = self.relative(path);
         match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Some(SourceFile::new(relative, text)),
-                Err(error) => {
-                    let source = SourceFile::new(relative, "");
-                    let offset = error.utf8_error().valid_up_to();
-                    source.error(&mut self.diagnostics, 0, format!("not UTF-8 text (bad byte at offset {offset}); save the file as UTF-8"));
-                    None
+            Ok(bytes) => {
+                match String::from_utf8(bytes) {
+                    Ok(text) => Some(SourceFile::new(relative, text)),
+                    Err(error) => {
+                        let source = SourceFile::new(relative, "");
+                        let offset = error.utf8_error().valid_up_to();
+                        source.error(&mut self.diagnostics, 0, format!("not UTF-8 text (bad byte at offset {offset}); save the file as UTF-8"));
+                        None
+                    }
                 }
-            },
+            }
             Err(error) => {
-                SourceFile::new(relative, "").error(&mut self.diagnostics, 0, format!("cannot read the file: {error}"));
+                SourceFile::new(relative, "").error(
+                    &mut self.diagnostics,
+                    0,
+                    format!("cannot read the file: {error}"),
+                );
                 None
             }
         }
@@ -200,7 +213,11 @@ impl Loader {
         files.sort();
         files.retain(|path| {
             let matches = path.extension().is_some_and(|ext| ext == extension);
-            if !matches && !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.')) {
+            if !matches
+                && !path
+                    .file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+            {
                 let relative = self.relative(path);
                 SourceFile::new(relative, "").error(
                     &mut self.diagnostics,
@@ -216,7 +233,9 @@ impl Loader {
     fn scan_assets(&mut self) {
         let mut pending = vec![self.root.join("assets")];
         while let Some(directory) = pending.pop() {
-            let Ok(entries) = std::fs::read_dir(&directory) else { continue };
+            let Ok(entries) = std::fs::read_dir(&directory) else {
+                continue;
+            };
             for entry in entries.filter_map(Result::ok) {
                 let path = entry.path();
                 if path.is_dir() {
@@ -255,18 +274,30 @@ impl Loader {
     fn check_asset(&mut self, source: &SourceFile, offset: usize, asset: &str) {
         self.referenced_assets.push(asset.to_owned());
         if !self.assets.contains_key(asset) {
-            source.error(&mut self.diagnostics, offset, format!("asset `{asset}` does not exist in the content folder"));
+            source.error(
+                &mut self.diagnostics,
+                offset,
+                format!("asset `{asset}` does not exist in the content folder"),
+            );
         }
     }
 
     fn check_url(&mut self, source: &SourceFile, offset: usize, url: &str) {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
-            source.error(&mut self.diagnostics, offset, format!("`{url}` is not a web address (write https://…)"));
+            source.error(
+                &mut self.diagnostics,
+                offset,
+                format!("`{url}` is not a web address (write https://…)"),
+            );
         }
     }
 
     fn check_id(&mut self, source: &SourceFile, offset: usize, id: &str) {
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             source.error(
                 &mut self.diagnostics,
                 offset,
@@ -274,31 +305,50 @@ impl Loader {
             );
         }
         let (line, _) = source.position(offset);
-        let anchor = Anchor { file: source.path.clone(), line };
+        let anchor = Anchor {
+            file: source.path.clone(),
+            line,
+        };
         if let Some(first) = self.ids.get(id) {
             source.error(
                 &mut self.diagnostics,
                 offset,
-                format!("duplicate id `{id}`: already used at {}:{}", first.file, first.line),
+                format!(
+                    "duplicate id `{id}`: already used at {}:{}",
+                    first.file, first.line
+                ),
             );
         } else {
             self.ids.insert(id.to_owned(), anchor);
         }
     }
 
-    fn check_category(&mut self, source: &SourceFile, offset: usize, id: &str, categories: &[Category], kind: &str) {
+    fn check_category(
+        &mut self,
+        source: &SourceFile,
+        offset: usize,
+        id: &str,
+        categories: &[Category],
+        kind: &str,
+    ) {
         if !categories.iter().any(|category| category.id == id) {
             let known: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
             source.error(
                 &mut self.diagnostics,
                 offset,
-                format!("unknown {kind} category `{id}` (site.toml defines: {})", known.join(", ")),
+                format!(
+                    "unknown {kind} category `{id}` (site.toml defines: {})",
+                    known.join(", ")
+                ),
             );
         }
     }
 
     /// Parses a whole TOML file into `T`, with the offsets of its keys.
-    fn parse_file_toml<T: DeserializeOwned>(&mut self, source: &SourceFile) -> Option<(T, KeyOffsets)> {
+    fn parse_file_toml<T: DeserializeOwned>(
+        &mut self,
+        source: &SourceFile,
+    ) -> Option<(T, KeyOffsets)> {
         let table = source.parse_toml(0..source.text.len(), &mut self.diagnostics)?;
         let keys = KeyOffsets::of(&table, 0);
         let value = deserialize(source, 0, &table_value(table), &mut self.diagnostics)?;
@@ -308,7 +358,11 @@ impl Loader {
     fn load_site(&mut self) -> Option<Site> {
         let path = self.root.join("site.toml");
         if !path.exists() {
-            SourceFile::new("site.toml", "").error(&mut self.diagnostics, 0, "missing site.toml: every content folder needs one");
+            SourceFile::new("site.toml", "").error(
+                &mut self.diagnostics,
+                0,
+                "missing site.toml: every content folder needs one",
+            );
             return None;
         }
         let source = self.read(&path)?;
@@ -331,7 +385,9 @@ impl Loader {
         if !path.exists() {
             return Vec::new();
         }
-        let Some(source) = self.read(&path) else { return Vec::new() };
+        let Some(source) = self.read(&path) else {
+            return Vec::new();
+        };
         let Some(table) = source.parse_toml(0..source.text.len(), &mut self.diagnostics) else {
             return Vec::new();
         };
@@ -341,12 +397,19 @@ impl Loader {
                 source.error(
                     &mut self.diagnostics,
                     name.span().start,
-                    format!("unknown key `{}`: entries are written as [[{key}]]", name.get_ref()),
+                    format!(
+                        "unknown key `{}`: entries are written as [[{key}]]",
+                        name.get_ref()
+                    ),
                 );
                 continue;
             }
             let DeValue::Array(entries) = value.get_ref() else {
-                source.error(&mut self.diagnostics, name.span().start, format!("write entries as [[{key}]] tables"));
+                source.error(
+                    &mut self.diagnostics,
+                    name.span().start,
+                    format!("write entries as [[{key}]] tables"),
+                );
                 continue;
             };
             for entry in entries {
@@ -366,9 +429,10 @@ impl Loader {
     /// Loads `faq.toml`; answers are Markdown, reported at the entry's position.
     fn load_faqs(&mut self) -> Vec<Faq> {
         let mut answers = Vec::new();
-        let entries: Vec<FaqSource> = self.load_entries("faq.toml", "faq", |_, source, _: &FaqSource, offset| {
-            answers.push(source.position(offset).0);
-        });
+        let entries: Vec<FaqSource> =
+            self.load_entries("faq.toml", "faq", |_, source, _: &FaqSource, offset| {
+                answers.push(source.position(offset).0);
+            });
         entries
             .into_iter()
             .zip(answers)
@@ -394,14 +458,28 @@ impl Loader {
     fn load_guides(&mut self, site: &Site, faq_ids: &[String]) -> Vec<ServiceGuide> {
         let mut guides = Vec::new();
         for path in self.list("guides", "toml") {
-            let Some(source) = self.read(&path) else { continue };
+            let Some(source) = self.read(&path) else {
+                continue;
+            };
             let id = file_stem(&path);
             self.check_id(&source, 0, &id);
-            let Some((meta, keys)) = self.parse_file_toml::<GuideMeta>(&source) else { continue };
-            self.check_category(&source, keys.at("category"), &meta.category, &site.guide_categories, "guide");
+            let Some((meta, keys)) = self.parse_file_toml::<GuideMeta>(&source) else {
+                continue;
+            };
+            self.check_category(
+                &source,
+                keys.at("category"),
+                &meta.category,
+                &site.guide_categories,
+                "guide",
+            );
             for faq in &meta.faq {
                 if !faq_ids.contains(faq) {
-                    source.error(&mut self.diagnostics, keys.at("faq"), format!("faq `{faq}` is not defined in faq.toml"));
+                    source.error(
+                        &mut self.diagnostics,
+                        keys.at("faq"),
+                        format!("faq `{faq}` is not defined in faq.toml"),
+                    );
                 }
             }
             if let Some(url) = &meta.online_url {
@@ -418,24 +496,45 @@ impl Loader {
     fn load_notices(&mut self, site: &Site) -> Vec<Notice> {
         let mut notices = Vec::new();
         for item in self.markdown_items("notices") {
-            let Some((meta, body, source, keys)) = self.load_markdown_item::<NoticeMeta>(&item) else { continue };
-            self.check_category(&source, keys.at("category"), &meta.category, &site.notice_categories, "notice");
+            let Some((meta, body, source, keys)) = self.load_markdown_item::<NoticeMeta>(&item)
+            else {
+                continue;
+            };
+            self.check_category(
+                &source,
+                keys.at("category"),
+                &meta.category,
+                &site.notice_categories,
+                "notice",
+            );
             if let Some(url) = &meta.source_url {
                 self.check_url(&source, keys.at("source_url"), url);
             }
-            if let (Some(from), Some(until)) = (meta.valid_from, meta.valid_until) {
-                if until.0 < from.0 {
-                    source.error(&mut self.diagnostics, keys.at("valid_until"), "valid_until is before valid_from");
-                }
+            if let (Some(from), Some(until)) = (meta.valid_from, meta.valid_until)
+                && until.0 < from.0
+            {
+                source.error(
+                    &mut self.diagnostics,
+                    keys.at("valid_until"),
+                    "valid_until is before valid_from",
+                );
             }
             if let Some(until) = meta.valid_until {
                 let local_now = super::time::to_local(self.now, site.time_zone);
                 let soon = local_now + Duration::days(EXPIRY_WARNING_DAYS);
                 if until.0 >= local_now && until.0 <= soon {
-                    source.warning(&mut self.diagnostics, keys.at("valid_until"), format!("expires within {EXPIRY_WARNING_DAYS} days ({})", until.0));
+                    source.warning(
+                        &mut self.diagnostics,
+                        keys.at("valid_until"),
+                        format!("expires within {EXPIRY_WARNING_DAYS} days ({})", until.0),
+                    );
                 }
             }
-            notices.push(Notice { id: item.id, meta, body });
+            notices.push(Notice {
+                id: item.id,
+                meta,
+                body,
+            });
         }
         notices
     }
@@ -443,9 +542,22 @@ impl Loader {
     fn load_documents(&mut self, site: &Site) -> Vec<Document> {
         let mut documents = Vec::new();
         for item in self.markdown_items("documents") {
-            let Some((meta, body, source, keys)) = self.load_markdown_item::<DocumentMeta>(&item) else { continue };
-            self.check_category(&source, keys.at("category"), &meta.category, &site.document_categories, "document");
-            documents.push(Document { id: item.id, meta, body });
+            let Some((meta, body, source, keys)) = self.load_markdown_item::<DocumentMeta>(&item)
+            else {
+                continue;
+            };
+            self.check_category(
+                &source,
+                keys.at("category"),
+                &meta.category,
+                &site.document_categories,
+                "document",
+            );
+            documents.push(Document {
+                id: item.id,
+                meta,
+                body,
+            });
         }
         documents
     }
@@ -486,7 +598,11 @@ impl Loader {
                 continue;
             };
             let primary = files.remove(primary_index);
-            items.push(MarkdownItem { id, primary, translations: files });
+            items.push(MarkdownItem {
+                id,
+                primary,
+                translations: files,
+            });
         }
         items
     }
@@ -501,15 +617,31 @@ impl Loader {
         let (front, body_range) = self.split_front_matter(&source)?;
         let table = source.parse_toml(front.clone(), &mut self.diagnostics)?;
         let keys = KeyOffsets::of(&table, front.start);
-        let meta: Option<M> = deserialize(&source, front.start, &table_value(table), &mut self.diagnostics);
+        let meta: Option<M> = deserialize(
+            &source,
+            front.start,
+            &table_value(table),
+            &mut self.diagnostics,
+        );
         let blocks = self.parse_markdown(&source, body_range);
         let mut meta = meta?;
         let mut body = Body::only(item.primary.0, blocks);
         for (lang, path) in &item.translations {
-            let Some(translation) = self.read(path) else { continue };
-            let Some((front, body_range)) = self.split_front_matter(&translation) else { continue };
-            let Some(parsed) = translation.parse_toml(front.clone(), &mut self.diagnostics) else { continue };
-            let Some(fields) = deserialize::<TranslationMeta>(&translation, front.start, &table_value(parsed), &mut self.diagnostics) else {
+            let Some(translation) = self.read(path) else {
+                continue;
+            };
+            let Some((front, body_range)) = self.split_front_matter(&translation) else {
+                continue;
+            };
+            let Some(parsed) = translation.parse_toml(front.clone(), &mut self.diagnostics) else {
+                continue;
+            };
+            let Some(fields) = deserialize::<TranslationMeta>(
+                &translation,
+                front.start,
+                &table_value(parsed),
+                &mut self.diagnostics,
+            ) else {
                 continue;
             };
             let blocks = self.parse_markdown(&translation, body_range);
@@ -517,19 +649,29 @@ impl Loader {
                 translation.error(
                     &mut self.diagnostics,
                     front.start,
-                    format!("the {lang} title is also given in {}; keep one", source.path),
+                    format!(
+                        "the {lang} title is also given in {}; keep one",
+                        source.path
+                    ),
                 );
             }
             *meta.title_mut().slot_mut(*lang) = Some(fields.title);
             if let Some(summary) = fields.summary {
-                meta.summary_mut().get_or_insert_with(Text::default).slot_mut(*lang).replace(summary);
+                meta.summary_mut()
+                    .get_or_insert_with(Text::default)
+                    .slot_mut(*lang)
+                    .replace(summary);
             }
             *body.slot_mut(*lang) = Some(blocks);
         }
         Some((meta, body, source, keys))
     }
 
-    fn parse_markdown(&mut self, source: &SourceFile, range: std::ops::Range<usize>) -> Vec<super::blocks::Block> {
+    fn parse_markdown(
+        &mut self,
+        source: &SourceFile,
+        range: std::ops::Range<usize>,
+    ) -> Vec<super::blocks::Block> {
         let assets = &self.assets;
         let mut referenced = Vec::new();
         let blocks = markdown::parse_body(
@@ -544,11 +686,17 @@ impl Loader {
     }
 
     /// Finds the `+++` front matter; returns its range and the body's range.
-    fn split_front_matter(&mut self, source: &SourceFile) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    fn split_front_matter(
+        &mut self,
+        source: &SourceFile,
+    ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
         let text = source.text.as_str();
         let start = text.strip_prefix('\u{FEFF}').map_or(0, |_| 3);
         let rest = &text[start..];
-        let Some(after_open) = rest.strip_prefix("+++\n").or_else(|| rest.strip_prefix("+++\r\n")) else {
+        let Some(after_open) = rest
+            .strip_prefix("+++\n")
+            .or_else(|| rest.strip_prefix("+++\r\n"))
+        else {
             source.error(&mut self.diagnostics, 0, "missing front matter: the file must start with a line `+++`, the TOML fields, and another `+++`");
             return None;
         };
@@ -560,7 +708,11 @@ impl Loader {
             }
             offset += line.len();
         }
-        source.error(&mut self.diagnostics, 0, "front matter is not closed: add a line `+++` after the TOML fields");
+        source.error(
+            &mut self.diagnostics,
+            0,
+            "front matter is not closed: add a line `+++` after the TOML fields",
+        );
         None
     }
 
@@ -572,7 +724,11 @@ impl Loader {
             .cloned()
             .collect();
         for asset in unreferenced {
-            SourceFile::new(asset, "").warning(&mut self.diagnostics, 0, "asset is not used by any item");
+            SourceFile::new(asset, "").warning(
+                &mut self.diagnostics,
+                0,
+                "asset is not used by any item",
+            );
         }
     }
 }
@@ -611,7 +767,9 @@ fn collect_image_assets(blocks: &[super::blocks::Block], out: &mut Vec<String>) 
 }
 
 fn file_stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Byte offsets of the top-level keys of a TOML table, for messages about
@@ -653,8 +811,19 @@ fn entry_key_offset(entry: &Spanned<DeValue<'_>>, key: &str) -> usize {
 fn normalize(catalog: &mut Catalog) {
     catalog.for_each_text(&mut |text| clean_and_complete(text));
     catalog.for_each_body(&mut |body| clean_and_complete(body));
-    catalog.notices.sort_by(|a, b| b.meta.published.cmp(&a.meta.published).then(a.id.cmp(&b.id)));
-    catalog.documents.sort_by(|a, b| b.meta.published.cmp(&a.meta.published).then(a.id.cmp(&b.id)));
-    catalog.faqs.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    catalog.notices.sort_by(|a, b| {
+        b.meta
+            .published
+            .cmp(&a.meta.published)
+            .then(a.id.cmp(&b.id))
+    });
+    catalog.documents.sort_by(|a, b| {
+        b.meta
+            .published
+            .cmp(&a.meta.published)
+            .then(a.id.cmp(&b.id))
+    });
+    catalog
+        .faqs
+        .sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
 }
-

@@ -37,12 +37,20 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|start| *start <= offset);
         let start = self.line_starts[line - 1];
-        let column = self.text.get(start..offset).map_or(1, |prefix| prefix.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |prefix| prefix.chars().count() + 1);
         (line, column)
     }
 
     /// A diagnostic at a byte offset.
-    pub fn diagnostic(&self, offset: usize, severity: Severity, message: impl Into<String>) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        offset: usize,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (line, column) = self.position(offset);
         Diagnostic {
             file: self.path.clone(),
@@ -59,18 +67,31 @@ impl SourceFile {
     }
 
     /// Records a warning at a byte offset.
-    pub fn warning(&self, diagnostics: &mut Diagnostics, offset: usize, message: impl Into<String>) {
+    pub fn warning(
+        &self,
+        diagnostics: &mut Diagnostics,
+        offset: usize,
+        message: impl Into<String>,
+    ) {
         diagnostics.push(self.diagnostic(offset, Severity::Warning, message));
     }
 
     /// Parses `self.text[range]` as a TOML document, reporting every syntax
     /// error; spans in the result are relative to the start of `range`.
-    pub fn parse_toml(&self, range: Range<usize>, diagnostics: &mut Diagnostics) -> Option<Spanned<DeTable<'_>>> {
+    pub fn parse_toml(
+        &self,
+        range: Range<usize>,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Spanned<DeTable<'_>>> {
         let base = range.start;
         let (table, errors) = DeTable::parse_recoverable(&self.text[range]);
         for error in &errors {
             let offset = base + error.span().map_or(0, |span| span.start);
-            self.error(diagnostics, offset, format!("TOML syntax: {}", error.message()));
+            self.error(
+                diagnostics,
+                offset,
+                format!("TOML syntax: {}", error.message()),
+            );
         }
         errors.is_empty().then_some(table)
     }
@@ -86,9 +107,10 @@ pub fn deserialize<T: DeserializeOwned>(
     diagnostics: &mut Diagnostics,
 ) -> Option<T> {
     let mut unknown = Vec::new();
-    let result: Result<T, _> = serde_ignored::deserialize(ValueDeserializer::from(value.clone()), |path| {
-        unknown.push(path_segments(&path));
-    });
+    let result: Result<T, _> =
+        serde_ignored::deserialize(ValueDeserializer::from(value.clone()), |path| {
+            unknown.push(path_segments(&path));
+        });
     for segments in unknown {
         let offset = key_offset(value, &segments).unwrap_or(value.span().start);
         let name = segments.last().map(Segment::to_string).unwrap_or_default();
@@ -140,9 +162,9 @@ fn path_segments(path: &serde_ignored::Path<'_>) -> Vec<Segment> {
             segments.push(Segment::Key(key.clone()));
             segments
         }
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            path_segments(parent)
-        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => path_segments(parent),
     }
 }
 
@@ -151,7 +173,9 @@ fn key_offset(value: &Spanned<DeValue<'_>>, segments: &[Segment]) -> Option<usiz
     let (first, rest) = segments.split_first()?;
     let (offset, child) = match (first, value.get_ref()) {
         (Segment::Key(name), DeValue::Table(table)) => {
-            let (key, child) = table.iter().find(|(key, _)| key.get_ref().as_ref() == name.as_str())?;
+            let (key, child) = table
+                .iter()
+                .find(|(key, _)| key.get_ref().as_ref() == name.as_str())?;
             (key.span().start, child)
         }
         (Segment::Index(index), DeValue::Array(array)) => {
@@ -188,15 +212,24 @@ mod tests {
 
     #[test]
     fn reports_every_unknown_key_and_the_type_error() {
-        let source = SourceFile::new("x.toml", "name = \"a\"\ncolour = 1\ncount = \"three\"\napple = 2\n");
+        let source = SourceFile::new(
+            "x.toml",
+            "name = \"a\"\ncolour = 1\ncount = \"three\"\napple = 2\n",
+        );
         let mut diagnostics = Diagnostics::default();
-        let table = source.parse_toml(0..source.text.len(), &mut diagnostics).unwrap();
+        let table = source
+            .parse_toml(0..source.text.len(), &mut diagnostics)
+            .unwrap();
         let parsed: Option<Sample> = deserialize(&source, 0, &table_value(table), &mut diagnostics);
         assert!(parsed.is_none());
         let lines: Vec<String> = diagnostics.sorted().iter().map(|d| d.to_string()).collect();
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert_eq!(lines[0], "x.toml:2:1: unknown key `colour`");
-        assert!(lines[1].starts_with("x.toml:3:9: invalid type: string \"three\""), "{}", lines[1]);
+        assert!(
+            lines[1].starts_with("x.toml:3:9: invalid type: string \"three\""),
+            "{}",
+            lines[1]
+        );
         assert_eq!(lines[2], "x.toml:4:1: unknown key `apple`");
     }
 
