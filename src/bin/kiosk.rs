@@ -117,6 +117,12 @@ fn run(args: Args) -> anyhow::Result<()> {
 
 fn run_window(config: &Config) -> anyhow::Result<()> {
     fonts::install(&config.font_dir());
+    // The 1080×1920 design does not fit most desktops: show it at half size
+    // unless the integrator chose a scale (the board runs full screen at 1.0).
+    if std::env::var_os("SLINT_SCALE_FACTOR").is_none() {
+        // SAFETY: single-threaded here, before the UI starts.
+        unsafe { std::env::set_var("SLINT_SCALE_FACTOR", "0.5") };
+    }
     let window = KioskWindow::new().context("cannot open the kiosk window")?;
     let app = KioskApp::new(
         window,
