@@ -8,7 +8,7 @@ use std::time::Duration;
 use i_slint_backend_testing::AccessibleRole;
 use lobby_kiosk::config::{Config, DEMO_PIN};
 use lobby_kiosk::content::{Catalog, Lang, demo};
-use lobby_kiosk::emulator::{Emulator, Framebuffer, default_start};
+use lobby_kiosk::emulator::{Element, Emulator, Framebuffer, default_start};
 use lobby_kiosk::ui::navigation::{Screen, Section};
 use lobby_kiosk::ui::session::TEXT_SCALES;
 use slint::ComponentHandle;
@@ -21,9 +21,13 @@ fn start() -> Emulator {
 }
 
 fn start_with(config: Config) -> Emulator {
+    start_sized(WIDTH, HEIGHT, config)
+}
+
+fn start_sized(width: u32, height: u32, config: Config) -> Emulator {
     Emulator::new(
-        WIDTH,
-        HEIGHT,
+        width,
+        height,
         Some(demo::catalog()),
         &config,
         default_start(),
@@ -311,8 +315,10 @@ fn visit_every_screen(emulator: &mut Emulator, check: &mut dyn FnMut(&mut Emulat
 
 #[test]
 fn touch_targets_are_big_and_text_stays_on_screen_at_every_size() {
-    for scale in TEXT_SCALES {
-        let mut emulator = start();
+    let sizes = TEXT_SCALES.map(|scale| (scale, WIDTH, HEIGHT));
+    // Landscape must lay out too.
+    for (scale, width, height) in sizes.into_iter().chain([(1.0, HEIGHT, WIDTH)]) {
+        let mut emulator = start_sized(width, height, Config::demo());
         emulator
             .ui()
             .global::<lobby_kiosk::ui::AppState>()
@@ -340,7 +346,32 @@ fn touch_targets_are_big_and_text_stays_on_screen_at_every_size() {
                 let in_scroller = scrollers
                     .iter()
                     .any(|s| cy >= s.y && cy <= s.y + s.height && cx >= s.x - 1.0);
-                let fits = element.x >= -0.5 && element.x + element.width <= WIDTH as f32 + 0.5;
+                let fits = element.x >= -0.5 && element.x + element.width <= width as f32 + 0.5;
+                // Text that starts inside a button must end inside it too.
+                if element.role == Some(AccessibleRole::Text) && !element.label.is_empty() {
+                    // Only buttons wholly inside the page area (not cut by scrolling).
+                    let visible =
+                        |c: &&Element| c.y >= 160.0 && c.y + c.height <= height as f32 - 176.0;
+                    let spills = elements
+                        .iter()
+                        .filter(|c| c.is_clickable())
+                        .filter(visible)
+                        .any(|c| {
+                            let starts_inside = element.x >= c.x - 0.5
+                                && element.y >= c.y - 0.5
+                                && element.x < c.x + c.width
+                                && element.y <= c.y + c.height;
+                            let ends_inside = element.x + element.width <= c.x + c.width + 0.5
+                                && element.y + element.height <= c.y + c.height + 0.5;
+                            starts_inside && !ends_inside
+                        });
+                    if spills {
+                        problems.push(format!(
+                            "{scale}× {width}×{height} {screen}: text `{}` spills out of its button",
+                            element.label
+                        ));
+                    }
+                }
                 if element.role == Some(AccessibleRole::Text) && !in_scroller && !fits {
                     problems.push(format!(
                         "{scale}× {screen}: text `{}` overflows the screen ({:.0}..{:.0})",
@@ -412,4 +443,24 @@ fn golden_screenshots_in_three_languages() {
             .invoke_open_table_view(1);
         assert_matches_reference(&mut emulator, &format!("report-table.{lang}"));
     }
+}
+
+#[test]
+fn golden_screenshots_of_landscape_high_contrast_and_large_text() {
+    let mut landscape = start_sized(HEIGHT, WIDTH, Config::demo());
+    assert_matches_reference(&mut landscape, "home.landscape");
+
+    let mut emulator = start();
+    let ui = emulator.ui().clone_strong();
+    let state = ui.global::<lobby_kiosk::ui::AppState>();
+    state.invoke_set_high_contrast(true);
+    assert_matches_reference(&mut emulator, "home.high-contrast");
+    state.invoke_set_high_contrast(false);
+    state.invoke_set_text_scale(1.5);
+    state.invoke_navigate(lobby_kiosk::ui::Page::Notices);
+    assert_matches_reference(&mut emulator, "notices.text-150");
+    state.invoke_open_item("annual-report-2019".into());
+    ui.global::<lobby_kiosk::ui::Content>()
+        .invoke_open_table_view(1);
+    assert_matches_reference(&mut emulator, "report-table.cards-150");
 }

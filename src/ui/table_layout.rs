@@ -199,11 +199,14 @@ fn join_distinct<'a>(texts: impl Iterator<Item = &'a str>) -> String {
 }
 
 fn cards(header: &Grid, body: &Grid, label_columns: usize, columns: usize) -> Vec<RowCard> {
+    // A header cell spanning every data column is a title, not a column name.
+    let data_columns = columns - label_columns;
     let column_names: Vec<String> = (0..columns)
         .map(|column| {
             join_distinct(
                 (0..header.height)
                     .filter_map(|row| covering(header, row, column))
+                    .filter(|p| data_columns <= 1 || p.colspan < data_columns)
                     .map(|p| p.cell.text.as_str()),
             )
         })
