@@ -98,7 +98,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             let mut emulator = Emulator::new(
                 width,
                 height,
-                Some(demo::catalog()),
+                Some(demo::content()),
                 &config,
                 emulator::default_start(),
             )?;
@@ -126,7 +126,7 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
     let window = KioskWindow::new().context("cannot open the kiosk window")?;
     let app = KioskApp::new(
         window,
-        Some(demo::catalog()),
+        Some(demo::content()),
         config,
         Rc::new(SystemClock::default()),
     );

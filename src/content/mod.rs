@@ -11,4 +11,19 @@ pub mod text;
 pub mod time;
 
 pub use model::Catalog;
+
+/// A catalog with the source of its assets: what the kiosk shows.
+pub struct LoadedContent {
+    /// The catalog.
+    pub catalog: Catalog,
+    /// Its assets.
+    pub assets: Box<dyn AssetSource>,
+}
 pub use text::{Lang, Text};
+
+/// Where the bytes of a catalog's assets (`assets/…`) come from: the
+/// embedded demo, or the store's active generation.
+pub trait AssetSource {
+    /// The verified bytes of an asset, or None when it is not available.
+    fn read(&self, path: &str) -> Option<Vec<u8>>;
+}

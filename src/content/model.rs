@@ -432,6 +432,26 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Puts lists in their display order: notices, documents and answers
+    /// newest first, guides by id (their file names).
+    pub fn sort(&mut self) {
+        self.guides.sort_by(|a, b| a.id.cmp(&b.id));
+        self.notices.sort_by(|a, b| {
+            b.meta
+                .published
+                .cmp(&a.meta.published)
+                .then(a.id.cmp(&b.id))
+        });
+        self.documents.sort_by(|a, b| {
+            b.meta
+                .published
+                .cmp(&a.meta.published)
+                .then(a.id.cmp(&b.id))
+        });
+        self.faqs
+            .sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    }
+
     /// Reads a catalog from its JSON form.
     pub fn from_json(bytes: &[u8]) -> Result<Catalog, serde_json::Error> {
         serde_json::from_slice(bytes)

@@ -22,7 +22,7 @@ use slint::{ComponentHandle, LogicalPosition, PhysicalSize};
 pub use framebuffer::Framebuffer;
 
 use crate::config::Config;
-use crate::content::Catalog;
+use crate::content::LoadedContent;
 use crate::ui::app::{Clock, ContentStatus, KioskApp};
 use crate::ui::{KioskWindow, fonts};
 
@@ -116,11 +116,11 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// Starts the kiosk UI at `width` × `height` on a catalog (None: no content yet).
+    /// Starts the kiosk UI at `width` × `height` on content (None: nothing downloaded yet).
     pub fn new(
         width: u32,
         height: u32,
-        catalog: Option<Catalog>,
+        content: Option<LoadedContent>,
         config: &Config,
         start: DateTime<Utc>,
     ) -> Result<Self, EmulatorError> {
@@ -128,12 +128,12 @@ impl Emulator {
         let window = platform::prepare_window()?;
         let ui = KioskWindow::new()?;
         window.set_size(PhysicalSize::new(width, height));
-        let status = if catalog.is_some() {
+        let status = if content.is_some() {
             ContentStatus::embedded_demo()
         } else {
             ContentStatus::default()
         };
-        let app = KioskApp::new(ui, catalog, config, Rc::new(MockClock { start }));
+        let app = KioskApp::new(ui, content, config, Rc::new(MockClock { start }));
         app.set_status(status);
         app.window().show()?;
         let mut emulator = Emulator {

@@ -13,7 +13,7 @@ use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
 use super::{AppState, Content, KioskWindow, LabelledText, Page, Theme, UrgentItem};
 use crate::config::Config;
-use crate::content::{Catalog, Lang};
+use crate::content::{Lang, LoadedContent};
 
 /// Wall-clock and monotonic time, injectable so the emulator can mock it.
 pub trait Clock {
@@ -73,7 +73,7 @@ impl ContentStatus {
 }
 
 struct State {
-    catalog: Option<Catalog>,
+    content: Option<LoadedContent>,
     navigator: Navigator,
     settings: VisitorSettings,
     default_lang: Lang,
@@ -91,20 +91,20 @@ pub struct KioskApp {
 }
 
 impl KioskApp {
-    /// Binds the UI to a catalog (None: nothing downloaded yet).
+    /// Binds the UI to content (None: nothing downloaded yet).
     pub fn new(
         window: KioskWindow,
-        catalog: Option<Catalog>,
+        content: Option<LoadedContent>,
         config: &Config,
         clock: Rc<dyn Clock>,
     ) -> Rc<Self> {
-        let default_lang = catalog
+        let default_lang = content
             .as_ref()
-            .map_or(Lang::ZhHans, |c| c.site.default_language);
+            .map_or(Lang::ZhHans, |c| c.catalog.site.default_language);
         let app = Rc::new(KioskApp {
             window,
             state: RefCell::new(State {
-                catalog,
+                content,
                 navigator: Navigator::default(),
                 settings: VisitorSettings::defaults(default_lang),
                 default_lang,
@@ -143,12 +143,12 @@ impl KioskApp {
 
     /// Swaps in new content without a restart; the visitor stays on their
     /// page if its item still exists.
-    pub fn set_catalog(&self, catalog: Catalog) {
+    pub fn set_content(&self, content: LoadedContent) {
         {
             let mut state = self.state.borrow_mut();
-            state.navigator.retain_existing(&catalog);
-            state.default_lang = catalog.site.default_language;
-            state.catalog = Some(catalog);
+            state.navigator.retain_existing(&content.catalog);
+            state.default_lang = content.catalog.site.default_language;
+            state.content = Some(content);
         }
         self.render();
     }
@@ -277,9 +277,9 @@ impl KioskApp {
         let is_guide = self
             .state
             .borrow()
-            .catalog
+            .content
             .as_ref()
-            .is_some_and(|c| c.guides.iter().any(|g| g.id == id));
+            .is_some_and(|c| c.catalog.guides.iter().any(|g| g.id == id));
         let screen = if is_guide {
             Screen::Guide(id.to_owned())
         } else {
@@ -358,10 +358,10 @@ impl KioskApp {
     fn tick_clock(&self) {
         let state = self.state.borrow();
         let zone = state
-            .catalog
+            .content
             .as_ref()
             .map_or(crate::content::time::DEFAULT_TIME_ZONE, |c| {
-                c.site.time_zone
+                c.catalog.site.time_zone
             });
         let local = crate::content::time::to_local(self.clock.now(), zone);
         let app_state = self.window.global::<AppState>();
@@ -381,13 +381,13 @@ impl KioskApp {
         );
         app_state.set_online(state.status.online);
         app_state.set_out_of_date(state.status.out_of_date);
-        let Some(catalog) = state.catalog.as_ref() else {
+        let Some(LoadedContent { catalog, assets }) = state.content.as_ref() else {
             app_state.set_page(Page::Unavailable);
             return;
         };
         let lang = state.settings.lang;
         let now = self.clock.now();
-        let presenter = Presenter::new(catalog, lang);
+        let presenter = Presenter::new(catalog, assets.as_ref(), lang);
         app_state.set_site_name(catalog.site.name.text(lang).into());
         app_state.set_content_date(state.status.version.as_str().into());
         let urgent: Vec<UrgentItem> = catalog

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod fonts;
+pub mod images;
 pub mod navigation;
 pub mod present;
 pub mod qr;

@@ -7,13 +7,14 @@ use chrono::{DateTime, Utc};
 use slint::{Model, ModelRc, SharedString, VecModel};
 
 use super::navigation::Section;
-use super::qr;
 use super::table_layout;
 use super::words::{self, Word, word};
 use super::{
     BlockData, ChannelCard, Chip, DetailData, GuideData, GuideStep, LabelledText, ListItem,
     Material, RowCard, TableCell, TableData,
 };
+use super::{images, qr};
+use crate::content::AssetSource;
 use crate::content::blocks::{Block, Table, plain_text};
 use crate::content::model::{Body, Catalog, ChannelKind, FaqKind, Notice};
 use crate::content::text::{Lang, Text};
@@ -52,13 +53,34 @@ pub struct DetailContent {
 /// Builds the UI's view of the catalog in one language.
 pub struct Presenter<'a> {
     catalog: &'a Catalog,
+    assets: &'a dyn AssetSource,
     lang: Lang,
 }
 
 impl<'a> Presenter<'a> {
-    /// A presenter for `lang`.
-    pub fn new(catalog: &'a Catalog, lang: Lang) -> Self {
-        Presenter { catalog, lang }
+    /// A presenter for `lang`, reading images from `assets`.
+    pub fn new(catalog: &'a Catalog, assets: &'a dyn AssetSource, lang: Lang) -> Self {
+        Presenter {
+            catalog,
+            assets,
+            lang,
+        }
+    }
+
+    fn image_block(&self, asset: &str, caption: String) -> BlockData {
+        let image = self
+            .assets
+            .read(asset)
+            .and_then(|bytes| images::decode_png(&bytes));
+        if image.is_none() {
+            tracing::warn!(asset, "image not available; showing its caption only");
+        }
+        BlockData {
+            kind: "image".into(),
+            caption: caption.into(),
+            image: image.unwrap_or_default(),
+            ..BlockData::default()
+        }
     }
 
     fn t(&self, text: &Text) -> String {
@@ -391,6 +413,9 @@ impl<'a> Presenter<'a> {
                 heading(self.w(Word::Booking)),
                 paragraph(venue.booking_phone.clone()),
             ];
+            if let Some(map) = &venue.map {
+                blocks.push(self.image_block(map, self.t(&venue.name)));
+            }
             blocks.retain(|b| b.kind != "list" || b.items.row_count() > 0);
             return Some(DetailContent {
                 detail: DetailData {
@@ -499,11 +524,7 @@ impl<'a> Presenter<'a> {
                     ..BlockData::default()
                 });
             }
-            Block::Image { caption, .. } => out.push(BlockData {
-                kind: "image".into(),
-                caption: caption.as_str().into(),
-                ..BlockData::default()
-            }),
+            Block::Image { asset, caption } => out.push(self.image_block(asset, caption.clone())),
             Block::Qr { url, caption } => out.push(qr_block(url, caption.clone())),
             Block::Divider => out.push(BlockData {
                 kind: "divider".into(),

@@ -13,6 +13,11 @@ use super::diagnostics::Diagnostics;
 use super::source::{SourceFile, deserialize, table_value};
 use crate::content::blocks::{Block, Cell, Inline, Span, Table};
 
+/// Whether an asset path names a PNG, the image format the kiosk draws.
+pub fn is_png(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".png")
+}
+
 /// URL scheme marking an image as a QR code.
 const QR_SCHEME: &str = "qr:";
 
@@ -264,6 +269,12 @@ impl BlockBuilder {
                 diagnostics,
                 offset,
                 format!("image `{url}` does not exist in the content folder"),
+            );
+        } else if !is_png(&url) {
+            source.error(
+                diagnostics,
+                offset,
+                format!("image `{url}` must be a PNG file (convert it to .png)"),
             );
         }
         self.blocks.push(Block::Image {

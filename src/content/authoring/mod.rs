@@ -129,7 +129,7 @@ impl Loader {
             "venue",
             |loader, source, venue: &Venue, offset| {
                 if let Some(map) = &venue.map {
-                    loader.check_asset(source, offset, map);
+                    loader.check_image(source, offset, map);
                 }
                 if let Some(url) = &venue.url {
                     loader.check_url(source, offset, url);
@@ -271,9 +271,15 @@ impl Loader {
         }
     }
 
-    fn check_asset(&mut self, source: &SourceFile, offset: usize, asset: &str) {
+    fn check_image(&mut self, source: &SourceFile, offset: usize, asset: &str) {
         self.referenced_assets.push(asset.to_owned());
-        if !self.assets.contains_key(asset) {
+        if !markdown::is_png(asset) {
+            source.error(
+                &mut self.diagnostics,
+                offset,
+                format!("image `{asset}` must be a PNG file (convert it to .png)"),
+            );
+        } else if !self.assets.contains_key(asset) {
             source.error(
                 &mut self.diagnostics,
                 offset,
@@ -368,7 +374,7 @@ impl Loader {
         let source = self.read(&path)?;
         let (site, keys): (Site, _) = self.parse_file_toml(&source)?;
         if let Some(logo) = &site.logo {
-            self.check_asset(&source, keys.at("logo"), logo);
+            self.check_image(&source, keys.at("logo"), logo);
         }
         self.check_url(&source, keys.at("website"), &site.website);
         Some(site)
@@ -811,19 +817,5 @@ fn entry_key_offset(entry: &Spanned<DeValue<'_>>, key: &str) -> usize {
 fn normalize(catalog: &mut Catalog) {
     catalog.for_each_text(&mut |text| clean_and_complete(text));
     catalog.for_each_body(&mut |body| clean_and_complete(body));
-    catalog.notices.sort_by(|a, b| {
-        b.meta
-            .published
-            .cmp(&a.meta.published)
-            .then(a.id.cmp(&b.id))
-    });
-    catalog.documents.sort_by(|a, b| {
-        b.meta
-            .published
-            .cmp(&a.meta.published)
-            .then(a.id.cmp(&b.id))
-    });
-    catalog
-        .faqs
-        .sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    catalog.sort();
 }
