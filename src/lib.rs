@@ -10,4 +10,6 @@ pub mod config;
 pub mod content;
 pub mod emulator;
 pub mod repo;
+pub mod store;
+pub mod sync;
 pub mod ui;

@@ -1,4 +1,85 @@
 //! The content repository: the catalog as TUF targets, built and signed by
-//! the publisher and verified by the kiosk.
+//! the publisher, served by any web server, verified by the kiosk.
 
+pub mod keys;
 pub mod layout;
+pub mod publish;
+
+use std::path::{Path, PathBuf};
+
+use crate::content::authoring::InvalidContent;
+
+/// A repository operation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// The authoring folder has errors.
+    #[error(transparent)]
+    Content(InvalidContent),
+    /// A file operation failed.
+    #[error("cannot {op} {path}: {source}")]
+    Io {
+        /// What was attempted.
+        op: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A role key file is missing.
+    #[error(
+        "no {role} key at {path}: run `kioskctl keygen` or point --keys at the publisher's key folder"
+    )]
+    MissingKey {
+        /// The role.
+        role: &'static str,
+        /// Where it was expected.
+        path: PathBuf,
+    },
+    /// A key file could not be used.
+    #[error("key {path} cannot sign: {message}")]
+    Key {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// Key generation failed in the crypto library.
+    #[error("cannot generate an Ed25519 key")]
+    KeyGeneration,
+    /// An expiry date is out of range.
+    #[error("metadata lifetime is out of range")]
+    Expiry,
+    /// `init` on an existing repository.
+    #[error(
+        "{0} already holds a repository (root.json exists); use publish, or rotate-key to change keys"
+    )]
+    AlreadyInitialized(PathBuf),
+    /// `publish` before `init`.
+    #[error("{0} has no root.json: run `kioskctl init` first")]
+    NotInitialized(PathBuf),
+    /// Repository metadata that cannot be read.
+    #[error("{path} is damaged: {message}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// The TUF library refused (wrong key for a role, bad root, …).
+    #[error("TUF: {0}")]
+    Tuf(String),
+}
+
+impl RepoError {
+    fn io(op: &'static str, path: &Path, source: std::io::Error) -> Self {
+        RepoError::Io {
+            op,
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    fn tuf(error: impl std::fmt::Display) -> Self {
+        RepoError::Tuf(error.to_string())
+    }
+}

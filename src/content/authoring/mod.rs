@@ -399,7 +399,7 @@ impl Loader {
         };
         let mut items = Vec::new();
         for (name, value) in table.get_ref().iter() {
-            if name.get_ref().as_ref() != key {
+            if &**name.get_ref() != key {
                 source.error(
                     &mut self.diagnostics,
                     name.span().start,
@@ -807,7 +807,7 @@ fn entry_key_offset(entry: &Spanned<DeValue<'_>>, key: &str) -> usize {
     match entry.get_ref() {
         DeValue::Table(table) => table
             .iter()
-            .find(|(name, _)| name.get_ref().as_ref() == key)
+            .find(|(name, _)| &**name.get_ref() == key)
             .map_or(entry.span().start, |(name, _)| name.span().start),
         _ => entry.span().start,
     }

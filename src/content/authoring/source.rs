@@ -175,7 +175,7 @@ fn key_offset(value: &Spanned<DeValue<'_>>, segments: &[Segment]) -> Option<usiz
         (Segment::Key(name), DeValue::Table(table)) => {
             let (key, child) = table
                 .iter()
-                .find(|(key, _)| key.get_ref().as_ref() == name.as_str())?;
+                .find(|(key, _)| &**key.get_ref() == name.as_str())?;
             (key.span().start, child)
         }
         (Segment::Index(index), DeValue::Array(array)) => {

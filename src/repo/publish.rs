@@ -1,0 +1,360 @@
+//! Building and signing the repository from an authoring folder: standard
+//! TUF on disk (`metadata/`, `targets/`, consistent snapshots), readable by
+//! any TUF client and signer (tuftool).
+
+use std::collections::{BTreeMap, HashMap};
+use std::num::NonZeroU64;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use aws_lc_rs::rand::SystemRandom;
+use tough::editor::RepositoryEditor;
+use tough::editor::signed::{PathExists, SignedRole};
+use tough::schema::{KeyHolder, RoleKeys, Root};
+
+use super::RepoError;
+use super::keys::{KeyDir, ROLES};
+use super::layout;
+use crate::content::Catalog;
+use crate::content::authoring::{Diagnostics, compile_folder};
+
+/// TUF specification version written into metadata.
+const SPEC_VERSION: &str = "1.0.0";
+
+/// Where things live in a repository folder.
+#[derive(Debug, Clone)]
+pub struct RepoPaths {
+    root: PathBuf,
+}
+
+impl RepoPaths {
+    /// A repository in `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        RepoPaths { root: root.into() }
+    }
+
+    /// The folder itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `metadata/`: the signed role files (serve this folder as the metadata URL).
+    pub fn metadata(&self) -> PathBuf {
+        self.root.join("metadata")
+    }
+
+    /// `targets/`: the content-addressed targets (serve this folder as the targets URL).
+    pub fn targets(&self) -> PathBuf {
+        self.root.join("targets")
+    }
+
+    /// `root.json`: the trust anchor to install on kiosks.
+    pub fn trust_anchor(&self) -> PathBuf {
+        self.root.join("root.json")
+    }
+
+    /// `published-catalog.json`: the last published catalog, for change reports (not served).
+    fn last_catalog(&self) -> PathBuf {
+        self.root.join("published-catalog.json")
+    }
+
+    fn staging(&self) -> PathBuf {
+        self.root.join(".staging")
+    }
+}
+
+/// Lifetimes of the signed metadata and the clock to measure them from.
+#[derive(Debug, Clone, Copy)]
+pub struct PublishOptions {
+    /// The publication instant (tests move it to make expired metadata).
+    pub now: jiff::Timestamp,
+    /// How long `timestamp.json` stays valid: kiosks keep showing content
+    /// after that but call it out of date until a fresh one verifies.
+    pub timestamp_lifetime: Duration,
+    /// How long `snapshot.json` stays valid.
+    pub snapshot_lifetime: Duration,
+    /// How long `targets.json` stays valid.
+    pub targets_lifetime: Duration,
+}
+
+impl Default for PublishOptions {
+    fn default() -> Self {
+        PublishOptions {
+            now: jiff::Timestamp::now(),
+            timestamp_lifetime: Duration::from_secs(7 * 24 * 3600),
+            snapshot_lifetime: Duration::from_secs(30 * 24 * 3600),
+            targets_lifetime: Duration::from_secs(90 * 24 * 3600),
+        }
+    }
+}
+
+/// What a publication changed, item by item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeReport {
+    /// New version of the repository metadata.
+    pub version: u64,
+    /// Items new in this version (`kind/id`).
+    pub added: Vec<String>,
+    /// Items whose content changed.
+    pub changed: Vec<String>,
+    /// Items no longer published.
+    pub removed: Vec<String>,
+    /// Targets written (new bytes), of all targets.
+    pub new_targets: usize,
+    /// All targets of this version.
+    pub total_targets: usize,
+}
+
+fn expiry(now: jiff::Timestamp, lifetime: Duration) -> Result<jiff::Timestamp, RepoError> {
+    let span = jiff::SignedDuration::try_from(lifetime).map_err(|_| RepoError::Expiry)?;
+    now.checked_add(span).map_err(|_| RepoError::Expiry)
+}
+
+/// Creates the role keys (where missing) and a new repository whose
+/// `root.json` (version 1) trusts them; returns the trust anchor's path.
+pub async fn init_repository(
+    repo: &RepoPaths,
+    keys: &KeyDir,
+    root_lifetime: Duration,
+) -> Result<PathBuf, RepoError> {
+    if repo.trust_anchor().exists() {
+        return Err(RepoError::AlreadyInitialized(repo.root().to_owned()));
+    }
+    keys.generate_missing()?;
+    let mut root = Root {
+        spec_version: SPEC_VERSION.to_owned(),
+        consistent_snapshot: true,
+        version: NonZeroU64::MIN,
+        expires: expiry(jiff::Timestamp::now(), root_lifetime)?,
+        keys: HashMap::new(),
+        roles: HashMap::new(),
+        _extra: HashMap::new(),
+    };
+    for role in ROLES {
+        let signer = keys
+            .source(role)?
+            .as_sign()
+            .await
+            .map_err(|source| RepoError::Key {
+                path: keys.path(role),
+                message: source.to_string(),
+            })?;
+        let key = signer.tuf_key();
+        let id = key.key_id().map_err(RepoError::tuf)?;
+        root.keys.insert(id.clone(), key);
+        root.roles.insert(
+            role,
+            RoleKeys {
+                keyids: vec![id],
+                threshold: NonZeroU64::MIN,
+                _extra: HashMap::new(),
+            },
+        );
+    }
+    let holder = KeyHolder::Root(root.clone());
+    let signed = SignedRole::new(
+        root,
+        &holder,
+        &[keys.source(tough::schema::RoleType::Root)?],
+        &SystemRandom::new(),
+    )
+    .await
+    .map_err(RepoError::tuf)?;
+    std::fs::create_dir_all(repo.metadata())
+        .map_err(|source| RepoError::io("create", &repo.metadata(), source))?;
+    signed
+        .write(repo.metadata(), true)
+        .await
+        .map_err(RepoError::tuf)?;
+    std::fs::write(repo.trust_anchor(), signed.buffer())
+        .map_err(|source| RepoError::io("write", &repo.trust_anchor(), source))?;
+    Ok(repo.trust_anchor())
+}
+
+/// Validates and compiles an authoring folder, then publishes it. Content
+/// errors come back as [`RepoError::Content`] with every diagnostic.
+pub async fn publish_folder(
+    content: &Path,
+    repo: &RepoPaths,
+    keys: &KeyDir,
+    options: PublishOptions,
+) -> Result<(ChangeReport, Diagnostics), RepoError> {
+    let now = chrono::DateTime::from_timestamp(options.now.as_second(), 0).unwrap_or_default();
+    let compiled = compile_folder(content, now).map_err(RepoError::Content)?;
+    let mut targets = layout::split(&compiled.catalog);
+    for path in compiled.catalog.assets.keys() {
+        let file = content.join(path);
+        let bytes = std::fs::read(&file).map_err(|source| RepoError::io("read", &file, source))?;
+        targets.insert(path.clone(), bytes);
+    }
+    let report = publish_targets(&compiled.catalog, targets, repo, keys, options).await?;
+    Ok((report, compiled.diagnostics))
+}
+
+/// Signs and writes a new repository version holding exactly `targets`.
+pub async fn publish_targets(
+    catalog: &Catalog,
+    targets: BTreeMap<String, Vec<u8>>,
+    repo: &RepoPaths,
+    keys: &KeyDir,
+    options: PublishOptions,
+) -> Result<ChangeReport, RepoError> {
+    let anchor = repo.trust_anchor();
+    if !anchor.is_file() {
+        return Err(RepoError::NotInitialized(repo.root().to_owned()));
+    }
+    let version = previous_version(repo)?.saturating_add(1);
+    let version_nz = NonZeroU64::new(version).unwrap_or(NonZeroU64::MIN);
+
+    let staging = repo.staging();
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)
+            .map_err(|source| RepoError::io("clear", &staging, source))?;
+    }
+    let mut editor = RepositoryEditor::new(&anchor)
+        .await
+        .map_err(RepoError::tuf)?;
+    for (name, bytes) in &targets {
+        let path = staging.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| RepoError::io("create", parent, source))?;
+        }
+        std::fs::write(&path, bytes).map_err(|source| RepoError::io("write", &path, source))?;
+        let (_, target) = RepositoryEditor::build_target(&path)
+            .await
+            .map_err(RepoError::tuf)?;
+        editor
+            .add_target(name.as_str(), target)
+            .map_err(RepoError::tuf)?;
+    }
+    editor
+        .targets_version(version_nz)
+        .map_err(RepoError::tuf)?
+        .targets_expires(expiry(options.now, options.targets_lifetime)?)
+        .map_err(RepoError::tuf)?
+        .snapshot_version(version_nz)
+        .snapshot_expires(expiry(options.now, options.snapshot_lifetime)?)
+        .timestamp_version(version_nz)
+        .timestamp_expires(expiry(options.now, options.timestamp_lifetime)?);
+    let signed = editor
+        .sign(&keys.all_sources()?)
+        .await
+        .map_err(RepoError::tuf)?;
+
+    let existing = count_files(&repo.targets());
+    signed
+        .copy_targets(&staging, repo.targets(), PathExists::Skip)
+        .await
+        .map_err(RepoError::tuf)?;
+    let new_targets = count_files(&repo.targets()).saturating_sub(existing);
+    // Targets first, metadata last: a kiosk never sees metadata naming missing files.
+    signed
+        .write(repo.metadata())
+        .await
+        .map_err(RepoError::tuf)?;
+    std::fs::remove_dir_all(&staging).map_err(|source| RepoError::io("clear", &staging, source))?;
+
+    let mut report = diff(read_last_catalog(repo).as_ref(), catalog);
+    report.version = version;
+    report.new_targets = new_targets;
+    report.total_targets = targets.len();
+    let json = serde_json::to_vec(catalog).unwrap_or_default();
+    std::fs::write(repo.last_catalog(), json)
+        .map_err(|source| RepoError::io("write", &repo.last_catalog(), source))?;
+    Ok(report)
+}
+
+/// Version of the current `timestamp.json` (0 for a new repository).
+pub fn previous_version(repo: &RepoPaths) -> Result<u64, RepoError> {
+    let path = repo.metadata().join("timestamp.json");
+    if !path.exists() {
+        return Ok(0);
+    }
+    let bytes = std::fs::read(&path).map_err(|source| RepoError::io("read", &path, source))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|error| RepoError::Corrupt {
+            path: path.clone(),
+            message: error.to_string(),
+        })?;
+    value["signed"]["version"]
+        .as_u64()
+        .ok_or(RepoError::Corrupt {
+            path,
+            message: "no signed.version".into(),
+        })
+}
+
+fn count_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| {
+            if entry.path().is_dir() {
+                count_files(&entry.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn read_last_catalog(repo: &RepoPaths) -> Option<Catalog> {
+    std::fs::read(repo.last_catalog())
+        .ok()
+        .and_then(|bytes| Catalog::from_json(&bytes).ok())
+}
+
+/// Items of a catalog as `kind/id` → JSON, for change reports.
+fn items(catalog: &Catalog) -> BTreeMap<String, String> {
+    fn add<T: serde::Serialize>(
+        out: &mut BTreeMap<String, String>,
+        kind: &str,
+        items: &[T],
+        id: impl Fn(&T) -> &str,
+    ) {
+        for item in items {
+            out.insert(
+                format!("{kind}/{}", id(item)),
+                serde_json::to_string(item).unwrap_or_default(),
+            );
+        }
+    }
+    let mut out = BTreeMap::new();
+    add(&mut out, "notice", &catalog.notices, |n| &n.id);
+    add(&mut out, "guide", &catalog.guides, |g| &g.id);
+    add(&mut out, "document", &catalog.documents, |d| &d.id);
+    add(&mut out, "faq", &catalog.faqs, |f| &f.id);
+    add(&mut out, "venue", &catalog.venues, |v| &v.id);
+    add(&mut out, "channel", &catalog.channels, |c| &c.id);
+    out.insert(
+        "site".into(),
+        serde_json::to_string(&catalog.site).unwrap_or_default(),
+    );
+    out
+}
+
+fn diff(before: Option<&Catalog>, after: &Catalog) -> ChangeReport {
+    let old = before.map(items).unwrap_or_default();
+    let new = items(after);
+    ChangeReport {
+        added: new
+            .keys()
+            .filter(|k| !old.contains_key(*k))
+            .cloned()
+            .collect(),
+        changed: new
+            .iter()
+            .filter(|(k, v)| old.get(*k).is_some_and(|o| o != *v))
+            .map(|(k, _)| k.clone())
+            .collect(),
+        removed: old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect(),
+        ..ChangeReport::default()
+    }
+}
