@@ -243,10 +243,20 @@ pub async fn publish_targets(
         .map_err(RepoError::tuf)?;
 
     let existing = count_files(&repo.targets());
-    signed
-        .copy_targets(&staging, repo.targets(), PathExists::Skip)
-        .await
-        .map_err(RepoError::tuf)?;
+    std::fs::create_dir_all(repo.targets())
+        .map_err(|source| RepoError::io("create", &repo.targets(), source))?;
+    for name in targets.keys() {
+        let target_name = tough::TargetName::new(name.as_str()).map_err(RepoError::tuf)?;
+        signed
+            .copy_target(
+                &staging.join(name),
+                &repo.targets(),
+                PathExists::Skip,
+                Some(&target_name),
+            )
+            .await
+            .map_err(RepoError::tuf)?;
+    }
     let new_targets = count_files(&repo.targets()).saturating_sub(existing);
     // Targets first, metadata last: a kiosk never sees metadata naming missing files.
     signed

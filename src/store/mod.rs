@@ -91,6 +91,9 @@ pub enum StoreError {
     MissingBlob(String),
 }
 
+/// Decides whether a file of a store folder is kept by garbage collection.
+type KeepRule<'a> = dyn Fn(&str) -> bool + 'a;
+
 /// The content store.
 pub struct Store {
     dir: PathBuf,
@@ -269,7 +272,7 @@ impl Store {
         };
         let kept_blob = |name: &str| referenced.contains(name);
         let nothing = |_: &str| false;
-        let folders: [(&str, &dyn Fn(&str) -> bool); 3] = [
+        let folders: [(&str, &KeepRule); 3] = [
             ("generations", &kept_manifest),
             ("blobs", &kept_blob),
             ("tmp", &nothing),

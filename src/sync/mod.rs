@@ -1,3 +1,7 @@
 //! Verified sync from the department's repository into the store.
 
+pub mod content;
+pub mod engine;
 pub mod transport;
+
+pub use engine::{SyncEngine, SyncError, SyncOutcome, SyncSettings};

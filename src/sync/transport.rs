@@ -251,15 +251,13 @@ impl KioskTransport {
                     continue;
                 }
             }
-            let mut file = match tokio::fs::OpenOptions::new()
+            // Keeping a partial copy is best effort: without it a restart starts over.
+            let mut file = tokio::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(&partial)
                 .await
-            {
-                Ok(file) => Some(file),
-                Err(_) => None,
-            };
+                .ok();
             let mut body = response.bytes_stream();
             let mut failed = false;
             while let Some(chunk) = body.next().await {
@@ -303,7 +301,7 @@ fn describe(error: &reqwest::Error) -> String {
         "timed out (the server stopped answering)".into()
     } else if error.is_connect() {
         "cannot connect to the server".into()
-    } else if error.is_body() || error.is_decode() {
+    } else if error.is_body() || error.is_decode() || error.is_request() {
         "the connection broke during the download".into()
     } else {
         let mut message = error.to_string();

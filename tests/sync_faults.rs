@@ -1,0 +1,296 @@
+//! Sync against the project's fault-injecting HTTP server: every failure
+//! gives a clear status, leaves the old content active, and the next good
+//! publish is still applied.
+
+mod support;
+
+use std::time::Duration;
+
+use lobby_kiosk::repo::publish::PublishOptions;
+use lobby_kiosk::store::Store;
+use lobby_kiosk::sync::content::active_content;
+use lobby_kiosk::sync::{SyncEngine, SyncError, SyncOutcome, SyncSettings};
+use support::fault_server::{Fault, FaultServer};
+use support::repo_fixture::Fixture;
+
+const NOTICE: &str = "tianhe-gym-closure";
+
+struct Kiosk {
+    engine: SyncEngine,
+    store: Store,
+}
+
+async fn setup() -> (Fixture, FaultServer, Kiosk) {
+    let fixture = Fixture::new().await;
+    fixture.publish().await;
+    let server = FaultServer::start(fixture.repo.root().to_owned()).await;
+    let mut settings = SyncSettings::for_base(&server.url(), fixture.trusted_root()).unwrap();
+    settings.read_timeout = Duration::from_millis(800);
+    settings.connect_timeout = Duration::from_secs(2);
+    settings.max_metadata_bytes = 2 * 1024 * 1024;
+    let engine = SyncEngine::new(settings, &fixture.work).unwrap();
+    let mut store = Store::open(&fixture.store).unwrap();
+    let first = engine.sync_once(&mut store).await.unwrap();
+    assert!(
+        matches!(first, SyncOutcome::Updated { version: 1, .. }),
+        "{first:?}"
+    );
+    (fixture, server, Kiosk { engine, store })
+}
+
+fn shown_title(store: &Store) -> String {
+    let (_, content) = active_content(store).unwrap().expect("content is active");
+    let notice = content
+        .catalog
+        .notices
+        .iter()
+        .find(|n| n.id == NOTICE)
+        .unwrap();
+    notice
+        .meta
+        .title
+        .text(lobby_kiosk::content::Lang::ZhHans)
+        .to_owned()
+}
+
+/// Publishes a change, breaks the server with `fault`, checks the sync
+/// fails with `expect` and keeps v1, then heals and checks the change lands.
+async fn fails_then_recovers(
+    fault_path: &str,
+    fault: Fault,
+    expect: fn(&SyncError) -> bool,
+    words: &str,
+) {
+    let (fixture, server, mut kiosk) = setup().await;
+    let before = shown_title(&kiosk.store);
+    fixture.edit_notice_title(NOTICE, "新标题：体育馆恢复开放时间调整");
+    fixture.publish().await;
+    server.inject(fault_path, fault, None);
+    let error = kiosk
+        .engine
+        .sync_once(&mut kiosk.store)
+        .await
+        .expect_err("the fault must fail the sync");
+    assert!(expect(&error), "unexpected error kind: {error:?}");
+    assert!(
+        error.to_string().contains(words),
+        "message `{error}` lacks `{words}`"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+    assert_eq!(
+        shown_title(&Store::open(&fixture.store).unwrap()),
+        before,
+        "old content still active"
+    );
+    server.clear();
+    let outcome = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap();
+    assert!(
+        matches!(outcome, SyncOutcome::Updated { version: 2, .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(shown_title(&kiosk.store), "新标题：体育馆恢复开放时间调整");
+}
+
+fn is_network(e: &SyncError) -> bool {
+    matches!(e, SyncError::Network(_))
+}
+
+#[tokio::test]
+async fn server_error_5xx() {
+    fails_then_recovers("timestamp.json", Fault::Status(503), is_network, "503").await;
+}
+
+#[tokio::test]
+async fn connection_reset() {
+    fails_then_recovers(
+        "/targets/",
+        Fault::Reset,
+        is_network,
+        "cannot reach the content server",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn truncated_body() {
+    fails_then_recovers(
+        "/targets/",
+        Fault::Truncate(10),
+        is_network,
+        "connection broke",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn stalled_body() {
+    fails_then_recovers("/targets/", Fault::Stall(10), is_network, "timed out").await;
+}
+
+#[tokio::test]
+async fn wrong_hash() {
+    let (fixture, server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "新标题：体育馆恢复开放时间调整");
+    fixture.publish().await;
+    // Same length, other bytes, for every target file.
+    let replaced = std::fs::read(first_target_file(&fixture.repo.targets(), "notices")).unwrap();
+    let mut evil = replaced.clone();
+    evil[5] ^= 0x20;
+    server.inject("notices", Fault::Replace(evil), None);
+    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
+    assert!(matches!(error, SyncError::Integrity(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("does not match its signed hash"),
+        "{error}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+    server.clear();
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 2, .. }
+    ));
+}
+
+#[tokio::test]
+async fn wrong_length() {
+    let (fixture, server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "新标题：体育馆恢复开放时间调整");
+    fixture.publish().await;
+    let mut longer = std::fs::read(first_target_file(&fixture.repo.targets(), "notices")).unwrap();
+    longer.extend_from_slice(b"  appended");
+    server.inject("notices", Fault::Replace(longer), None);
+    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
+    assert!(
+        matches!(error, SyncError::Integrity(_) | SyncError::Oversize(_)),
+        "{error:?}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+    server.clear();
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 2, .. }
+    ));
+}
+
+#[tokio::test]
+async fn bad_signature() {
+    let (fixture, server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "新标题：体育馆恢复开放时间调整");
+    fixture.publish().await;
+    let timestamp =
+        std::fs::read_to_string(fixture.repo.metadata().join("timestamp.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&timestamp).unwrap();
+    let sig = value["signatures"][0]["sig"].as_str().unwrap().to_owned();
+    let flipped: String = sig.chars().rev().collect();
+    value["signatures"][0]["sig"] = serde_json::Value::String(flipped);
+    server.inject(
+        "timestamp.json",
+        Fault::Replace(serde_json::to_vec(&value).unwrap()),
+        None,
+    );
+    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
+    assert!(matches!(error, SyncError::Signature(_)), "{error:?}");
+    assert!(error.to_string().contains("did not sign"), "{error}");
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+    server.clear();
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 2, .. }
+    ));
+}
+
+#[tokio::test]
+async fn rollback_to_an_older_version() {
+    let (fixture, server, mut kiosk) = setup().await;
+    let old_timestamp = std::fs::read(fixture.repo.metadata().join("timestamp.json")).unwrap();
+    fixture.edit_notice_title(NOTICE, "第二版标题");
+    fixture.publish().await;
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 2, .. }
+    ));
+    server.inject("timestamp.json", Fault::Replace(old_timestamp), None);
+    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
+    assert!(matches!(error, SyncError::Rollback(_)), "{error:?}");
+    assert!(error.to_string().contains("rollback"), "{error}");
+    assert_eq!(kiosk.store.active().unwrap().version, "2");
+    server.clear();
+    fixture.edit_notice_title(NOTICE, "第三版标题");
+    fixture.publish().await;
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 3, .. }
+    ));
+    assert_eq!(shown_title(&kiosk.store), "第三版标题");
+}
+
+#[tokio::test]
+async fn expired_timestamp_keeps_content_and_installs_nothing() {
+    let (fixture, _server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "过期元数据中的标题");
+    let past = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * 30))
+        .unwrap();
+    fixture
+        .publish_with(PublishOptions {
+            now: past,
+            ..PublishOptions::default()
+        })
+        .await;
+    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
+    assert!(matches!(error, SyncError::Expired(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("showing the last verified content"),
+        "{error}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+    fixture.edit_notice_title(NOTICE, "新鲜元数据中的标题");
+    fixture.publish().await;
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 3, .. }
+    ));
+    assert_eq!(shown_title(&kiosk.store), "新鲜元数据中的标题");
+}
+
+#[tokio::test]
+async fn oversize_metadata() {
+    let huge = vec![b' '; 3 * 1024 * 1024];
+    fails_then_recovers(
+        "timestamp.json",
+        Fault::Replace(huge),
+        |e| matches!(e, SyncError::Oversize(_) | SyncError::Malformed(_)),
+        "rejected",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_json() {
+    fails_then_recovers(
+        "timestamp.json",
+        Fault::Replace(b"{ not json".to_vec()),
+        |e| matches!(e, SyncError::Malformed(_)),
+        "malformed",
+    )
+    .await;
+}
+
+fn first_target_file(dir: &std::path::Path, containing: &str) -> std::path::PathBuf {
+    let mut stack = vec![dir.to_owned()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().contains(containing) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    found.pop().expect("a target file")
+}
