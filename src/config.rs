@@ -26,6 +26,47 @@ pub struct Config {
     /// Fonts.
     #[serde(default)]
     pub fonts: FontConfig,
+    /// The content repository; without it the kiosk shows the demo content.
+    #[serde(default)]
+    pub repository: Option<RepositoryConfig>,
+}
+
+/// Where content comes from and where it is kept.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepositoryConfig {
+    /// Base URL serving `metadata/` and `targets/` (ends with `/`).
+    pub url: String,
+    /// The trust anchor: the repository's `root.json` as published with `kioskctl init`.
+    pub root: PathBuf,
+    /// Folder of the offline store.
+    #[serde(default = "default_store")]
+    pub store: PathBuf,
+    /// Minutes between syncs.
+    #[serde(default = "default_interval")]
+    pub interval_minutes: u32,
+    /// Up to this many seconds added at random to each interval.
+    #[serde(default = "default_jitter")]
+    pub jitter_seconds: u32,
+    /// Longest wait between retries after failures, in minutes.
+    #[serde(default = "default_backoff")]
+    pub backoff_max_minutes: u32,
+}
+
+fn default_store() -> PathBuf {
+    PathBuf::from("/var/lib/lobby-kiosk/store")
+}
+
+fn default_interval() -> u32 {
+    10
+}
+
+fn default_jitter() -> u32 {
+    60
+}
+
+fn default_backoff() -> u32 {
+    30
 }
 
 /// Idle timeouts, in seconds.
@@ -123,6 +164,7 @@ impl Config {
                 pin_sha256: Some(hash_pin(DEMO_PIN)),
             },
             fonts: FontConfig::default(),
+            repository: None,
         }
     }
 
@@ -218,5 +260,22 @@ mod tests {
         assert_eq!(config.kiosk_id, "hall-1");
         assert_eq!(config.idle, IdleConfig::default());
         assert_eq!(config.admin.pin_sha256, None);
+        assert_eq!(config.repository, None);
+    }
+}
+
+#[cfg(test)]
+mod repository_tests {
+    use super::*;
+
+    #[test]
+    fn repository_section_with_defaults() {
+        let config = Config::parse("[repository]\nurl = \"https://example.org/repo/\"\nroot = \"/etc/lobby-kiosk/root.json\"\n", Path::new("k.toml")).unwrap();
+        let repository = config.repository.unwrap();
+        assert_eq!(repository.interval_minutes, 10);
+        assert_eq!(
+            repository.store,
+            PathBuf::from("/var/lib/lobby-kiosk/store")
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod emulator;
 pub mod repo;
+pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod ui;

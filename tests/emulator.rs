@@ -28,7 +28,7 @@ fn start_sized(width: u32, height: u32, config: Config) -> Emulator {
     Emulator::new(
         width,
         height,
-        Some(demo::content()),
+        lobby_kiosk::startup::Startup::demo(),
         &config,
         default_start(),
     )

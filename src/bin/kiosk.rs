@@ -10,9 +10,11 @@ use clap::{Parser, Subcommand};
 use slint::ComponentHandle;
 
 use lobby_kiosk::config::Config;
-use lobby_kiosk::content::demo;
 use lobby_kiosk::emulator::{self, Emulator, script};
-use lobby_kiosk::ui::app::{ContentStatus, KioskApp, SystemClock};
+use lobby_kiosk::startup;
+use lobby_kiosk::store::Store;
+use lobby_kiosk::sync::SyncEngine;
+use lobby_kiosk::ui::app::{KioskApp, SystemClock};
 use lobby_kiosk::ui::session::hash_pin;
 use lobby_kiosk::ui::{KioskWindow, fonts};
 
@@ -47,6 +49,8 @@ enum Command {
         #[arg(long)]
         show_touches: bool,
     },
+    /// Sync once from the configured repository and exit.
+    Sync,
     /// Print the SHA-256 of a PIN for `admin.pin_sha256` in kiosk.toml.
     HashPin {
         /// The PIN.
@@ -98,11 +102,10 @@ fn run(args: Args) -> anyhow::Result<()> {
             let mut emulator = Emulator::new(
                 width,
                 height,
-                Some(demo::content()),
+                startup::Startup::demo(),
                 &config,
                 emulator::default_start(),
             )?;
-            emulator.app().set_status(ContentStatus::embedded_demo());
             emulator.show_touches(show_touches);
             let written = script::run(&mut emulator, &steps, &out)
                 .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
@@ -111,6 +114,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::Sync) => sync_once(&config),
         None => run_window(&config),
     }
 }
@@ -120,17 +124,38 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
     // The 1080×1920 design does not fit most desktops: show it at half size
     // unless the integrator chose a scale (the board runs full screen at 1.0).
     if std::env::var_os("SLINT_SCALE_FACTOR").is_none() {
-        // SAFETY: single-threaded here, before the UI starts.
+        // SAFETY: single-threaded here, before the UI and the sync thread start.
         unsafe { std::env::set_var("SLINT_SCALE_FACTOR", "0.5") };
     }
     let window = KioskWindow::new().context("cannot open the kiosk window")?;
+    let startup = startup::prepare(config)?;
     let app = KioskApp::new(
         window,
-        Some(demo::content()),
+        startup.content,
         config,
         Rc::new(SystemClock::default()),
     );
-    app.set_status(ContentStatus::embedded_demo());
+    app.set_status(startup.status);
+    if let Some((events, trigger)) = startup.sync {
+        app.attach_sync(events, trigger);
+    }
     app.window().run().context("the UI event loop failed")?;
+    Ok(())
+}
+
+/// One sync into the configured store, for installation checks and tests.
+fn sync_once(config: &Config) -> anyhow::Result<()> {
+    let repository = config
+        .repository
+        .as_ref()
+        .context("no [repository] in the config: nothing to sync from")?;
+    let settings = startup::sync_settings(repository)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut store = Store::open(&repository.store)?;
+    let engine = SyncEngine::new(settings, &repository.store.join("sync"))?;
+    let outcome = runtime.block_on(engine.sync_once(&mut store))?;
+    println!("{outcome:?}");
     Ok(())
 }

@@ -17,7 +17,7 @@ pub struct LoadedContent {
     /// The catalog.
     pub catalog: Catalog,
     /// Its assets.
-    pub assets: Box<dyn AssetSource>,
+    pub assets: Box<dyn AssetSource + Send>,
 }
 pub use text::{Lang, Text};
 

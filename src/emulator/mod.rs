@@ -22,8 +22,8 @@ use slint::{ComponentHandle, LogicalPosition, PhysicalSize};
 pub use framebuffer::Framebuffer;
 
 use crate::config::Config;
-use crate::content::LoadedContent;
-use crate::ui::app::{Clock, ContentStatus, KioskApp};
+use crate::startup::Startup;
+use crate::ui::app::{Clock, KioskApp};
 use crate::ui::{KioskWindow, fonts};
 
 /// How often time is stepped when advancing, so 1-second timers fire each second.
@@ -116,11 +116,11 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// Starts the kiosk UI at `width` × `height` on content (None: nothing downloaded yet).
+    /// Starts the kiosk UI at `width` × `height` with the given content and sync.
     pub fn new(
         width: u32,
         height: u32,
-        content: Option<LoadedContent>,
+        startup: Startup,
         config: &Config,
         start: DateTime<Utc>,
     ) -> Result<Self, EmulatorError> {
@@ -128,13 +128,11 @@ impl Emulator {
         let window = platform::prepare_window()?;
         let ui = KioskWindow::new()?;
         window.set_size(PhysicalSize::new(width, height));
-        let status = if content.is_some() {
-            ContentStatus::embedded_demo()
-        } else {
-            ContentStatus::default()
-        };
-        let app = KioskApp::new(ui, content, config, Rc::new(MockClock { start }));
-        app.set_status(status);
+        let app = KioskApp::new(ui, startup.content, config, Rc::new(MockClock { start }));
+        app.set_status(startup.status);
+        if let Some((events, trigger)) = startup.sync {
+            app.attach_sync(events, trigger);
+        }
         app.window().show()?;
         let mut emulator = Emulator {
             app,

@@ -2,6 +2,8 @@
 
 pub mod content;
 pub mod engine;
+pub mod runner;
+pub mod schedule;
 pub mod transport;
 
 pub use engine::{SyncEngine, SyncError, SyncOutcome, SyncSettings};

@@ -14,6 +14,7 @@ use super::session::{PinGate, PinOutcome, VisitorSettings};
 use super::{AppState, Content, KioskWindow, LabelledText, Page, Theme, UrgentItem};
 use crate::config::Config;
 use crate::content::{Lang, LoadedContent};
+use crate::sync::runner::{SyncEvent, SyncTrigger};
 
 /// Wall-clock and monotonic time, injectable so the emulator can mock it.
 pub trait Clock {
@@ -88,6 +89,8 @@ pub struct KioskApp {
     state: RefCell<State>,
     clock: Rc<dyn Clock>,
     clock_timer: slint::Timer,
+    sync_timer: slint::Timer,
+    sync_now: RefCell<Option<Box<dyn Fn()>>>,
 }
 
 impl KioskApp {
@@ -114,6 +117,8 @@ impl KioskApp {
             }),
             clock,
             clock_timer: slint::Timer::default(),
+            sync_timer: slint::Timer::default(),
+            sync_now: RefCell::new(None),
         });
         let state = app.window.global::<AppState>();
         state.set_idle_timeout(config.idle.timeout_seconds as i32);
@@ -153,10 +158,73 @@ impl KioskApp {
         self.render();
     }
 
+    /// Shows what the background sync reports (polled on the UI thread), and
+    /// lets the admin panel's "sync now" wake it.
+    pub fn attach_sync(
+        self: &Rc<Self>,
+        events: std::sync::mpsc::Receiver<SyncEvent>,
+        trigger: SyncTrigger,
+    ) {
+        *self.sync_now.borrow_mut() = Some(Box::new(move || trigger.sync_now()));
+        let weak = Rc::downgrade(self);
+        self.sync_timer.start(
+            slint::TimerMode::Repeated,
+            Duration::from_millis(250),
+            move || {
+                let Some(app) = weak.upgrade() else { return };
+                while let Ok(event) = events.try_recv() {
+                    app.apply_sync_event(event);
+                }
+            },
+        );
+    }
+
+    fn apply_sync_event(&self, event: SyncEvent) {
+        let mut status = self.state.borrow().status.clone();
+        match event {
+            SyncEvent::Updated { version, content } => {
+                status = ContentStatus {
+                    online: true,
+                    out_of_date: false,
+                    version: format!("v{version}"),
+                    last_error: String::new(),
+                    ..status
+                };
+                self.state.borrow_mut().status = status;
+                self.set_content(*content);
+                return;
+            }
+            SyncEvent::UpToDate { version } => {
+                status = ContentStatus {
+                    online: true,
+                    out_of_date: false,
+                    version: format!("v{version}"),
+                    last_error: String::new(),
+                    ..status
+                };
+            }
+            SyncEvent::Failed {
+                message,
+                expired,
+                offline,
+            } => {
+                status.online = !offline;
+                status.out_of_date = status.out_of_date || expired;
+                status.last_error = message;
+            }
+        }
+        self.set_status(status);
+    }
+
     /// Updates the status strip and admin panel.
     pub fn set_status(&self, status: ContentStatus) {
         self.state.borrow_mut().status = status;
         self.render();
+    }
+
+    /// The current content status (what the status strip and admin panel show).
+    pub fn status(&self) -> ContentStatus {
+        self.state.borrow().status.clone()
     }
 
     /// The screen the visitor is on.
@@ -216,10 +284,13 @@ impl KioskApp {
         state.on_close_admin(move || w(&|app| app.go(|n| n.back())));
         let w = with.clone();
         state.on_admin_sync_now(move || {
-            w(&|app| {
-                app.state.borrow_mut().status.last_error =
-                    "no repository configured: showing the embedded demo content".into();
-                app.render();
+            w(&|app| match app.sync_now.borrow().as_ref() {
+                Some(sync_now) => sync_now(),
+                None => {
+                    app.state.borrow_mut().status.last_error =
+                        "no repository configured: showing the embedded demo content".into();
+                    app.render();
+                }
             })
         });
         let w = with.clone();
@@ -381,6 +452,12 @@ impl KioskApp {
         );
         app_state.set_online(state.status.online);
         app_state.set_out_of_date(state.status.out_of_date);
+        let version = if state.status.version.is_empty() {
+            "—"
+        } else {
+            state.status.version.as_str()
+        };
+        app_state.set_content_date(version.into());
         let Some(LoadedContent { catalog, assets }) = state.content.as_ref() else {
             app_state.set_page(Page::Unavailable);
             return;
@@ -389,7 +466,6 @@ impl KioskApp {
         let now = self.clock.now();
         let presenter = Presenter::new(catalog, assets.as_ref(), lang);
         app_state.set_site_name(catalog.site.name.text(lang).into());
-        app_state.set_content_date(state.status.version.as_str().into());
         let urgent: Vec<UrgentItem> = catalog
             .urgent_notices(now)
             .into_iter()

@@ -1,0 +1,155 @@
+//! The kiosk's background sync: a thread with its own tokio runtime that
+//! syncs on the schedule or when woken ("sync now"), and reports every
+//! result to the UI.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use super::content::active_content;
+use super::schedule::{Schedule, random_fraction};
+use super::{SyncEngine, SyncError, SyncOutcome, SyncSettings};
+use crate::content::LoadedContent;
+use crate::store::Store;
+
+/// What the sync thread tells the UI.
+pub enum SyncEvent {
+    /// New content is active in the store.
+    Updated {
+        /// The repository version.
+        version: String,
+        /// The content to show.
+        content: Box<LoadedContent>,
+    },
+    /// The repository had nothing new.
+    UpToDate {
+        /// The version shown.
+        version: String,
+    },
+    /// The sync failed; the shown content stays.
+    Failed {
+        /// What went wrong, in words.
+        message: String,
+        /// The failure was expired metadata: content may be out of date.
+        expired: bool,
+        /// The failure was reaching the server.
+        offline: bool,
+    },
+}
+
+/// Wakes the sync thread.
+#[derive(Clone)]
+pub struct SyncTrigger(Arc<Notify>);
+
+impl SyncTrigger {
+    /// Starts a sync now instead of at the next scheduled time.
+    pub fn sync_now(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Starts the sync thread; `report` is called on that thread after every attempt.
+pub fn spawn(
+    settings: SyncSettings,
+    store_dir: PathBuf,
+    schedule: Schedule,
+    report: impl Fn(SyncEvent) + Send + 'static,
+) -> std::io::Result<SyncTrigger> {
+    let notify = Arc::new(Notify::new());
+    let trigger = SyncTrigger(notify.clone());
+    std::thread::Builder::new()
+        .name("sync".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    report(SyncEvent::Failed {
+                        message: format!("cannot start the sync runtime: {error}"),
+                        expired: false,
+                        offline: true,
+                    });
+                    return;
+                }
+            };
+            runtime.block_on(run(settings, store_dir, schedule, notify, report));
+        })?;
+    Ok(trigger)
+}
+
+async fn run(
+    settings: SyncSettings,
+    store_dir: PathBuf,
+    schedule: Schedule,
+    notify: Arc<Notify>,
+    report: impl Fn(SyncEvent),
+) {
+    let mut failures = 0u32;
+    // Kept across attempts: the store's verified state and the transport's
+    // conditional-request cache (unchanged metadata is answered 304).
+    let mut session: Option<(Store, SyncEngine)> = None;
+    loop {
+        let event = match session.as_mut() {
+            Some((store, engine)) => attempt(store, engine).await,
+            None => match open(&settings, &store_dir) {
+                Ok(mut opened) => {
+                    let event = attempt(&mut opened.0, &opened.1).await;
+                    session = Some(opened);
+                    event
+                }
+                Err(error) => failed(error),
+            },
+        };
+        failures = if matches!(event, SyncEvent::Failed { .. }) {
+            failures.saturating_add(1)
+        } else {
+            0
+        };
+        if let SyncEvent::Failed { message, .. } = &event {
+            tracing::warn!("sync failed: {message}");
+        }
+        report(event);
+        let delay = schedule.next_delay(failures, random_fraction());
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = notify.notified() => {}
+        }
+    }
+}
+
+fn open(
+    settings: &SyncSettings,
+    store_dir: &std::path::Path,
+) -> Result<(Store, SyncEngine), SyncError> {
+    let store = Store::open(store_dir)?;
+    let engine = SyncEngine::new(settings.clone(), &store_dir.join("sync"))?;
+    Ok((store, engine))
+}
+
+fn failed(error: SyncError) -> SyncEvent {
+    SyncEvent::Failed {
+        expired: matches!(error, SyncError::Expired(_)),
+        offline: matches!(error, SyncError::Network(_)),
+        message: error.to_string(),
+    }
+}
+
+async fn attempt(store: &mut Store, engine: &SyncEngine) -> SyncEvent {
+    match engine.sync_once(store).await {
+        Ok(SyncOutcome::UpToDate { version }) => SyncEvent::UpToDate {
+            version: version.to_string(),
+        },
+        Ok(SyncOutcome::Updated { .. }) => match active_content(store) {
+            Ok(Some((version, content))) => SyncEvent::Updated {
+                version,
+                content: Box::new(content),
+            },
+            Ok(None) => failed(SyncError::Malformed("the new generation is empty".into())),
+            Err(error) => failed(SyncError::Malformed(error.to_string())),
+        },
+        Err(error) => failed(error),
+    }
+}

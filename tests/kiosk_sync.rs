@@ -1,0 +1,207 @@
+//! The kiosk with a repository, in the emulator: first start offline, new
+//! content swapped in while a visitor reads, restart offline with the last
+//! good content, expired metadata flagged as "may be out of date".
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use lobby_kiosk::config::{Config, RepositoryConfig};
+use lobby_kiosk::content::Lang;
+use lobby_kiosk::emulator::{Emulator, default_start};
+use lobby_kiosk::repo::publish::PublishOptions;
+use lobby_kiosk::startup;
+use lobby_kiosk::ui::AppState;
+use lobby_kiosk::ui::navigation::Screen;
+use slint::ComponentHandle;
+use support::fault_server::FaultServer;
+use support::repo_fixture::Fixture;
+
+const NOTICE: &str = "tianhe-gym-closure";
+
+fn config(url: &str, root: &Path, store: &Path) -> Config {
+    Config {
+        repository: Some(RepositoryConfig {
+            url: url.to_owned(),
+            root: root.to_owned(),
+            store: store.to_owned(),
+            interval_minutes: 60,
+            jitter_seconds: 0,
+            backoff_max_minutes: 60,
+        }),
+        ..Config::demo()
+    }
+}
+
+fn start(config: &Config) -> Emulator {
+    let startup = startup::prepare(config).expect("the kiosk starts");
+    Emulator::new(1080, 1920, startup, config, default_start()).expect("the emulator starts")
+}
+
+/// Lets the sync thread (real time) report, polling the UI (mocked time); true once `done` holds.
+fn wait_for(emulator: &mut Emulator, done: impl Fn(&Emulator) -> bool) -> bool {
+    for _ in 0..200 {
+        std::thread::sleep(Duration::from_millis(50));
+        emulator.advance(Duration::from_millis(300));
+        if done(emulator) {
+            return true;
+        }
+    }
+    false
+}
+
+fn status(emulator: &Emulator) -> (bool, bool, String) {
+    let state = emulator.ui().global::<AppState>();
+    (
+        state.get_online(),
+        state.get_out_of_date(),
+        state.get_content_date().to_string(),
+    )
+}
+
+#[test]
+fn first_start_offline_without_cache_says_content_not_yet_available() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let fixture = runtime.block_on(Fixture::new());
+    let mut emulator = start(&config(
+        "http://127.0.0.1:9/",
+        &fixture.repo.trust_anchor(),
+        &fixture.store,
+    ));
+    assert_eq!(
+        emulator.ui().global::<AppState>().get_page(),
+        lobby_kiosk::ui::Page::Unavailable
+    );
+    assert!(emulator.shows("内容暂不可用"));
+    let reported = wait_for(&mut emulator, |e| !e.app().status().last_error.is_empty());
+    assert!(reported, "the failed sync is reported");
+    let status = emulator.app().status();
+    assert!(
+        status
+            .last_error
+            .starts_with("cannot reach the content server"),
+        "{status:?}"
+    );
+    assert!(emulator.shows("○ 离线"));
+    assert!(
+        emulator.shows("内容暂不可用"),
+        "still a clear screen, not a crash"
+    );
+}
+
+#[test]
+fn new_content_swaps_in_while_the_visitor_stays_on_the_page() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let fixture = runtime.block_on(Fixture::new());
+    runtime.block_on(fixture.publish());
+    let server = runtime.block_on(FaultServer::start(fixture.repo.root().to_owned()));
+    let config = config(
+        server.url().as_str(),
+        &fixture.repo.trust_anchor(),
+        &fixture.store,
+    );
+    let mut emulator = start(&config);
+    assert!(
+        wait_for(&mut emulator, |e| status(e).2 == "v1"),
+        "first sync lands"
+    );
+    emulator
+        .ui()
+        .global::<AppState>()
+        .invoke_open_item(NOTICE.into());
+    assert_eq!(emulator.app().screen(), Screen::Detail(NOTICE.into()));
+
+    fixture.edit_notice_title(NOTICE, "体育馆提前恢复开放的通知");
+    runtime.block_on(fixture.publish());
+    emulator.ui().global::<AppState>().invoke_admin_sync_now();
+    let landed = wait_for(&mut emulator, |e| status(e).2 == "v2");
+    assert!(
+        landed,
+        "second sync lands: {:?} {:?}",
+        status(&emulator),
+        emulator.app().status()
+    );
+    assert_eq!(
+        emulator.app().screen(),
+        Screen::Detail(NOTICE.into()),
+        "the visitor's page stays"
+    );
+    assert!(
+        emulator.shows("体育馆提前恢复开放的通知"),
+        "and shows the new title"
+    );
+    assert!(status(&emulator).0, "online");
+
+    // Restart with the server gone: the last good content is shown.
+    drop(emulator);
+    let offline = config_with_url(&config, "http://127.0.0.1:9/");
+    let mut restarted = start(&offline);
+    assert_eq!(status(&restarted).2, "v2");
+    restarted
+        .ui()
+        .global::<AppState>()
+        .invoke_open_item(NOTICE.into());
+    assert!(restarted.shows("体育馆提前恢复开放的通知"));
+    assert!(
+        wait_for(&mut restarted, |e| !status(e).0),
+        "reported offline"
+    );
+    assert!(
+        restarted.shows("体育馆提前恢复开放的通知"),
+        "content kept while offline"
+    );
+}
+
+fn config_with_url(config: &Config, url: &str) -> Config {
+    let mut config = config.clone();
+    if let Some(repository) = config.repository.as_mut() {
+        repository.url = url.to_owned();
+    }
+    config
+}
+
+#[test]
+fn expired_metadata_keeps_the_content_and_says_it_may_be_out_of_date() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let fixture = runtime.block_on(Fixture::new());
+    runtime.block_on(fixture.publish());
+    let server = runtime.block_on(FaultServer::start(fixture.repo.root().to_owned()));
+    let config = config(
+        server.url().as_str(),
+        &fixture.repo.trust_anchor(),
+        &fixture.store,
+    );
+    let mut emulator = start(&config);
+    assert!(wait_for(&mut emulator, |e| status(e).2 == "v1"));
+    let before = lobby_kiosk::content::demo::catalog()
+        .notices
+        .iter()
+        .find(|n| n.id == NOTICE)
+        .unwrap()
+        .meta
+        .title
+        .text(Lang::ZhHans)
+        .to_owned();
+
+    fixture.edit_notice_title(NOTICE, "不应出现的标题");
+    let past = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * 30))
+        .unwrap();
+    runtime.block_on(fixture.publish_with(PublishOptions {
+        now: past,
+        ..PublishOptions::default()
+    }));
+    emulator.ui().global::<AppState>().invoke_admin_sync_now();
+    assert!(
+        wait_for(&mut emulator, |e| status(e).1),
+        "flagged out of date"
+    );
+    assert!(emulator.shows("⚠ 内容可能不是最新"));
+    emulator
+        .ui()
+        .global::<AppState>()
+        .invoke_open_item(NOTICE.into());
+    assert!(emulator.shows(&before), "the last verified content stays");
+    assert!(!emulator.shows("不应出现的标题"));
+}
