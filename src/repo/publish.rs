@@ -259,6 +259,7 @@ pub async fn publish_targets(
     }
     let new_targets = count_files(&repo.targets()).saturating_sub(existing);
     // Targets first, metadata last: a kiosk never sees metadata naming missing files.
+    wait_for_a_new_second(&repo.metadata().join("timestamp.json"));
     signed
         .write(repo.metadata())
         .await
@@ -293,6 +294,23 @@ pub fn previous_version(repo: &RepoPaths) -> Result<u64, RepoError> {
             path,
             message: "no signed.version".into(),
         })
+}
+
+/// Ordinary web servers derive ETag and Last-Modified from the file's
+/// modification second and size: a new `timestamp.json` written in the same
+/// second as the old one, with the same size, would be answered 304 and the
+/// kiosks would miss the update. Waiting for the next second rules that out.
+fn wait_for_a_new_second(previous: &Path) {
+    let Ok(modified) = std::fs::metadata(previous).and_then(|m| m.modified()) else {
+        return;
+    };
+    let second = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    };
+    while second(std::time::SystemTime::now()) <= second(modified) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn count_files(dir: &Path) -> usize {

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond crates: nginx (sync against an
+# ordinary web server). Uses Debian's archive; needs root (CI runs as root).
+set -euo pipefail
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-test-deps: missing ${missing[*]}; run this script as root (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The package starts a system nginx on port 80; the tests run their own.
+  (command -v systemctl >/dev/null && systemctl stop nginx) >/dev/null 2>&1 || true
+fi
