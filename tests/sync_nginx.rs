@@ -61,9 +61,10 @@ impl Nginx {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("nginx starts");
+        let nginx = Nginx { child, port, log };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Nginx { child, port, log };
+                return nginx;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
