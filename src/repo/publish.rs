@@ -259,11 +259,17 @@ pub async fn publish_targets(
     }
     let new_targets = count_files(&repo.targets()).saturating_sub(existing);
     // Targets first, metadata last: a kiosk never sees metadata naming missing files.
-    wait_for_a_new_second(&repo.metadata().join("timestamp.json"));
+    let timestamp_path = repo.metadata().join("timestamp.json");
+    let previous_mtime = std::fs::metadata(&timestamp_path)
+        .and_then(|m| m.modified())
+        .ok();
     signed
         .write(repo.metadata())
         .await
         .map_err(RepoError::tuf)?;
+    if let Some(previous) = previous_mtime {
+        advance_mtime(&timestamp_path, previous)?;
+    }
     std::fs::remove_dir_all(&staging).map_err(|source| RepoError::io("clear", &staging, source))?;
 
     let mut report = diff(read_last_catalog(repo).as_ref(), catalog);
@@ -299,18 +305,26 @@ pub fn previous_version(repo: &RepoPaths) -> Result<u64, RepoError> {
 /// Ordinary web servers derive ETag and Last-Modified from the file's
 /// modification second and size: a new `timestamp.json` written in the same
 /// second as the old one, with the same size, would be answered 304 and the
-/// kiosks would miss the update. Waiting for the next second rules that out.
-fn wait_for_a_new_second(previous: &Path) {
-    let Ok(modified) = std::fs::metadata(previous).and_then(|m| m.modified()) else {
-        return;
-    };
+/// kiosks would miss the update. Its mtime is moved past the old one's second.
+fn advance_mtime(path: &Path, previous: std::time::SystemTime) -> Result<(), RepoError> {
     let second = |t: std::time::SystemTime| {
         t.duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
     };
-    while second(std::time::SystemTime::now()) <= second(modified) {
-        std::thread::sleep(Duration::from_millis(50));
+    let file = std::fs::File::options()
+        .append(true)
+        .open(path)
+        .map_err(|source| RepoError::io("open", path, source))?;
+    let now = file
+        .metadata()
+        .and_then(|m| m.modified())
+        .map_err(|source| RepoError::io("stat", path, source))?;
+    if second(now) <= second(previous) {
+        let later = std::time::UNIX_EPOCH + Duration::from_secs(second(previous) + 1);
+        file.set_modified(later)
+            .map_err(|source| RepoError::io("set the time of", path, source))?;
     }
+    Ok(())
 }
 
 fn count_files(dir: &Path) -> usize {
