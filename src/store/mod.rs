@@ -1,365 +1,265 @@
 //! The offline cache: content-addressed blobs plus generations.
 //!
 //! A generation is a complete, verified set of files (catalog targets and
-//! assets). The active one is chosen by one atomic rename of the `current`
-//! pointer after every blob and the manifest are written and fsynced; the
-//! previous generation is kept for fallback; everything else is garbage-
-//! collected only after the switch. A crash at any instant leaves either
-//! the old or the new generation active, never a mix.
+//! assets), described by a manifest. The active one is chosen by one atomic
+//! rename of the pointer file after every blob and the manifest are written
+//! and flushed; the previous generation is kept for fallback; everything
+//! else is garbage-collected only after the switch. A crash or power cut at
+//! any instant leaves either the old or the new generation active, never a
+//! mix, and opening verifies the active generation, falling back to the
+//! previous one when it is damaged.
 //!
 //! ```text
 //! <dir>/blobs/<sha256>          file contents, named by their hash
-//! <dir>/generations/<n>.json    manifest: path → hash and size
-//! <dir>/current                 {"active": n, "previous": m}
+//! <dir>/generations/<n>.json    manifest: version, time, path → hash and size
+//! <dir>/current.json            {"active": n, "previous": m}
 //! <dir>/tmp/                    files being written
+//! <dir>/lock                    held by the process writing a generation
+//! ```
+//!
+//! ```no_run
+//! # fn main() -> Result<(), lobby_kiosk::store::StoreError> {
+//! use lobby_kiosk::store::Store;
+//!
+//! let mut store = Store::open("/var/lib/lobby-kiosk/store".as_ref())?;
+//! let mut next = store.begin("42")?;
+//! next.add("catalog/site.json", br#"{"name": "..."}"#)?;
+//! next.add_file("assets/map.png", "/tmp/download/map.png".as_ref())?;
+//! let generation = next.commit()?;
+//! let site = store.read(&generation.files["catalog/site.json"])?;
+//! # let _ = site;
+//! # Ok(())
+//! # }
 //! ```
 
-mod files;
+mod blobs;
+mod builder;
+mod error;
+mod fs;
+mod gc;
+mod generation;
+mod layout;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+pub use blobs::FileRef;
+pub use builder::GenerationBuilder;
+pub use error::StoreError;
+pub use fs::FaultPlan;
+pub use generation::Generation;
 
-pub use files::{FaultPlan, Files};
+use fs::Files;
+use generation::Pointer;
+use layout::Layout;
 
-/// A file of a generation: its blob's hash and size.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileRef {
-    /// Lower-case hex SHA-256.
-    pub sha256: String,
-    /// Bytes.
-    pub size: u64,
-}
-
-impl FileRef {
-    /// The reference of some bytes.
-    pub fn of(bytes: &[u8]) -> Self {
-        FileRef {
-            sha256: sha256_hex(bytes),
-            size: bytes.len() as u64,
-        }
-    }
-}
-
-/// Lower-case hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
-
-/// A complete set of content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Generation {
-    /// Local sequence number.
-    pub number: u64,
-    /// The content version it holds (the repository's version).
-    pub version: String,
-    /// Files by logical path.
-    pub files: BTreeMap<String, FileRef>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Pointer {
-    active: u64,
-    previous: Option<u64>,
-}
-
-/// A store operation that failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// A file operation failed (disk full, read-only, permissions …).
-    #[error("cannot {op} {path}: {source}")]
-    Io {
-        /// What was attempted.
-        op: &'static str,
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// A blob is missing or does not match its hash.
-    #[error("{path} is damaged: {message}")]
-    Damaged {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        message: String,
-    },
-    /// A commit named a file whose blob was never written.
-    #[error("cannot commit: blob {0} of the new generation is missing")]
-    MissingBlob(String),
-}
-
-/// Decides whether a file of a store folder is kept by garbage collection.
-type KeepRule<'a> = dyn Fn(&str) -> bool + 'a;
-
-/// The content store.
+/// A content store in one folder.
+#[derive(Debug)]
 pub struct Store {
-    dir: PathBuf,
+    layout: Layout,
     files: Files,
     active: Option<Generation>,
-    previous: Option<u64>,
+    previous: Option<Generation>,
     fallback: Option<String>,
+    /// The pointer as this process last read or wrote it.
+    pointer: Option<Pointer>,
+    /// Blobs checked or written by this process (garbage collection forgets
+    /// the ones it removes).
+    verified: HashSet<String>,
 }
 
 impl Store {
-    /// Opens (creating) a store and verifies its active generation; a
-    /// damaged one falls back to the previous generation.
+    /// Opens a store, creating its folders, and verifies the active
+    /// generation: every blob present with the right size and hash. A
+    /// damaged active generation falls back to the previous one (see
+    /// [`Store::fallback_reason`]); when neither is intact no generation is
+    /// active. Fails only when the folders cannot be created.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         Store::open_with(dir, Files::default())
     }
 
-    /// Opens a store whose file operations follow a fault plan (tests).
-    pub fn open_with(dir: &Path, files: Files) -> Result<Store, StoreError> {
-        for sub in ["blobs", "generations", "tmp"] {
-            let path = dir.join(sub);
-            std::fs::create_dir_all(&path).map_err(|source| StoreError::Io {
-                op: "create",
-                path,
-                source,
-            })?;
+    /// Opens a store whose writes fail as `plan` says, to test what a
+    /// full, read-only or failing disk does.
+    pub fn open_with_faults(dir: &Path, plan: FaultPlan) -> Result<Store, StoreError> {
+        Store::open_with(dir, Files::with_faults(plan))
+    }
+
+    fn open_with(dir: &Path, files: Files) -> Result<Store, StoreError> {
+        for folder in Layout::FOLDERS {
+            let path = dir.join(folder);
+            std::fs::create_dir_all(&path).map_err(StoreError::io("create", path))?;
         }
         let mut store = Store {
-            dir: dir.to_owned(),
+            layout: Layout::new(dir),
             files,
             active: None,
             previous: None,
             fallback: None,
+            pointer: None,
+            verified: HashSet::new(),
         };
-        let Some(pointer) = store.read_pointer() else {
-            return Ok(store);
-        };
-        match store.load_verified(pointer.active) {
-            Ok(generation) => {
-                store.active = Some(generation);
-                store.previous = pointer.previous;
-            }
-            Err(error) => {
-                store.fallback = Some(format!(
-                    "generation {} is damaged ({error})",
-                    pointer.active
-                ));
-                if let Some(previous) = pointer.previous {
-                    match store.load_verified(previous) {
-                        Ok(generation) => store.active = Some(generation),
-                        Err(error) => {
-                            store.fallback = Some(format!(
-                                "generations {} and {previous} are damaged ({error})",
-                                pointer.active
-                            ));
-                        }
-                    }
-                }
-            }
-        }
+        store.load_active();
         Ok(store)
+    }
+
+    /// Selects the active generation as the pointer says, verified.
+    fn load_active(&mut self) {
+        self.active = None;
+        self.previous = None;
+        self.fallback = None;
+        self.pointer = None;
+        let pointer = match Pointer::load(&self.layout.pointer()) {
+            Ok(Some(pointer)) => pointer,
+            Ok(None) => return,
+            Err(error) => return self.fall_back(format!("{error}; no content is active")),
+        };
+        self.pointer = Some(pointer);
+        let damage = match self.load_verified(pointer.active) {
+            Ok(active) => {
+                self.previous = pointer.previous.and_then(|number| match self.load(number) {
+                    Ok(previous) => Some(previous),
+                    Err(error) => {
+                        tracing::warn!("no fallback generation: {error}");
+                        None
+                    }
+                });
+                self.active = Some(active);
+                return;
+            }
+            Err(damage) => damage,
+        };
+        let active = pointer.active;
+        let Some(previous) = pointer.previous else {
+            return self.fall_back(format!(
+                "generation {active} is damaged ({damage}) and there is no previous one"
+            ));
+        };
+        match self.load_verified(previous) {
+            Ok(generation) => {
+                self.fall_back(format!(
+                    "generation {active} is damaged ({damage}); showing generation {previous} \
+                     (version {})",
+                    generation.version
+                ));
+                self.active = Some(generation);
+            }
+            Err(second) => self.fall_back(format!(
+                "generations {active} and {previous} are both damaged ({damage}; {second})"
+            )),
+        }
+    }
+
+    fn fall_back(&mut self, reason: String) {
+        tracing::warn!("store {}: {reason}", self.layout.dir().display());
+        self.fallback = Some(reason);
+    }
+
+    /// Catches up with a generation another process switched to since
+    /// this one last looked (called with the write lock held).
+    fn catch_up(&mut self) {
+        if Pointer::load(&self.layout.pointer()).ok().flatten() != self.pointer {
+            tracing::info!("another process switched generations; verifying the new one");
+            self.load_active();
+        }
+    }
+
+    /// The manifest of generation `number`, checked to be that generation.
+    fn load(&self, number: u64) -> Result<Generation, StoreError> {
+        let path = self.layout.manifest(number);
+        let generation = Generation::load(&path)?;
+        if generation.number != number {
+            return Err(StoreError::Damaged {
+                path,
+                problem: format!("it describes generation {}", generation.number),
+            });
+        }
+        Ok(generation)
+    }
+
+    fn load_verified(&mut self, number: u64) -> Result<Generation, StoreError> {
+        let generation = self.load(number)?;
+        self.verify(&generation)?;
+        self.verified
+            .extend(generation.files.values().map(|f| f.sha256.clone()));
+        Ok(generation)
     }
 
     /// The folder of the store.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.layout.dir()
     }
 
-    /// The active generation, if any content is stored.
+    /// The active generation (verified when the store was opened or when
+    /// it was committed), if any content is stored.
     pub fn active(&self) -> Option<&Generation> {
         self.active.as_ref()
     }
 
-    /// Why the store fell back at opening, if it did.
+    /// The generation before the active one, kept for fallback; its blobs
+    /// are not verified until it is needed (see [`Store::verify`]).
+    pub fn previous(&self) -> Option<&Generation> {
+        self.previous.as_ref()
+    }
+
+    /// Why opening fell back from the generation the pointer names, if it
+    /// did; cleared by the next commit.
     pub fn fallback_reason(&self) -> Option<&str> {
         self.fallback.as_deref()
     }
 
-    fn blob_path(&self, sha256: &str) -> PathBuf {
-        self.dir.join("blobs").join(sha256)
+    /// Checks that every file of `generation` is stored with the right size
+    /// and hash; the error names the first one that is not.
+    pub fn verify(&self, generation: &Generation) -> Result<(), StoreError> {
+        generation
+            .files
+            .values()
+            .try_for_each(|file| blobs::verify(&self.layout.blob(&file.sha256), file))
     }
 
-    fn manifest_path(&self, number: u64) -> PathBuf {
-        self.dir.join("generations").join(format!("{number}.json"))
-    }
-
-    fn pointer_path(&self) -> PathBuf {
-        self.dir.join("current")
-    }
-
-    /// Whether a blob with this hash is stored (not verified).
-    pub fn has_blob(&self, sha256: &str) -> bool {
-        self.blob_path(sha256).is_file()
-    }
-
-    /// Reads a file of a generation, checking its size and hash.
+    /// Reads a stored file, checking its size and hash.
     pub fn read(&self, file: &FileRef) -> Result<Vec<u8>, StoreError> {
-        read_blob(&self.blob_path(&file.sha256), file)
+        blobs::read(&self.layout.blob(&file.sha256), file)
     }
 
-    /// Stores bytes as a blob (durably; a no-op when already present).
-    pub fn put_blob(&self, bytes: &[u8]) -> Result<FileRef, StoreError> {
-        let file = FileRef::of(bytes);
-        let path = self.blob_path(&file.sha256);
-        if !path.is_file() {
-            self.files
-                .write_atomic(&self.dir.join("tmp"), &path, bytes)?;
-        }
-        Ok(file)
+    /// Whether a blob with this hash is stored. Not verified here: a commit
+    /// verifies every blob it did not write itself.
+    pub fn has_blob(&self, sha256: &str) -> bool {
+        blobs::is_sha256(sha256) && self.layout.blob(sha256).is_file()
     }
 
-    /// Makes a new generation of `files` (whose blobs must be stored) the
-    /// active one, keeps the old one as previous, then collects garbage.
+    /// Stores bytes as a blob, durably (a no-op when an intact copy is
+    /// already stored), for a later [`Store::commit`].
+    ///
+    /// Prefer [`Store::begin`]: a blob stored here belongs to no generation
+    /// until the commit, so another process's garbage collection may remove
+    /// it in between (the commit then fails with
+    /// [`StoreError::MissingBlob`]).
+    pub fn put_blob(&mut self, bytes: &[u8]) -> Result<FileRef, StoreError> {
+        self.write_blob(bytes)
+    }
+
+    /// Starts a new generation of content version `version`. The builder
+    /// holds the store's write lock until it is committed or dropped; a
+    /// store being written by another process gives [`StoreError::Busy`].
+    pub fn begin(&mut self, version: &str) -> Result<GenerationBuilder<'_>, StoreError> {
+        GenerationBuilder::new(self, version)
+    }
+
+    /// Makes a generation of `files`, whose blobs are already stored (see
+    /// [`Store::put_blob`]), the active one: shorthand for [`Store::begin`],
+    /// [`GenerationBuilder::add_stored`] for each file and
+    /// [`GenerationBuilder::commit`].
     pub fn commit(
         &mut self,
         version: &str,
         files: BTreeMap<String, FileRef>,
-    ) -> Result<&Generation, StoreError> {
-        if let Some(missing) = files.values().find(|f| !self.has_blob(&f.sha256)) {
-            return Err(StoreError::MissingBlob(missing.sha256.clone()));
+    ) -> Result<Generation, StoreError> {
+        let mut builder = self.begin(version)?;
+        for (path, file) in files {
+            builder.add_stored(path, file);
         }
-        let number = self.highest_generation() + 1;
-        let generation = Generation {
-            number,
-            version: version.to_owned(),
-            files,
-        };
-        let manifest = serde_json::to_vec_pretty(&generation).unwrap_or_default();
-        let tmp = self.dir.join("tmp");
-        self.files
-            .write_atomic(&tmp, &self.manifest_path(number), &manifest)?;
-        let pointer = Pointer {
-            active: number,
-            previous: self.active.as_ref().map(|g| g.number),
-        };
-        let pointer_bytes = serde_json::to_vec(&pointer).unwrap_or_default();
-        // The switch: one rename of a fully written, fsynced pointer file.
-        self.files
-            .write_atomic(&tmp, &self.pointer_path(), &pointer_bytes)?;
-        self.previous = pointer.previous;
-        self.active = Some(generation);
-        self.fallback = None;
-        if let Err(error) = self.gc() {
-            tracing::warn!(
-                "garbage collection after the switch failed (harmless, retried next time): {error}"
-            );
-        }
-        Ok(self
-            .active
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("just set")))
+        builder.commit()
     }
-
-    /// Deletes manifests other than active and previous, blobs none of them
-    /// references, and leftovers of interrupted writes. Never runs before a
-    /// switch; safe to interrupt at any point.
-    pub fn gc(&self) -> Result<usize, StoreError> {
-        let keep: BTreeSet<u64> = self
-            .active
-            .iter()
-            .map(|g| g.number)
-            .chain(self.previous)
-            .collect();
-        let mut referenced: BTreeSet<String> = BTreeSet::new();
-        for number in &keep {
-            if let Ok(generation) = self.load_manifest(*number) {
-                referenced.extend(generation.files.values().map(|f| f.sha256.clone()));
-            } else {
-                // Never delete blobs while a kept manifest cannot be read.
-                return Ok(0);
-            }
-        }
-        let kept_manifest = |name: &str| {
-            name.strip_suffix(".json")
-                .and_then(|n| n.parse::<u64>().ok())
-                .is_some_and(|n| keep.contains(&n))
-        };
-        let kept_blob = |name: &str| referenced.contains(name);
-        let nothing = |_: &str| false;
-        let folders: [(&str, &KeepRule); 3] = [
-            ("generations", &kept_manifest),
-            ("blobs", &kept_blob),
-            ("tmp", &nothing),
-        ];
-        let mut removed = 0;
-        for (folder, keep_file) in folders {
-            let dir = self.dir.join(folder);
-            let entries = std::fs::read_dir(&dir).map_err(|source| StoreError::Io {
-                op: "list",
-                path: dir.clone(),
-                source,
-            })?;
-            for entry in entries.filter_map(Result::ok) {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if !keep_file(&name) {
-                    self.files.remove(&entry.path())?;
-                    removed += 1;
-                }
-            }
-        }
-        Ok(removed)
-    }
-
-    fn read_pointer(&self) -> Option<Pointer> {
-        let bytes = std::fs::read(self.pointer_path()).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-
-    fn highest_generation(&self) -> u64 {
-        let listed = std::fs::read_dir(self.dir.join("generations"))
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .strip_suffix(".json")
-                    .and_then(|n| n.parse::<u64>().ok())
-            })
-            .max()
-            .unwrap_or(0);
-        listed
-            .max(self.active.as_ref().map_or(0, |g| g.number))
-            .max(self.previous.unwrap_or(0))
-    }
-
-    fn load_manifest(&self, number: u64) -> Result<Generation, StoreError> {
-        let path = self.manifest_path(number);
-        let bytes = std::fs::read(&path).map_err(|source| StoreError::Io {
-            op: "read",
-            path: path.clone(),
-            source,
-        })?;
-        serde_json::from_slice(&bytes).map_err(|error| StoreError::Damaged {
-            path,
-            message: error.to_string(),
-        })
-    }
-
-    fn load_verified(&self, number: u64) -> Result<Generation, StoreError> {
-        let generation = self.load_manifest(number)?;
-        for file in generation.files.values() {
-            self.read(file)?;
-        }
-        Ok(generation)
-    }
-}
-
-fn read_blob(path: &Path, file: &FileRef) -> Result<Vec<u8>, StoreError> {
-    let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
-        op: "read",
-        path: path.to_owned(),
-        source,
-    })?;
-    if bytes.len() as u64 != file.size {
-        return Err(StoreError::Damaged {
-            path: path.to_owned(),
-            message: format!("{} bytes instead of {}", bytes.len(), file.size),
-        });
-    }
-    if sha256_hex(&bytes) != file.sha256 {
-        return Err(StoreError::Damaged {
-            path: path.to_owned(),
-            message: "contents do not match the hash".into(),
-        });
-    }
-    Ok(bytes)
 }
 
 #[cfg(test)]
