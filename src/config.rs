@@ -279,3 +279,20 @@ mod repository_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod documented_config_tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_parses_to_the_defaults() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/kiosk-config/kiosk.toml"
+        ));
+        let config = Config::load(path).unwrap();
+        assert_eq!(config.kiosk_id, "kiosk-demo");
+        assert_eq!(config.idle, IdleConfig::default());
+        assert_eq!(config.repository, None);
+    }
+}

@@ -7,6 +7,7 @@ pub mod clean;
 pub mod convert;
 pub mod demo;
 pub mod model;
+pub mod synthetic;
 pub mod text;
 pub mod time;
 

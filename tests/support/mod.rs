@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod fault_server;
+pub mod nginx;
 pub mod repo_fixture;
