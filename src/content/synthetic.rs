@@ -94,7 +94,7 @@ pub fn notice(index: usize, edit: usize) -> Notice {
             ),
             valid_from: None,
             valid_until: None,
-            pinned: index % 500 == 0,
+            pinned: index.is_multiple_of(500),
             urgent: false,
             summary: Some(Text::only(Lang::ZhHans, pick(&SENTENCES, index).to_owned())),
             attachments: Vec::new(),
