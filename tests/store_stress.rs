@@ -17,6 +17,8 @@ use lobby_kiosk::store::{FileRef, Store};
 /// changes a third of them.
 const CONTENT: [&str; 4] = ["--files", "1000", "--bytes", "30000000"];
 const KILLS: usize = 200;
+/// What the store logs right after the switch, before collecting garbage.
+const SWITCHED: &str = "switched to the new generation";
 
 /// A round's generation, as the tool computes it.
 #[derive(serde::Deserialize)]
@@ -80,19 +82,25 @@ impl Run {
         );
     }
 
+    /// Reads the tool's output up to a line containing `text`; returns
+    /// when it came, counted from the opening.
+    fn wait_for(&mut self, text: &str) -> Duration {
+        for line in self.lines.by_ref() {
+            if line.unwrap().contains(text) {
+                return self.opened.elapsed();
+            }
+        }
+        panic!("store-stress ended without logging `{text}`");
+    }
+
     /// Lets the run finish; returns when it switched and when it was done,
     /// counted from the opening.
     fn finish(mut self) -> (Duration, Duration) {
-        let mut switched = None;
-        for line in self.lines.by_ref() {
-            if line.unwrap().contains("switched to the new generation") {
-                switched = Some(self.opened.elapsed());
-            }
-        }
+        let switched = self.wait_for(SWITCHED);
+        self.lines.by_ref().for_each(drop);
         let status = self.child.wait().unwrap();
         assert!(status.success(), "store-stress failed: {status}");
-        let done = self.opened.elapsed();
-        (switched.expect("the tool logs the switch"), done)
+        (switched, self.opened.elapsed())
     }
 
     fn kill_after(mut self, delay: Duration) {
@@ -170,13 +178,14 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_generation() {
     let mut rounds = Rounds::default();
 
     // Uninterrupted runs: the third one has a previous generation and
-    // collects the first, like every later run; it sets the kill delays.
+    // collects the first, like every later run; it times the phases.
     let mut timings = (Duration::ZERO, Duration::ZERO);
     for round in 1..=3 {
         timings = Run::start(&store, round).finish();
         check(&store, &mut rounds, round, round, 0);
     }
-    let (switched, done) = timings;
+    let (mut switched, done) = timings;
+    let collection = done.saturating_sub(switched);
 
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -187,18 +196,17 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_generation() {
     let mut active = 3;
     let mut outcomes = BTreeMap::<&str, usize>::new();
     for kill in 1..=KILLS {
-        // Half the kills anywhere before the switch, half from just before
-        // the switch to a little after the end.
-        let delay = if kill % 2 == 0 {
-            switched.mul_f64(random.fraction())
+        let mut run = Run::start(&store, active + 1);
+        if kill % 3 == 0 {
+            // During the garbage collection: right after the switch. These
+            // runs also keep the estimate of the switch time current.
+            let at = run.wait_for(SWITCHED);
+            switched = (switched * 3 + at) / 4;
+            run.kill_after(collection.mul_f64(1.2 * random.fraction()));
         } else {
-            let from = switched.mul_f64(0.9);
-            from + done
-                .mul_f64(1.1)
-                .saturating_sub(from)
-                .mul_f64(random.fraction())
-        };
-        Run::start(&store, active + 1).kill_after(delay);
+            // Anywhere while blobs, the manifest and the pointer are written.
+            run.kill_after(switched.mul_f64(1.1 * random.fraction()));
+        }
         let (round, garbage) = check(&store, &mut rounds, active, active + 1, kill);
         let outcome = match (round == active, garbage) {
             (true, _) => "old",
@@ -209,17 +217,15 @@ fn sigkill_at_random_moments_leaves_the_old_or_the_new_generation() {
         active = round;
     }
     eprintln!(
-        "{KILLS} kills (seed {seed}) of a commit that switched {switched:?} and ended {done:?} \
-         after opening: {outcomes:?}; whole test {:?}",
+        "{KILLS} kills (seed {seed}); an uninterrupted commit switched {:?} after opening and \
+         collected garbage in {collection:?}; outcomes {outcomes:?}; whole test {:?}",
+        timings.0,
         started.elapsed()
     );
-    let old = outcomes.get("old").copied().unwrap_or(0);
+    let count = |outcome| outcomes.get(outcome).copied().unwrap_or(0);
+    assert!(count("old") >= KILLS / 5, "too few kills before the switch");
     assert!(
-        old >= KILLS / 5,
-        "too few kills before the switch: {outcomes:?}"
-    );
-    assert!(
-        KILLS - old >= KILLS / 5,
-        "too few kills after the switch: {outcomes:?}"
+        count("new, garbage left") >= KILLS / 10,
+        "too few kills during the garbage collection"
     );
 }

@@ -294,3 +294,60 @@ fn first_target_file(dir: &std::path::Path, containing: &str) -> std::path::Path
     found.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     found.pop().expect("a target file")
 }
+
+#[tokio::test]
+async fn interrupted_large_download_resumes_instead_of_restarting() {
+    let fixture = Fixture::new().await;
+    let catalog = lobby_kiosk::content::demo::catalog();
+    let mut targets = lobby_kiosk::repo::layout::split(&catalog);
+    let big: Vec<u8> = (0..8 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 9) as u8)
+        .collect();
+    targets.insert("assets/video/intro.bin".into(), big.clone());
+    lobby_kiosk::repo::publish::publish_targets(
+        &catalog,
+        targets,
+        &fixture.repo,
+        &fixture.keys,
+        PublishOptions::default(),
+    )
+    .await
+    .unwrap();
+    let server = FaultServer::start(fixture.repo.root().to_owned()).await;
+    // The connection breaks halfway through the big asset, once.
+    server.inject("intro.bin", Fault::Truncate(big.len() / 2), Some(1));
+    let settings = SyncSettings::for_base(&server.url(), fixture.trusted_root()).unwrap();
+    let engine = SyncEngine::new(settings, &fixture.work).unwrap();
+    let mut store = Store::open(&fixture.store).unwrap();
+    let outcome = engine.sync_once(&mut store).await.unwrap();
+    assert!(
+        matches!(outcome, SyncOutcome::Updated { .. }),
+        "{outcome:?}"
+    );
+    let requests: Vec<u16> = server
+        .log()
+        .into_iter()
+        .filter(|(p, _)| p.contains("intro.bin"))
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(
+        requests,
+        [200, 206],
+        "one broken request, then a Range request for the rest"
+    );
+    let stats = engine.stats();
+    let received = stats.bytes.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        received < big.len() as u64 * 5 / 4,
+        "{received} bytes received for an {} byte asset: it resumed",
+        big.len()
+    );
+    assert_eq!(stats.resumed.load(std::sync::atomic::Ordering::Relaxed), 1);
+    let generation = store.active().unwrap();
+    assert_eq!(
+        store
+            .read(&generation.files["assets/video/intro.bin"])
+            .unwrap(),
+        big
+    );
+}

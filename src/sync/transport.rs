@@ -20,6 +20,9 @@ use tough::Bytes;
 use tough::{Transport, TransportError, TransportErrorKind, TransportStream};
 use url::Url;
 
+/// Downloads at least this large keep a partial copy on disk while they run.
+const RESUMABLE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Network settings of the transport.
 #[derive(Debug, Clone)]
 pub struct TransportSettings {
@@ -192,8 +195,10 @@ impl KioskTransport {
 
         let partial = self.partial_path(&url);
         let _ = tokio::fs::create_dir_all(&self.settings.partial_dir).await;
-        let mut have = tokio::fs::read(&partial).await.unwrap_or_default();
-        if !have.is_empty() && sender.send(Ok(Bytes::from(have.clone()))).await.is_err() {
+        let kept = tokio::fs::read(&partial).await.unwrap_or_default();
+        // Bytes already handed to the verifier; a retry asks for the rest only.
+        let mut have = kept.len() as u64;
+        if have > 0 && sender.send(Ok(Bytes::from(kept))).await.is_err() {
             return;
         }
         let mut last_error = String::new();
@@ -202,8 +207,8 @@ impl KioskTransport {
                 tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
             }
             let mut request = self.client.get(url.clone());
-            if !have.is_empty() {
-                request = request.header(RANGE, format!("bytes={}-", have.len()));
+            if have > 0 {
+                request = request.header(RANGE, format!("bytes={have}-"));
             }
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
             let response = match request.send().await {
@@ -232,7 +237,7 @@ impl KioskTransport {
                     return;
                 }
                 status if status.is_success() => {
-                    if !have.is_empty() {
+                    if have > 0 {
                         // The server ignored the Range: what we sent is wrong now. Fail this
                         // fetch; the next one starts from zero.
                         let _ = tokio::fs::remove_file(&partial).await;
@@ -251,13 +256,24 @@ impl KioskTransport {
                     continue;
                 }
             }
-            // Keeping a partial copy is best effort: without it a restart starts over.
-            let mut file = tokio::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&partial)
-                .await
-                .ok();
+            // Large downloads keep a partial copy so a restart continues them
+            // (best effort, buffered); small ones are cheaper to fetch again
+            // than to write twice.
+            let large = response
+                .content_length()
+                .is_none_or(|length| length >= RESUMABLE_BYTES)
+                || have > 0;
+            let mut file = if large {
+                tokio::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&partial)
+                    .await
+                    .ok()
+                    .map(|file| tokio::io::BufWriter::with_capacity(4 * 1024 * 1024, file))
+            } else {
+                None
+            };
             let mut body = response.bytes_stream();
             let mut failed = false;
             while let Some(chunk) = body.next().await {
@@ -269,7 +285,7 @@ impl KioskTransport {
                         if let Some(file) = file.as_mut() {
                             let _ = file.write_all(&chunk).await;
                         }
-                        have.extend_from_slice(&chunk);
+                        have += chunk.len() as u64;
                         if sender.send(Ok(chunk)).await.is_err() {
                             return;
                         }
@@ -282,6 +298,7 @@ impl KioskTransport {
                 }
             }
             if !failed {
+                drop(file);
                 let _ = tokio::fs::remove_file(&partial).await;
                 return;
             }
