@@ -198,6 +198,8 @@ impl KioskTransport {
         let kept = tokio::fs::read(&partial).await.unwrap_or_default();
         // Bytes already handed to the verifier; a retry asks for the rest only.
         let mut have = kept.len() as u64;
+        // Whether this download keeps a partial copy; decided by the first answer.
+        let mut keep_partial = have > 0;
         if have > 0 && sender.send(Ok(Bytes::from(kept))).await.is_err() {
             return;
         }
@@ -259,11 +261,12 @@ impl KioskTransport {
             // Large downloads keep a partial copy so a restart continues them
             // (best effort, buffered); small ones are cheaper to fetch again
             // than to write twice.
-            let large = response
-                .content_length()
-                .is_none_or(|length| length >= RESUMABLE_BYTES)
-                || have > 0;
-            let mut file = if large {
+            if have == 0 {
+                keep_partial = response
+                    .content_length()
+                    .is_none_or(|length| length >= RESUMABLE_BYTES);
+            }
+            let mut file = if keep_partial {
                 tokio::fs::OpenOptions::new()
                     .create(true)
                     .append(true)
