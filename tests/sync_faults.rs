@@ -351,3 +351,36 @@ async fn interrupted_large_download_resumes_instead_of_restarting() {
         big
     );
 }
+
+#[tokio::test]
+async fn target_names_with_path_tricks_are_refused() {
+    let (fixture, _server, mut kiosk) = setup().await;
+    let catalog = lobby_kiosk::content::demo::catalog();
+    let mut targets = lobby_kiosk::repo::layout::split(&catalog);
+    targets.insert("../outside/evil.json".into(), b"{}".to_vec());
+    // A compromised or careless publisher signs a name that climbs out of the targets folder.
+    lobby_kiosk::repo::publish::publish_targets(
+        &catalog,
+        targets,
+        &fixture.repo,
+        &fixture.keys,
+        PublishOptions::default(),
+    )
+    .await
+    .unwrap();
+    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
+    assert!(matches!(error, SyncError::Malformed(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("unsafe target name `../outside/evil.json`"),
+        "{error}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+    fixture.edit_notice_title(NOTICE, "路径检查之后的标题");
+    fixture.publish().await;
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 3, .. }
+    ));
+}
