@@ -9,7 +9,7 @@ use crate::content::{LoadedContent, demo};
 use crate::store::Store;
 use crate::sync::SyncSettings;
 use crate::sync::content::active_content;
-use crate::sync::runner::{self, SyncEvent, SyncTrigger};
+use crate::sync::runner::{self, SyncReport, SyncTrigger};
 use crate::sync::schedule::Schedule;
 use crate::ui::app::ContentStatus;
 
@@ -20,7 +20,7 @@ pub struct Startup {
     /// The initial status line.
     pub status: ContentStatus,
     /// The running background sync, when a repository is configured.
-    pub sync: Option<(Receiver<SyncEvent>, SyncTrigger)>,
+    pub sync: Option<(Receiver<SyncReport>, SyncTrigger)>,
 }
 
 /// The kiosk cannot start with this configuration.

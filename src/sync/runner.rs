@@ -38,6 +38,16 @@ pub enum SyncEvent {
     },
 }
 
+/// One attempt's result with when it ended and the bytes moved so far.
+pub struct SyncReport {
+    /// What happened.
+    pub event: SyncEvent,
+    /// When the attempt ended.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// Bytes received from the server since the kiosk started.
+    pub bytes_received: u64,
+}
+
 /// Wakes the sync thread.
 #[derive(Clone)]
 pub struct SyncTrigger(Arc<Notify>);
@@ -54,7 +64,7 @@ pub fn spawn(
     settings: SyncSettings,
     store_dir: PathBuf,
     schedule: Schedule,
-    report: impl Fn(SyncEvent) + Send + 'static,
+    report: impl Fn(SyncReport) + Send + 'static,
 ) -> std::io::Result<SyncTrigger> {
     let notify = Arc::new(Notify::new());
     let trigger = SyncTrigger(notify.clone());
@@ -67,10 +77,14 @@ pub fn spawn(
             {
                 Ok(runtime) => runtime,
                 Err(error) => {
-                    report(SyncEvent::Failed {
-                        message: format!("cannot start the sync runtime: {error}"),
-                        expired: false,
-                        offline: true,
+                    report(SyncReport {
+                        finished_at: chrono::Utc::now(),
+                        bytes_received: 0,
+                        event: SyncEvent::Failed {
+                            message: format!("cannot start the sync runtime: {error}"),
+                            expired: false,
+                            offline: true,
+                        },
                     });
                     return;
                 }
@@ -85,7 +99,7 @@ async fn run(
     store_dir: PathBuf,
     schedule: Schedule,
     notify: Arc<Notify>,
-    report: impl Fn(SyncEvent),
+    report: impl Fn(SyncReport),
 ) {
     let mut failures = 0u32;
     // Kept across attempts: the store's verified state and the transport's
@@ -111,7 +125,17 @@ async fn run(
         if let SyncEvent::Failed { message, .. } = &event {
             tracing::warn!("sync failed: {message}");
         }
-        report(event);
+        let bytes_received = session.as_ref().map_or(0, |(_, engine)| {
+            engine
+                .stats()
+                .bytes
+                .load(std::sync::atomic::Ordering::Relaxed)
+        });
+        report(SyncReport {
+            event,
+            finished_at: chrono::Utc::now(),
+            bytes_received,
+        });
         let delay = schedule.next_delay(failures, random_fraction());
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}

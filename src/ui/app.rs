@@ -14,7 +14,7 @@ use super::session::{PinGate, PinOutcome, VisitorSettings};
 use super::{AppState, Content, KioskWindow, LabelledText, Page, Theme, UrgentItem};
 use crate::config::Config;
 use crate::content::{Lang, LoadedContent};
-use crate::sync::runner::{SyncEvent, SyncTrigger};
+use crate::sync::runner::{SyncEvent, SyncReport, SyncTrigger};
 
 /// Wall-clock and monotonic time, injectable so the emulator can mock it.
 pub trait Clock {
@@ -60,6 +60,10 @@ pub struct ContentStatus {
     pub version: String,
     /// The last error, in words.
     pub last_error: String,
+    /// When a sync last succeeded.
+    pub last_success: Option<DateTime<Utc>>,
+    /// Bytes received from the repository since start.
+    pub bytes_received: u64,
 }
 
 impl ContentStatus {
@@ -162,7 +166,7 @@ impl KioskApp {
     /// lets the admin panel's "sync now" wake it.
     pub fn attach_sync(
         self: &Rc<Self>,
-        events: std::sync::mpsc::Receiver<SyncEvent>,
+        events: std::sync::mpsc::Receiver<SyncReport>,
         trigger: SyncTrigger,
     ) {
         *self.sync_now.borrow_mut() = Some(Box::new(move || trigger.sync_now()));
@@ -179,15 +183,17 @@ impl KioskApp {
         );
     }
 
-    fn apply_sync_event(&self, event: SyncEvent) {
+    fn apply_sync_event(&self, report: SyncReport) {
         let mut status = self.state.borrow().status.clone();
-        match event {
+        status.bytes_received = report.bytes_received;
+        match report.event {
             SyncEvent::Updated { version, content } => {
                 status = ContentStatus {
                     online: true,
                     out_of_date: false,
                     version: format!("v{version}"),
                     last_error: String::new(),
+                    last_success: Some(report.finished_at),
                     ..status
                 };
                 self.state.borrow_mut().status = status;
@@ -200,6 +206,7 @@ impl KioskApp {
                     out_of_date: false,
                     version: format!("v{version}"),
                     last_error: String::new(),
+                    last_success: Some(report.finished_at),
                     ..status
                 };
             }
@@ -546,6 +553,24 @@ fn admin_lines(state: &State) -> Vec<LabelledText> {
         line("Content", state.status.source.clone()),
         line("Content version", state.status.version.clone()),
         line("Online", state.status.online.to_string()),
+        line(
+            "Last successful sync",
+            state.status.last_success.map_or("—".into(), |at| {
+                let zone = state
+                    .content
+                    .as_ref()
+                    .map_or(crate::content::time::DEFAULT_TIME_ZONE, |c| {
+                        c.catalog.site.time_zone
+                    });
+                crate::content::time::to_local(at, zone)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
+            }),
+        ),
+        line(
+            "Downloaded",
+            format!("{:.1} MB", state.status.bytes_received as f64 / 1e6),
+        ),
         line("Out of date", state.status.out_of_date.to_string()),
         line(
             "Last error",
