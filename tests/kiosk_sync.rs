@@ -106,6 +106,11 @@ fn new_content_swaps_in_while_the_visitor_stays_on_the_page() {
         wait_for(&mut emulator, |e| status(e).2 == "v1"),
         "first sync lands"
     );
+    let after_first = emulator.app().status();
+    assert!(
+        after_first.last_success.is_some() && after_first.bytes_received > 10_000,
+        "{after_first:?}"
+    );
     emulator
         .ui()
         .global::<AppState>()
