@@ -5,6 +5,8 @@
 //! - [`ui`]: the Slint UI and its adapters.
 //! - [`emulator`]: the headless emulator that runs the real UI.
 //! - [`config`]: the kiosk's configuration file.
+//! - [`store`]: the offline content cache (content-addressed blobs,
+//!   generations switched atomically, fallback, garbage collection).
 
 pub mod config;
 pub mod content;

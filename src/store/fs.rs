@@ -89,9 +89,11 @@ impl Files {
         source_path: &Path,
         label: &Path,
     ) -> Result<FileRef, StoreError> {
+        // No live process shares the pid in the name, so a file already
+        // there is a leftover of a dead one: overwriting it is fine.
         let mut file = self
             .step()
-            .and_then(|()| File::create_new(tmp))
+            .and_then(|()| File::create(tmp))
             .map_err(StoreError::io("write", label))?;
         let mut hasher = Hasher::default();
         let mut buffer = vec![0; CHUNK];
