@@ -83,6 +83,9 @@ impl<'s> GenerationBuilder<'s> {
         for file in files.values() {
             store.check_blob(file)?;
         }
+        // Blobs written by a process killed before it synced their folder
+        // are made durable before anything refers to them.
+        store.files.sync_folder(&store.layout.blobs())?;
         let number = store.next_number()?;
         let generation = Generation {
             number,
@@ -107,7 +110,7 @@ impl<'s> GenerationBuilder<'s> {
         )?;
         // The switch: one rename of a complete, flushed pointer file.
         store.files.rename(&next, &pointer_path)?;
-        if let Err(error) = store.files.sync_folder(&pointer_path) {
+        if let Err(error) = store.files.sync_folder(store.layout.dir()) {
             // Both generations are complete: after a power cut either may
             // be the active one, which is fine.
             tracing::warn!("the switch may not survive a power cut: {error}");

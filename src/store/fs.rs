@@ -120,7 +120,7 @@ impl Files {
     /// folder so the new name survives a power cut.
     pub(super) fn persist(&self, tmp: &Path, dest: &Path) -> Result<(), StoreError> {
         self.rename(tmp, dest)?;
-        self.sync_folder(dest)
+        self.sync_folder(dest.parent().unwrap_or(Path::new(".")))
     }
 
     /// Renames a flushed temporary file over `dest`: readers see the old or
@@ -137,9 +137,8 @@ impl Files {
         renamed
     }
 
-    /// Makes the last rename to `dest` durable by syncing its folder.
-    pub(super) fn sync_folder(&self, dest: &Path) -> Result<(), StoreError> {
-        let folder = dest.parent().unwrap_or(Path::new("."));
+    /// Makes the names of `folder`'s files durable (after renames).
+    pub(super) fn sync_folder(&self, folder: &Path) -> Result<(), StoreError> {
         self.step()
             .and_then(|()| File::open(folder)?.sync_all())
             .map_err(StoreError::io("sync folder", folder))
