@@ -1,23 +1,13 @@
 //! A broken copy of each file kind of the demo content yields the expected
 //! `file:line:col: message` diagnostics, all in one run.
 
+mod support;
+
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
 use lobby_kiosk::content::authoring::{MAX_ASSET_BYTES, compile_folder, validate_folder};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use support::repo_fixture::copy_dir;
 
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
     let path = root.join(file);

@@ -92,20 +92,7 @@ fn first_start_offline_without_cache_says_content_not_yet_available() {
 
 #[test]
 fn new_content_swaps_in_while_the_visitor_stays_on_the_page() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let fixture = runtime.block_on(Fixture::new());
-    runtime.block_on(fixture.publish());
-    let server = runtime.block_on(FaultServer::start(fixture.repo.root().to_owned()));
-    let config = config(
-        server.url().as_str(),
-        &fixture.repo.trust_anchor(),
-        &fixture.store,
-    );
-    let mut emulator = start(&config);
-    assert!(
-        wait_for(&mut emulator, |e| status(e).2 == "v1"),
-        "first sync lands"
-    );
+    let (runtime, fixture, _server, config, mut emulator) = synced_kiosk();
     let after_first = emulator.app().status();
     assert!(
         after_first.last_success.is_some() && after_first.bytes_received > 10_000,
@@ -158,16 +145,14 @@ fn new_content_swaps_in_while_the_visitor_stays_on_the_page() {
     );
 }
 
-fn config_with_url(config: &Config, url: &str) -> Config {
-    let mut config = config.clone();
-    if let Some(repository) = config.repository.as_mut() {
-        repository.url = url.to_owned();
-    }
-    config
-}
-
-#[test]
-fn expired_metadata_keeps_the_content_and_says_it_may_be_out_of_date() {
+/// A published repository served on loopback and a kiosk that synced v1 from it.
+fn synced_kiosk() -> (
+    tokio::runtime::Runtime,
+    Fixture,
+    FaultServer,
+    Config,
+    Emulator,
+) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let fixture = runtime.block_on(Fixture::new());
     runtime.block_on(fixture.publish());
@@ -178,7 +163,24 @@ fn expired_metadata_keeps_the_content_and_says_it_may_be_out_of_date() {
         &fixture.store,
     );
     let mut emulator = start(&config);
-    assert!(wait_for(&mut emulator, |e| status(e).2 == "v1"));
+    assert!(
+        wait_for(&mut emulator, |e| status(e).2 == "v1"),
+        "first sync lands"
+    );
+    (runtime, fixture, server, config, emulator)
+}
+
+fn config_with_url(config: &Config, url: &str) -> Config {
+    let mut config = config.clone();
+    if let Some(repository) = config.repository.as_mut() {
+        repository.url = url.to_owned();
+    }
+    config
+}
+
+#[test]
+fn expired_metadata_keeps_the_content_and_says_it_may_be_out_of_date() {
+    let (runtime, fixture, _server, _config, mut emulator) = synced_kiosk();
     let before = lobby_kiosk::content::demo::catalog()
         .notices
         .iter()

@@ -70,9 +70,10 @@ impl<'s> GenerationBuilder<'s> {
     /// the previous, then collects garbage. Every blob is verified (or was
     /// written by this process) and flushed, and the manifest written and
     /// flushed, before one rename of the pointer switches; on any error the
-    /// old generation stays active (errors after the switch, while syncing
-    /// the folder or collecting garbage, are only logged). A damaged blob
-    /// found here is removed so that the next attempt stores it again.
+    /// old generation stays active. Errors after the switch (making it
+    /// durable, collecting garbage) are only logged: the new generation is
+    /// active then, and both it and the old one are complete. A damaged
+    /// blob found here is removed so that the next attempt stores it again.
     pub fn commit(self) -> Result<Generation, StoreError> {
         let GenerationBuilder {
             store,
@@ -110,11 +111,6 @@ impl<'s> GenerationBuilder<'s> {
         )?;
         // The switch: one rename of a complete, flushed pointer file.
         store.files.rename(&next, &pointer_path)?;
-        if let Err(error) = store.files.sync_folder(store.layout.dir()) {
-            // Both generations are complete: after a power cut either may
-            // be the active one, which is fine.
-            tracing::warn!("the switch may not survive a power cut: {error}");
-        }
         tracing::info!(
             generation = number,
             version = %generation.version,
@@ -124,10 +120,19 @@ impl<'s> GenerationBuilder<'s> {
         store.pointer = Some(pointer);
         store.previous = store.active.replace(generation.clone());
         store.fallback = None;
-        if let Err(error) = store.collect() {
-            tracing::warn!(
-                "garbage collection after the switch failed (retried next time): {error}"
-            );
+        match store.files.sync_folder(store.layout.dir()) {
+            Ok(()) => {
+                if let Err(error) = store.collect() {
+                    tracing::warn!(
+                        "garbage collection after the switch failed (retried next time): {error}"
+                    );
+                }
+            }
+            // After a power cut the old generation may be the active one
+            // again: keep everything it needs until a later commit.
+            Err(error) => tracing::warn!(
+                "the switch may not survive a power cut ({error}); garbage collection waits"
+            ),
         }
         Ok(generation)
     }

@@ -186,30 +186,20 @@ impl KioskApp {
     fn apply_sync_event(&self, report: SyncReport) {
         let mut status = self.state.borrow().status.clone();
         status.bytes_received = report.bytes_received;
+        let succeeded = |status: ContentStatus, version: &str| ContentStatus {
+            online: true,
+            out_of_date: false,
+            version: format!("v{version}"),
+            last_error: String::new(),
+            last_success: Some(report.finished_at),
+            ..status
+        };
         match report.event {
             SyncEvent::Updated { version, content } => {
-                status = ContentStatus {
-                    online: true,
-                    out_of_date: false,
-                    version: format!("v{version}"),
-                    last_error: String::new(),
-                    last_success: Some(report.finished_at),
-                    ..status
-                };
-                self.state.borrow_mut().status = status;
+                self.state.borrow_mut().status = succeeded(status, &version);
                 self.set_content(*content);
-                return;
             }
-            SyncEvent::UpToDate { version } => {
-                status = ContentStatus {
-                    online: true,
-                    out_of_date: false,
-                    version: format!("v{version}"),
-                    last_error: String::new(),
-                    last_success: Some(report.finished_at),
-                    ..status
-                };
-            }
+            SyncEvent::UpToDate { version } => self.set_status(succeeded(status, &version)),
             SyncEvent::Failed {
                 message,
                 expired,
@@ -218,9 +208,9 @@ impl KioskApp {
                 status.online = !offline;
                 status.out_of_date = status.out_of_date || expired;
                 status.last_error = message;
+                self.set_status(status);
             }
         }
-        self.set_status(status);
     }
 
     /// Updates the status strip and admin panel.

@@ -179,25 +179,15 @@ impl<'a> Presenter<'a> {
                     .documents
                     .iter()
                     .filter(|d| category.is_empty() || d.meta.category == category)
-                    .map(|d| ListItem {
-                        id: d.id.as_str().into(),
-                        title: self.t(&d.meta.title).into(),
-                        meta: d.meta.published.date().to_string().into(),
-                        category: self
-                            .catalog
-                            .document_category(&d.meta.category)
-                            .map(|c| self.t(&c.name))
-                            .unwrap_or_default()
-                            .into(),
-                        summary: d
-                            .meta
-                            .summary
-                            .as_ref()
-                            .map(|s| self.t(s))
-                            .unwrap_or_default()
-                            .into(),
-                        pinned: false,
-                        urgent: false,
+                    .map(|d| {
+                        let category = self.catalog.document_category(&d.meta.category);
+                        self.row(
+                            &d.id,
+                            &d.meta.title,
+                            d.meta.published,
+                            category,
+                            d.meta.summary.as_ref(),
+                        )
                     })
                     .collect();
                 let channels = self.channels(|kind| kind == ChannelKind::DisclosureApplication);
@@ -315,25 +305,38 @@ impl<'a> Presenter<'a> {
 
     /// A notice as a list row.
     pub fn notice_item(&self, notice: &Notice) -> ListItem {
+        let meta = &notice.meta;
+        let category = self.catalog.notice_category(&meta.category);
         ListItem {
-            id: notice.id.as_str().into(),
-            title: self.t(&notice.meta.title).into(),
-            meta: notice.meta.published.date().to_string().into(),
-            category: self
-                .catalog
-                .notice_category(&notice.meta.category)
-                .map(|c| self.t(&c.name))
-                .unwrap_or_default()
-                .into(),
-            summary: notice
-                .meta
-                .summary
-                .as_ref()
-                .map(|s| self.t(s))
-                .unwrap_or_default()
-                .into(),
-            pinned: notice.meta.pinned,
-            urgent: notice.meta.urgent,
+            pinned: meta.pinned,
+            urgent: meta.urgent,
+            ..self.row(
+                &notice.id,
+                &meta.title,
+                meta.published,
+                category,
+                meta.summary.as_ref(),
+            )
+        }
+    }
+
+    /// A dated list row with its category chip and summary.
+    fn row(
+        &self,
+        id: &str,
+        title: &Text,
+        published: crate::content::time::LocalTime,
+        category: Option<&crate::content::model::Category>,
+        summary: Option<&Text>,
+    ) -> ListItem {
+        ListItem {
+            id: id.into(),
+            title: self.t(title).into(),
+            meta: published.date().to_string().into(),
+            category: category.map(|c| self.t(&c.name)).unwrap_or_default().into(),
+            summary: summary.map(|s| self.t(s)).unwrap_or_default().into(),
+            pinned: false,
+            urgent: false,
         }
     }
 
