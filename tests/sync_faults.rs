@@ -61,11 +61,23 @@ async fn fails_then_recovers(
     expect: fn(&SyncError) -> bool,
     words: &str,
 ) {
+    fails_then_recovers_with(|_| (fault_path.to_owned(), fault), expect, words).await;
+}
+
+/// Publishes a change, breaks the server with the fault `make_fault` builds
+/// from the published repository, checks the sync fails with `expect` and
+/// keeps v1, then heals and checks the change lands.
+async fn fails_then_recovers_with(
+    make_fault: impl FnOnce(&Fixture) -> (String, Fault),
+    expect: fn(&SyncError) -> bool,
+    words: &str,
+) {
     let (fixture, server, mut kiosk) = setup().await;
     let before = shown_title(&kiosk.store);
     fixture.edit_notice_title(NOTICE, "新标题：体育馆恢复开放时间调整");
     fixture.publish().await;
-    server.inject(fault_path, fault, None);
+    let (fault_path, fault) = make_fault(&fixture);
+    server.inject(&fault_path, fault, None);
     let error = kiosk
         .engine
         .sync_once(&mut kiosk.store)
@@ -127,76 +139,58 @@ async fn stalled_body() {
     fails_then_recovers("/targets/", Fault::Stall(10), is_network, "timed out").await;
 }
 
+/// The newest notices shard of the repository, as served.
+fn notices_shard(fixture: &Fixture) -> Vec<u8> {
+    std::fs::read(first_target_file(&fixture.repo.targets(), "notices")).unwrap()
+}
+
 #[tokio::test]
 async fn wrong_hash() {
-    let (fixture, server, mut kiosk) = setup().await;
-    fixture.edit_notice_title(NOTICE, "新标题：体育馆恢复开放时间调整");
-    fixture.publish().await;
-    // Same length, other bytes, for every target file.
-    let replaced = std::fs::read(first_target_file(&fixture.repo.targets(), "notices")).unwrap();
-    let mut evil = replaced.clone();
-    evil[5] ^= 0x20;
-    server.inject("notices", Fault::Replace(evil), None);
-    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
-    assert!(matches!(error, SyncError::Integrity(_)), "{error:?}");
-    assert!(
-        error.to_string().contains("does not match its signed hash"),
-        "{error}"
-    );
-    assert_eq!(kiosk.store.active().unwrap().version, "1");
-    server.clear();
-    assert!(matches!(
-        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
-        SyncOutcome::Updated { version: 2, .. }
-    ));
+    fails_then_recovers_with(
+        |fixture| {
+            // Same length, other bytes.
+            let mut evil = notices_shard(fixture);
+            evil[5] ^= 0x20;
+            ("notices".to_owned(), Fault::Replace(evil))
+        },
+        |e| matches!(e, SyncError::Integrity(_)),
+        "does not match its signed hash",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn wrong_length() {
-    let (fixture, server, mut kiosk) = setup().await;
-    fixture.edit_notice_title(NOTICE, "新标题：体育馆恢复开放时间调整");
-    fixture.publish().await;
-    let mut longer = std::fs::read(first_target_file(&fixture.repo.targets(), "notices")).unwrap();
-    longer.extend_from_slice(b"  appended");
-    server.inject("notices", Fault::Replace(longer), None);
-    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
-    assert!(
-        matches!(error, SyncError::Integrity(_) | SyncError::Oversize(_)),
-        "{error:?}"
-    );
-    assert_eq!(kiosk.store.active().unwrap().version, "1");
-    server.clear();
-    assert!(matches!(
-        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
-        SyncOutcome::Updated { version: 2, .. }
-    ));
+    fails_then_recovers_with(
+        |fixture| {
+            let mut longer = notices_shard(fixture);
+            longer.extend_from_slice(b"  appended");
+            ("notices".to_owned(), Fault::Replace(longer))
+        },
+        |e| matches!(e, SyncError::Integrity(_) | SyncError::Oversize(_)),
+        "rejected",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn bad_signature() {
-    let (fixture, server, mut kiosk) = setup().await;
-    fixture.edit_notice_title(NOTICE, "新标题：体育馆恢复开放时间调整");
-    fixture.publish().await;
-    let timestamp =
-        std::fs::read_to_string(fixture.repo.metadata().join("timestamp.json")).unwrap();
-    let mut value: serde_json::Value = serde_json::from_str(&timestamp).unwrap();
-    let sig = value["signatures"][0]["sig"].as_str().unwrap().to_owned();
-    let flipped: String = sig.chars().rev().collect();
-    value["signatures"][0]["sig"] = serde_json::Value::String(flipped);
-    server.inject(
-        "timestamp.json",
-        Fault::Replace(serde_json::to_vec(&value).unwrap()),
-        None,
-    );
-    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
-    assert!(matches!(error, SyncError::Signature(_)), "{error:?}");
-    assert!(error.to_string().contains("did not sign"), "{error}");
-    assert_eq!(kiosk.store.active().unwrap().version, "1");
-    server.clear();
-    assert!(matches!(
-        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
-        SyncOutcome::Updated { version: 2, .. }
-    ));
+    fails_then_recovers_with(
+        |fixture| {
+            let timestamp = std::fs::read(fixture.repo.metadata().join("timestamp.json")).unwrap();
+            let mut value: serde_json::Value = serde_json::from_slice(&timestamp).unwrap();
+            let sig = value["signatures"][0]["sig"].as_str().unwrap().to_owned();
+            let flipped: String = sig.chars().rev().collect();
+            value["signatures"][0]["sig"] = serde_json::Value::String(flipped);
+            (
+                "timestamp.json".to_owned(),
+                Fault::Replace(serde_json::to_vec(&value).unwrap()),
+            )
+        },
+        |e| matches!(e, SyncError::Signature(_)),
+        "did not sign",
+    )
+    .await;
 }
 
 #[tokio::test]
