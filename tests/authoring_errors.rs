@@ -72,6 +72,12 @@ fn every_file_kind_reports_its_errors_at_their_positions() {
     );
     edit(
         root,
+        "documents/disclosure-guide.md",
+        "source_url = \"https://",
+        "source_url = \"tyj.gz.gov.cn/",
+    );
+    edit(
+        root,
         "faq.toml",
         "id = \"faq-venue-booking\"",
         "id = \"tianhe-gym-closure\"",
@@ -142,6 +148,13 @@ fn every_file_kind_reports_its_errors_at_their_positions() {
         ),
         "image `assets/missing.png` does not exist",
     );
+    has(
+        format!(
+            "documents/disclosure-guide.md:{}:1: ",
+            line_of(root, "documents/disclosure-guide.md", "source_url")
+        ),
+        "is not a web address",
+    );
     let faq_line = line_of(root, "faq.toml", "id = \"tianhe-gym-closure\"");
     has(
         format!("{notice}:1:1: "),
@@ -162,7 +175,7 @@ fn every_file_kind_reports_its_errors_at_their_positions() {
         "unknown variant `letterbox`",
     );
     has("assets/huge.bin:1:1: ".into(), "over the 20 MiB limit");
-    assert!(errors.len() >= 11, "{errors:#?}");
+    assert!(errors.len() >= 12, "{errors:#?}");
 
     let failed = compile_folder(root, now).unwrap_err();
     assert_eq!(failed.diagnostics.errors().count(), errors.len());

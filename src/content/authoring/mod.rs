@@ -100,6 +100,12 @@ struct FaqSource {
     answer: Text,
 }
 
+/// The links of a notice or document, checked alike.
+struct Links<'a> {
+    source_url: Option<&'a str>,
+    attachments: &'a [Attachment],
+}
+
 /// A Markdown item (notice or document) split into its files.
 struct MarkdownItem {
     id: String,
@@ -506,16 +512,18 @@ impl Loader {
             else {
                 continue;
             };
-            self.check_category(
+            let links = Links {
+                source_url: meta.source_url.as_deref(),
+                attachments: &meta.attachments,
+            };
+            self.check_item(
                 &source,
-                keys.at("category"),
+                &keys,
                 &meta.category,
                 &site.notice_categories,
                 "notice",
+                links,
             );
-            if let Some(url) = &meta.source_url {
-                self.check_url(&source, keys.at("source_url"), url);
-            }
             if let (Some(from), Some(until)) = (meta.valid_from, meta.valid_until)
                 && until.0 < from.0
             {
@@ -552,12 +560,17 @@ impl Loader {
             else {
                 continue;
             };
-            self.check_category(
+            let links = Links {
+                source_url: meta.source_url.as_deref(),
+                attachments: &meta.attachments,
+            };
+            self.check_item(
                 &source,
-                keys.at("category"),
+                &keys,
                 &meta.category,
                 &site.document_categories,
                 "document",
+                links,
             );
             documents.push(Document {
                 id: item.id,
@@ -566,6 +579,25 @@ impl Loader {
             });
         }
         documents
+    }
+
+    /// Checks what notices and documents share: the category and every link.
+    fn check_item(
+        &mut self,
+        source: &SourceFile,
+        keys: &KeyOffsets,
+        category: &str,
+        categories: &[Category],
+        kind: &str,
+        links: Links<'_>,
+    ) {
+        self.check_category(source, keys.at("category"), category, categories, kind);
+        if let Some(url) = links.source_url {
+            self.check_url(source, keys.at("source_url"), url);
+        }
+        for attachment in links.attachments {
+            self.check_url(source, keys.at("attachments"), &attachment.url);
+        }
     }
 
     /// Groups `<id>.md`, `<id>.zh-Hant.md`, `<id>.en.md` into items.
