@@ -5,12 +5,15 @@
 //! - [`ui`]: the Slint UI and its adapters.
 //! - [`emulator`]: the headless emulator that runs the real UI.
 //! - [`config`]: the kiosk's configuration file.
+//! - [`mirror`]: import of the department site's columns (HTML, RSS) as
+//!   authoring content.
 //! - [`store`]: the offline content cache (content-addressed blobs,
 //!   generations switched atomically, fallback, garbage collection).
 
 pub mod config;
 pub mod content;
 pub mod emulator;
+pub mod mirror;
 pub mod repo;
 pub mod startup;
 pub mod store;

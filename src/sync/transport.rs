@@ -363,7 +363,7 @@ fn specification_location(url: &Url) -> Option<Url> {
 }
 
 /// A reqwest error in words a status line can show.
-fn describe(error: &reqwest::Error) -> String {
+pub(crate) fn describe(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         "timed out (the server stopped answering)".into()
     } else if error.is_connect() {
