@@ -5,6 +5,8 @@
 //! - [`ui`]: the Slint UI and its adapters.
 //! - [`emulator`]: the headless emulator that runs the real UI.
 //! - [`config`]: the kiosk's configuration file.
+//! - [`search`]: the search index (pinyin, simplified/traditional folding,
+//!   ranking, highlights) behind the on-screen keyboard.
 //! - [`store`]: the offline content cache (content-addressed blobs,
 //!   generations switched atomically, fallback, garbage collection).
 
@@ -12,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod emulator;
 pub mod repo;
+pub mod search;
 pub mod startup;
 pub mod store;
 pub mod sync;
