@@ -19,7 +19,8 @@ fn now() -> NaiveDateTime {
 }
 
 fn ids(index: &SearchIndex, query: &str, at: NaiveDateTime) -> Vec<String> {
-    index.search(query, at).into_iter().map(|h| h.id).collect()
+    let results = index.search(query, at, usize::MAX);
+    results.hits.iter().map(|h| h.id.to_owned()).collect()
 }
 
 /// Query → the id that must rank first.
@@ -91,7 +92,7 @@ fn every_query_puts_its_expected_item_on_top() {
 #[test]
 fn initials_of_a_section_name_find_its_items() {
     let index = SearchIndex::build(&demo::catalog());
-    let hits = index.search("bszn", now());
+    let hits = index.search("bszn", now(), usize::MAX).hits;
     assert_eq!(hits.len(), demo::catalog().guides.len());
     assert!(hits.iter().all(|h| h.kind == ItemKind::Guide));
     // "cg" (场馆) finds the items with 场馆 in their title.
@@ -102,7 +103,7 @@ fn initials_of_a_section_name_find_its_items() {
 #[test]
 fn title_matches_rank_first_then_newest() {
     let index = SearchIndex::build(&demo::catalog());
-    let hits = index.search("马拉松", now());
+    let hits = index.search("马拉松", now(), usize::MAX).hits;
     let titles: Vec<&str> = hits.iter().take(3).map(|h| h.id.as_str()).collect();
     assert_eq!(
         titles,
@@ -139,8 +140,8 @@ fn only_notices_shown_now_are_found() {
 #[test]
 fn nothing_matches_gibberish_or_an_empty_query() {
     let index = SearchIndex::build(&demo::catalog());
-    assert!(index.search("zzqxj", now()).is_empty());
-    assert!(index.search("  ", now()).is_empty());
+    assert_eq!(index.search("zzqxj", now(), 10).total, 0);
+    assert_eq!(index.search("  ", now(), 10).total, 0);
 }
 
 #[test]

@@ -53,11 +53,23 @@ pub enum MatchKind {
     Initials,
 }
 
+/// The order of results: not a title match, quality, field, newest first.
+type RankKey = (bool, MatchKind, FieldRank, Reverse<Option<NaiveDateTime>>);
+
+/// What a search found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Results<'a> {
+    /// How many items matched.
+    pub total: usize,
+    /// The best of them, best first.
+    pub hits: Vec<Hit<'a>>,
+}
+
 /// One search result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit<'a> {
     /// The item's id.
-    pub id: String,
+    pub id: &'a str,
     /// The item's kind.
     pub kind: ItemKind,
     /// The best field every term matched in (the weakest over terms).
@@ -284,46 +296,58 @@ impl SearchIndex {
     }
 
     /// Items matching every term of `query` and visible at the site-local
-    /// time `local`, best first: title matches, then exact over prefix over
-    /// initials, then summary over details over body, then newest (ties
-    /// keep the catalog's order).
-    pub fn search(&self, query: &str, local: NaiveDateTime) -> Vec<Hit> {
+    /// time `local`: how many, and the best `limit` of them, best first:
+    /// title matches, then exact over prefix over initials, then summary
+    /// over details over body, then newest (ties keep the catalog's order).
+    pub fn search(&self, query: &str, local: NaiveDateTime, limit: usize) -> Results<'_> {
         let terms = query::parse(query);
         if terms.is_empty() {
-            return Vec::new();
+            return Results::default();
         }
-        let mut hits: Vec<Hit> = self
+        let mut ranked: Vec<(RankKey, usize)> = self
             .entries
             .iter()
-            .filter(|e| {
+            .enumerate()
+            .filter(|(_, e)| {
                 e.window
                     .is_none_or(|(from, until)| within_window(from, until, local))
             })
-            .filter_map(|entry| {
+            .filter_map(|(position, entry)| {
                 let (field, quality) = terms
                     .iter()
                     .map(|term| self.best_field(entry, term))
                     .try_fold((FieldRank::Title, MatchKind::Exact), |worst, best| {
                         best.map(|best| worst.max(best))
                     })?;
-                Some(Hit {
-                    id: entry.id.clone(),
+                let key = (
+                    field != FieldRank::Title,
+                    quality,
+                    field,
+                    Reverse(entry.date),
+                );
+                Some((key, position))
+            })
+            .collect();
+        let total = ranked.len();
+        if limit < total {
+            ranked.select_nth_unstable(limit);
+            ranked.truncate(limit);
+        }
+        ranked.sort_unstable();
+        let hits = ranked
+            .into_iter()
+            .map(|((_, quality, field, _), position)| {
+                let entry = &self.entries[position];
+                Hit {
+                    id: &entry.id,
                     kind: entry.kind,
                     field,
                     quality,
                     date: entry.date,
-                })
+                }
             })
             .collect();
-        hits.sort_by_cached_key(|hit| {
-            (
-                hit.field != FieldRank::Title,
-                hit.quality,
-                hit.field,
-                Reverse(hit.date),
-            )
-        });
-        hits
+        Results { total, hits }
     }
 
     fn best_field(&self, entry: &Entry, term: &Term) -> Option<(FieldRank, MatchKind)> {
