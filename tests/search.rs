@@ -104,7 +104,7 @@ fn initials_of_a_section_name_find_its_items() {
 fn title_matches_rank_first_then_newest() {
     let index = SearchIndex::build(&demo::catalog());
     let hits = index.search("马拉松", now(), usize::MAX).hits;
-    let titles: Vec<&str> = hits.iter().take(3).map(|h| h.id.as_str()).collect();
+    let titles: Vec<&str> = hits.iter().take(3).map(|h| h.id).collect();
     assert_eq!(
         titles,
         [
