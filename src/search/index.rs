@@ -90,6 +90,9 @@ struct Field {
     /// matched by characters, words and numbers but not by pinyin (initials
     /// over whole bodies would match almost anything).
     readings: Vec<u16>,
+    /// Whether the text holds any ASCII letter or digit: most Chinese
+    /// bodies hold none, and then words and numbers are not searched.
+    latin: bool,
 }
 
 #[derive(Debug)]
@@ -157,10 +160,12 @@ impl EntryBuilder<'_> {
         } else {
             self.readings.encode(&text)
         };
+        let latin = text.bytes().any(|b| b.is_ascii_alphanumeric());
         self.fields.push(Field {
             rank,
             text,
             readings,
+            latin,
         });
     }
 }
@@ -356,7 +361,7 @@ impl SearchIndex {
             if best.is_some_and(|b| b.0 < field.rank) {
                 break;
             }
-            if let Some((quality, _)) = self.find(&field.text, &field.readings, term) {
+            if let Some((quality, _)) = self.find(field, term) {
                 let candidate = (field.rank, quality);
                 if best.is_none_or(|b| candidate < b) {
                     best = Some(candidate);
@@ -366,16 +371,31 @@ impl SearchIndex {
         best
     }
 
+    fn find(&self, field: &Field, term: &Term) -> Option<(MatchKind, Range<usize>)> {
+        self.find_in(&field.text, &field.readings, field.latin, term)
+    }
+
     /// The best match of a term in a folded text (with its reading ids, or
-    /// none for no pinyin), as a character range.
-    fn find(&self, text: &str, readings: &[u16], term: &Term) -> Option<(MatchKind, Range<usize>)> {
+    /// none for no pinyin; `latin`: whether words and numbers can occur in
+    /// it), as a character range.
+    fn find_in(
+        &self,
+        text: &str,
+        readings: &[u16],
+        latin: bool,
+        term: &Term,
+    ) -> Option<(MatchKind, Range<usize>)> {
         match term {
             Term::Han(han) => text
                 .find(han.as_str())
                 .map(|at| (MatchKind::Exact, char_range(text, at..at + han.len()))),
-            Term::Digits(digits) => find_token(text, digits, |c| c.is_ascii_digit()),
+            Term::Digits(digits) => latin
+                .then(|| find_token(text, digits, |c| c.is_ascii_digit()))
+                .flatten(),
             Term::Letters(letters) => {
-                let word = find_token(text, letters, |c| c.is_ascii_alphanumeric());
+                let word = latin
+                    .then(|| find_token(text, letters, |c| c.is_ascii_alphanumeric()))
+                    .flatten();
                 if word.as_ref().is_some_and(|w| w.0 == MatchKind::Exact) {
                     return word;
                 }
@@ -414,7 +434,7 @@ impl SearchIndex {
         let readings = self.readings.lookup(&located);
         let mut ranges: Vec<Range<usize>> = query::parse(query)
             .iter()
-            .filter_map(|term| self.find(&located, &readings, term))
+            .filter_map(|term| self.find_in(&located, &readings, true, term))
             .map(|(_, range)| range)
             .collect();
         ranges.sort_by_key(|r| r.start);
