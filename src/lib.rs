@@ -7,6 +7,8 @@
 //! - [`config`]: the kiosk's configuration file.
 //! - [`mirror`]: import of the department site's columns (HTML, RSS) as
 //!   authoring content.
+//! - [`search`]: the search index (pinyin, simplified/traditional folding,
+//!   ranking, highlights) behind the on-screen keyboard.
 //! - [`store`]: the offline content cache (content-addressed blobs,
 //!   generations switched atomically, fallback, garbage collection).
 
@@ -15,6 +17,7 @@ pub mod content;
 pub mod emulator;
 pub mod mirror;
 pub mod repo;
+pub mod search;
 pub mod startup;
 pub mod store;
 pub mod sync;

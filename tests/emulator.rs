@@ -528,3 +528,58 @@ fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
         "a new visit starts with one page"
     );
 }
+
+fn search_query(emulator: &Emulator) -> String {
+    emulator
+        .ui()
+        .global::<lobby_kiosk::ui::SearchState>()
+        .get_query()
+        .to_string()
+}
+
+#[test]
+fn typing_bszn_on_the_keyboard_finds_guides_and_opens_the_first() {
+    let mut emulator = start();
+    let catalog = catalog();
+    tap(&mut emulator, "搜索");
+    assert_eq!(emulator.app().screen(), Screen::Search);
+    for key in ["b", "s", "z", "n"] {
+        tap(&mut emulator, key);
+    }
+    assert_eq!(search_query(&emulator), "bszn");
+    let first = &catalog.guides[0];
+    let title = first.meta.title.text(Lang::ZhHans);
+    assert!(emulator.shows(title), "the first guide is listed");
+    tap(&mut emulator, title);
+    assert_eq!(emulator.app().screen(), Screen::Guide(first.id.clone()));
+    assert!(emulator.shows(title));
+
+    // Back to the results, edit the query, then let the idle reset wipe it.
+    tap(&mut emulator, "返回");
+    tap(&mut emulator, "退格");
+    assert_eq!(search_query(&emulator), "bsz");
+    tap(&mut emulator, "清除");
+    assert_eq!(search_query(&emulator), "");
+    tap(&mut emulator, "x");
+    tap(&mut emulator, "z");
+    tap(&mut emulator, "q");
+    tap(&mut emulator, "j");
+    assert!(emulator.shows("互动交流"), "no results offers help");
+    let idle = Config::demo().idle;
+    emulator.advance(Duration::from_secs(
+        u64::from(idle.timeout_seconds + idle.countdown_seconds) + 2,
+    ));
+    assert_eq!(emulator.app().screen(), Screen::Home);
+    assert_eq!(search_query(&emulator), "");
+}
+
+#[test]
+fn golden_screenshot_of_search_results() {
+    let mut emulator = start();
+    let ui = emulator.ui().clone_strong();
+    ui.global::<lobby_kiosk::ui::AppState>()
+        .invoke_navigate(lobby_kiosk::ui::Page::Search);
+    ui.global::<lobby_kiosk::ui::SearchState>()
+        .invoke_type_text("changguan".into());
+    assert_matches_reference(&mut emulator, "search.zh-Hans");
+}

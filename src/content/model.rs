@@ -157,10 +157,19 @@ pub struct Notice {
 impl Notice {
     /// Whether the notice is inside its validity window at the given local time.
     pub fn is_valid_at(&self, local: NaiveDateTime) -> bool {
-        let started = self.meta.valid_from.is_none_or(|from| from.0 <= local);
-        let not_ended = self.meta.valid_until.is_none_or(|until| local <= until.0);
-        started && not_ended
+        within_window(self.meta.valid_from, self.meta.valid_until, local)
     }
+}
+
+/// Whether `local` lies inside a validity window (either end may be open).
+pub fn within_window(
+    from: Option<LocalTime>,
+    until: Option<EndBound>,
+    local: NaiveDateTime,
+) -> bool {
+    let started = from.is_none_or(|from| from.0 <= local);
+    let not_ended = until.is_none_or(|until| local <= until.0);
+    started && not_ended
 }
 
 /// Whether a document is the original or a copy.

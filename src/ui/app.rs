@@ -11,9 +11,12 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::navigation::{Navigator, Screen, Section};
 use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
-use super::{AppState, Content, KioskWindow, LabelledText, Page, Theme, UrgentItem};
+use super::{
+    AppState, Content, KioskWindow, LabelledText, Page, SearchState, Theme, UrgentItem, search_view,
+};
 use crate::config::Config;
 use crate::content::{Lang, LoadedContent};
+use crate::search::SearchIndex;
 use crate::sync::runner::{SyncEvent, SyncReport, SyncTrigger};
 
 /// Wall-clock and monotonic time, injectable so the emulator can mock it.
@@ -88,6 +91,10 @@ struct State {
     /// A list screen the visitor extended with "show more", and how many
     /// rows it shows; every other list shows [`LIST_PAGE`] rows.
     list_extended: Option<(Screen, usize)>,
+    /// Index over the current content, rebuilt when it changes.
+    search_index: SearchIndex,
+    /// What the visitor typed on the search keyboard.
+    query: String,
 }
 
 /// Rows a list shows before the visitor asks for more: enough for every
@@ -125,9 +132,15 @@ impl KioskApp {
         let default_lang = content
             .as_ref()
             .map_or(Lang::ZhHans, |c| c.catalog.site.default_language);
+        let search_index = content
+            .as_ref()
+            .map(|c| SearchIndex::build(&c.catalog))
+            .unwrap_or_default();
         let app = Rc::new(KioskApp {
             window,
             state: RefCell::new(State {
+                search_index,
+                query: String::new(),
                 content,
                 navigator: Navigator::default(),
                 settings: VisitorSettings::defaults(default_lang),
@@ -175,6 +188,7 @@ impl KioskApp {
             let mut state = self.state.borrow_mut();
             state.navigator.retain_existing(&content.catalog);
             state.default_lang = content.catalog.site.default_language;
+            state.search_index = SearchIndex::build(&content.catalog);
             state.content = Some(content);
         }
         self.render();
@@ -308,6 +322,19 @@ impl KioskApp {
                 }
             })
         });
+        let search = app.window.global::<SearchState>();
+        let w = with.clone();
+        search.on_type_text(move |text| w(&|app| app.edit_query(|q| q.push_str(&text))));
+        let w = with.clone();
+        search.on_backspace(move || {
+            w(&|app| {
+                app.edit_query(|q| {
+                    q.pop();
+                })
+            })
+        });
+        let w = with.clone();
+        search.on_clear(move || w(&|app| app.edit_query(String::clear)));
         let w = with.clone();
         content.on_select_category(move |id| {
             w(&|app| {
@@ -342,6 +369,12 @@ impl KioskApp {
                 }
             })
         });
+    }
+
+    /// Changes the search query; the results follow on every keystroke.
+    fn edit_query(&self, edit: impl FnOnce(&mut String)) {
+        edit(&mut self.state.borrow_mut().query);
+        self.render();
     }
 
     fn go(&self, step: impl FnOnce(&mut Navigator)) {
@@ -428,11 +461,13 @@ impl KioskApp {
         app_state.set_pin_locked(self.state.borrow().pin_gate.is_locked(now));
     }
 
-    /// Back to a fresh session: Home, default language, size and contrast.
+    /// Back to a fresh session: Home, default language, size and contrast,
+    /// and an empty search.
     pub fn reset_session(&self) {
         {
             let mut state = self.state.borrow_mut();
             state.settings = VisitorSettings::defaults(state.default_lang);
+            state.query.clear();
             state.navigator.home();
             state.list_extended = None;
         }
@@ -486,8 +521,12 @@ impl KioskApp {
         app_state.set_can_go_back(state.navigator.can_go_back());
         let fresh = VisitorSettings::defaults(state.default_lang);
         app_state.set_session_dirty(
-            state.navigator.current() != &Screen::Home || state.settings != fresh,
+            state.navigator.current() != &Screen::Home
+                || state.settings != fresh
+                || !state.query.is_empty(),
         );
+        let search = self.window.global::<SearchState>();
+        search.set_query(state.query.as_str().into());
         app_state.set_online(state.status.online);
         app_state.set_out_of_date(state.status.out_of_date);
         let version = if state.status.version.is_empty() {
@@ -566,7 +605,19 @@ impl KioskApp {
                 }
                 _ => Page::Home,
             },
-            Screen::Search => Page::Search,
+            Screen::Search => {
+                let (rows, total) = search_view::results(
+                    &state.search_index,
+                    &presenter,
+                    catalog,
+                    lang,
+                    &state.query,
+                    catalog.local_time(now),
+                );
+                search.set_results(ModelRc::new(VecModel::from(rows)));
+                search.set_total(total as i32);
+                Page::Search
+            }
             Screen::Admin => {
                 content.set_admin_status(ModelRc::new(VecModel::from(admin_lines(&state))));
                 Page::Admin

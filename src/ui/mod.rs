@@ -6,6 +6,7 @@ pub mod images;
 pub mod navigation;
 pub mod present;
 pub mod qr;
+pub mod search_view;
 pub mod session;
 pub mod table_layout;
 pub mod words;

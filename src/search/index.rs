@@ -1,0 +1,514 @@
+//! The search index over every item the kiosk shows, and ranking.
+
+use std::cmp::Reverse;
+use std::ops::Range;
+
+use chrono::NaiveDateTime;
+
+use super::pinyin::{PinyinMatch, ReadingTable};
+use super::query::{self, Term};
+use crate::content::blocks;
+use crate::content::model::{Body, Catalog, within_window};
+use crate::content::text::{Lang, Text};
+use crate::content::time::{EndBound, LocalTime};
+
+/// What kind of item a result is (decides which screen opens it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// 公告.
+    Notice,
+    /// 辦事指南.
+    Guide,
+    /// A long document.
+    Document,
+    /// FAQ or hot-topic answer.
+    Faq,
+    /// A venue.
+    Venue,
+    /// An interaction channel.
+    Channel,
+}
+
+/// Where in an item a query matched; earlier variants rank higher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FieldRank {
+    /// Title, question or name.
+    Title,
+    /// Summary or description.
+    Summary,
+    /// Guide fields, venue details, attachments, categories.
+    Details,
+    /// Body text.
+    Body,
+}
+
+/// How a query matched; earlier variants rank higher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchKind {
+    /// Whole characters, words, numbers or syllables.
+    Exact,
+    /// A word, number or syllable still being typed.
+    Prefix,
+    /// Pinyin initials.
+    Initials,
+}
+
+/// The order of results: not a title match, quality, field, newest first.
+type RankKey = (bool, MatchKind, FieldRank, Reverse<Option<NaiveDateTime>>);
+
+/// What a search found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Results<'a> {
+    /// How many items matched.
+    pub total: usize,
+    /// The best of them, best first.
+    pub hits: Vec<Hit<'a>>,
+}
+
+/// One search result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit<'a> {
+    /// The item's id.
+    pub id: &'a str,
+    /// The item's kind.
+    pub kind: ItemKind,
+    /// The best field every term matched in (the weakest over terms).
+    pub field: FieldRank,
+    /// How the terms matched (the weakest over terms).
+    pub quality: MatchKind,
+    /// Publication or answer date, for "newest first" among equals.
+    pub date: Option<NaiveDateTime>,
+}
+
+/// One searchable text of an item, folded (simplified Chinese and English,
+/// lower case).
+#[derive(Debug)]
+struct Field {
+    rank: FieldRank,
+    text: String,
+    /// Reading ids per character of `text`; empty for bodies, which are
+    /// matched by characters, words and numbers but not by pinyin (initials
+    /// over whole bodies would match almost anything).
+    readings: Vec<u16>,
+    /// Whether the text holds any ASCII letter or digit: most Chinese
+    /// bodies hold none, and then words and numbers are not searched.
+    latin: bool,
+}
+
+#[derive(Debug)]
+struct Entry {
+    id: String,
+    kind: ItemKind,
+    date: Option<NaiveDateTime>,
+    /// Notices: shown only inside their validity window.
+    window: Option<(Option<LocalTime>, Option<EndBound>)>,
+    fields: Vec<Field>,
+}
+
+/// An in-memory index over a catalog's items. Build it again when the
+/// content changes; notice validity is checked at query time, so the same
+/// index stays right as notices start and expire.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    entries: Vec<Entry>,
+    readings: ReadingTable,
+}
+
+/// Folded texts of one item, collected by rank.
+struct EntryBuilder<'a> {
+    readings: &'a mut ReadingTable,
+    fields: Vec<Field>,
+}
+
+impl EntryBuilder<'_> {
+    fn texts<'t>(&mut self, rank: FieldRank, texts: impl IntoIterator<Item = &'t Text>) {
+        let mut folded = String::new();
+        for text in texts {
+            for lang in [Lang::ZhHans, Lang::En] {
+                if let Some(variant) = text.exact(lang) {
+                    folded.push_str(&variant.to_lowercase());
+                    folded.push('\n');
+                }
+            }
+        }
+        self.push(rank, folded);
+    }
+
+    fn plain(&mut self, rank: FieldRank, texts: impl IntoIterator<Item = impl AsRef<str>>) {
+        let folded = texts
+            .into_iter()
+            .map(|t| t.as_ref().to_lowercase())
+            .collect::<Vec<_>>()
+            .join("\n");
+        self.push(rank, folded);
+    }
+
+    fn body(&mut self, body: &Body) {
+        let texts = [Lang::ZhHans, Lang::En]
+            .into_iter()
+            .filter_map(|lang| body.exact(lang))
+            .flat_map(|blocks| blocks::texts(blocks));
+        self.plain(FieldRank::Body, texts);
+    }
+
+    fn push(&mut self, rank: FieldRank, text: String) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let readings = if rank == FieldRank::Body {
+            Vec::new()
+        } else {
+            self.readings.encode(&text)
+        };
+        let latin = text.bytes().any(|b| b.is_ascii_alphanumeric());
+        self.fields.push(Field {
+            rank,
+            text,
+            readings,
+            latin,
+        });
+    }
+}
+
+impl SearchIndex {
+    /// Indexes every item of the catalog.
+    pub fn build(catalog: &Catalog) -> SearchIndex {
+        let mut index = SearchIndex::default();
+        for notice in &catalog.notices {
+            let meta = &notice.meta;
+            index.add(&notice.id, ItemKind::Notice, Some(meta.published), |e| {
+                e.texts(FieldRank::Title, [&meta.title]);
+                e.texts(FieldRank::Summary, meta.summary.iter());
+                e.texts(
+                    FieldRank::Details,
+                    meta.attachments
+                        .iter()
+                        .map(|a| &a.title)
+                        .chain(catalog.notice_category(&meta.category).map(|c| &c.name)),
+                );
+                e.body(&notice.body);
+            });
+            if let Some(entry) = index.entries.last_mut() {
+                entry.window = Some((meta.valid_from, meta.valid_until));
+            }
+        }
+        for guide in &catalog.guides {
+            let meta = &guide.meta;
+            index.add(&guide.id, ItemKind::Guide, None, |e| {
+                e.texts(FieldRank::Title, [&meta.title]);
+                e.texts(
+                    FieldRank::Details,
+                    [
+                        &meta.department,
+                        &meta.window,
+                        &meta.fees,
+                        &meta.location,
+                        &meta.hours,
+                        &meta.complaint,
+                    ]
+                    .into_iter()
+                    .chain(&meta.legal_basis)
+                    .chain(&meta.eligibility)
+                    .chain(meta.materials.iter().map(|m| &m.name))
+                    .chain(meta.steps.iter().flat_map(|s| [&s.title, &s.detail]))
+                    .chain(catalog.guide_category(&meta.category).map(|c| &c.name)),
+                );
+                e.plain(FieldRank::Details, [&meta.phone]);
+            });
+        }
+        for document in &catalog.documents {
+            let meta = &document.meta;
+            index.add(
+                &document.id,
+                ItemKind::Document,
+                Some(meta.published),
+                |e| {
+                    e.texts(FieldRank::Title, [&meta.title]);
+                    e.texts(FieldRank::Summary, meta.summary.iter());
+                    e.texts(
+                        FieldRank::Details,
+                        meta.attachments
+                            .iter()
+                            .map(|a| &a.title)
+                            .chain(catalog.document_category(&meta.category).map(|c| &c.name)),
+                    );
+                    e.body(&document.body);
+                },
+            );
+        }
+        for faq in &catalog.faqs {
+            index.add(&faq.id, ItemKind::Faq, Some(faq.date), |e| {
+                e.texts(FieldRank::Title, [&faq.question]);
+                e.texts(FieldRank::Details, [&faq.category]);
+                e.body(&faq.answer);
+            });
+        }
+        for venue in &catalog.venues {
+            index.add(&venue.id, ItemKind::Venue, None, |e| {
+                e.texts(FieldRank::Title, [&venue.name]);
+                e.texts(
+                    FieldRank::Details,
+                    [&venue.address, &venue.hours]
+                        .into_iter()
+                        .chain(&venue.free_periods)
+                        .chain(&venue.facilities),
+                );
+                e.plain(FieldRank::Details, [&venue.booking_phone]);
+            });
+        }
+        for channel in &catalog.channels {
+            index.add(&channel.id, ItemKind::Channel, None, |e| {
+                e.texts(FieldRank::Title, [&channel.name]);
+                e.texts(FieldRank::Summary, [&channel.description]);
+                e.plain(FieldRank::Details, channel.phone.iter());
+            });
+        }
+        index
+    }
+
+    fn add(
+        &mut self,
+        id: &str,
+        kind: ItemKind,
+        date: Option<LocalTime>,
+        fill: impl FnOnce(&mut EntryBuilder),
+    ) {
+        let mut builder = EntryBuilder {
+            readings: &mut self.readings,
+            fields: Vec::new(),
+        };
+        fill(&mut builder);
+        builder.plain(FieldRank::Details, section_names(kind));
+        let mut fields = builder.fields;
+        fields.sort_by_key(|f| f.rank);
+        self.entries.push(Entry {
+            id: id.to_owned(),
+            kind,
+            date: date.map(|d| d.0),
+            window: None,
+            fields,
+        });
+    }
+
+    /// Number of indexed items.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Items matching every term of `query` and visible at the site-local
+    /// time `local`: how many, and the best `limit` of them, best first:
+    /// title matches, then exact over prefix over initials, then summary
+    /// over details over body, then newest (ties keep the catalog's order).
+    pub fn search(&self, query: &str, local: NaiveDateTime, limit: usize) -> Results<'_> {
+        let terms = query::parse(query);
+        if terms.is_empty() {
+            return Results::default();
+        }
+        let mut ranked: Vec<(RankKey, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.window
+                    .is_none_or(|(from, until)| within_window(from, until, local))
+            })
+            .filter_map(|(position, entry)| {
+                let (field, quality) = terms
+                    .iter()
+                    .map(|term| self.best_field(entry, term))
+                    .try_fold((FieldRank::Title, MatchKind::Exact), |worst, best| {
+                        best.map(|best| worst.max(best))
+                    })?;
+                let key = (
+                    field != FieldRank::Title,
+                    quality,
+                    field,
+                    Reverse(entry.date),
+                );
+                Some((key, position))
+            })
+            .collect();
+        let total = ranked.len();
+        if limit < total {
+            ranked.select_nth_unstable(limit);
+            ranked.truncate(limit);
+        }
+        ranked.sort_unstable();
+        let hits = ranked
+            .into_iter()
+            .map(|((_, quality, field, _), position)| {
+                let entry = &self.entries[position];
+                Hit {
+                    id: &entry.id,
+                    kind: entry.kind,
+                    field,
+                    quality,
+                    date: entry.date,
+                }
+            })
+            .collect();
+        Results { total, hits }
+    }
+
+    fn best_field(&self, entry: &Entry, term: &Term) -> Option<(FieldRank, MatchKind)> {
+        let mut best: Option<(FieldRank, MatchKind)> = None;
+        for field in &entry.fields {
+            if best.is_some_and(|b| b.0 < field.rank) {
+                break;
+            }
+            if let Some((quality, _)) = self.find(field, term) {
+                let candidate = (field.rank, quality);
+                if best.is_none_or(|b| candidate < b) {
+                    best = Some(candidate);
+                }
+            }
+        }
+        best
+    }
+
+    fn find(&self, field: &Field, term: &Term) -> Option<(MatchKind, Range<usize>)> {
+        self.find_in(&field.text, &field.readings, field.latin, term)
+    }
+
+    /// The best match of a term in a folded text (with its reading ids, or
+    /// none for no pinyin; `latin`: whether words and numbers can occur in
+    /// it), as a character range.
+    fn find_in(
+        &self,
+        text: &str,
+        readings: &[u16],
+        latin: bool,
+        term: &Term,
+    ) -> Option<(MatchKind, Range<usize>)> {
+        match term {
+            Term::Han(han) => text
+                .find(han.as_str())
+                .map(|at| (MatchKind::Exact, char_range(text, at..at + han.len()))),
+            Term::Digits(digits) => latin
+                .then(|| find_token(text, digits, |c| c.is_ascii_digit()))
+                .flatten(),
+            Term::Letters(letters) => {
+                let word = latin
+                    .then(|| find_token(text, letters, |c| c.is_ascii_alphanumeric()))
+                    .flatten();
+                if word.as_ref().is_some_and(|w| w.0 == MatchKind::Exact) {
+                    return word;
+                }
+                let pinyin = self.readings.find(readings, letters.as_bytes()).map(
+                    |(quality, start, end)| {
+                        let kind = match quality {
+                            PinyinMatch::Full => MatchKind::Exact,
+                            PinyinMatch::Prefix => MatchKind::Prefix,
+                            PinyinMatch::Initials => MatchKind::Initials,
+                        };
+                        (kind, start..end)
+                    },
+                );
+                match (word, pinyin) {
+                    (Some(w), Some(p)) => Some(if p.0 < w.0 { p } else { w }),
+                    (w, p) => w.or(p),
+                }
+            }
+        }
+    }
+
+    /// Character ranges of `title` (a title shown in `lang`) to highlight
+    /// for `query`, sorted and not overlapping.
+    pub fn highlights(&self, title: &Text, lang: Lang, query: &str) -> Vec<Range<usize>> {
+        let shown = title.text(lang);
+        // Traditional titles are located through their simplified twin when
+        // the two line up character by character.
+        let located = match title.exact(Lang::ZhHans) {
+            Some(simplified)
+                if lang == Lang::ZhHant && simplified.chars().count() == shown.chars().count() =>
+            {
+                simplified.to_lowercase()
+            }
+            _ => shown.to_lowercase(),
+        };
+        let readings = self.readings.lookup(&located);
+        let mut ranges: Vec<Range<usize>> = query::parse(query)
+            .iter()
+            .filter_map(|term| self.find_in(&located, &readings, true, term))
+            .map(|(_, range)| range)
+            .collect();
+        ranges.sort_by_key(|r| r.start);
+        ranges.dedup_by(|next, kept| {
+            let overlaps = next.start < kept.end;
+            if overlaps {
+                kept.end = kept.end.max(next.end);
+            }
+            overlaps
+        });
+        ranges
+    }
+
+    /// Bytes the index holds on the heap (estimate: the capacities of its
+    /// strings, vectors and tables).
+    pub fn heap_bytes(&self) -> usize {
+        let entries = self.entries.capacity() * size_of::<Entry>()
+            + self
+                .entries
+                .iter()
+                .map(|e| {
+                    e.id.capacity()
+                        + e.fields.capacity() * size_of::<Field>()
+                        + e.fields
+                            .iter()
+                            .map(|f| f.text.capacity() + f.readings.capacity() * size_of::<u16>())
+                            .sum::<usize>()
+                })
+                .sum::<usize>();
+        entries + self.readings.heap_bytes()
+    }
+}
+
+/// The names of the section an item is listed in, so that typing a
+/// section's name ("bszn" for 办事指南) finds its items.
+fn section_names(kind: ItemKind) -> [&'static str; 2] {
+    match kind {
+        ItemKind::Notice => ["公告栏", "notices"],
+        ItemKind::Guide => ["办事指南", "service guides"],
+        ItemKind::Document => ["信息公开", "information disclosure"],
+        ItemKind::Faq => ["互动交流", "interaction"],
+        ItemKind::Venue => ["场馆开放", "venues"],
+        ItemKind::Channel => ["互动交流", "interaction"],
+    }
+}
+
+/// Converts a byte range of `text` to a character range.
+fn char_range(text: &str, bytes: Range<usize>) -> Range<usize> {
+    let start = text[..bytes.start].chars().count();
+    start..start + text[bytes].chars().count()
+}
+
+/// Finds `token` where it starts a word (the character before it is not
+/// part of one): exact when the word ends with it, prefix otherwise.
+fn find_token(
+    text: &str,
+    token: &str,
+    in_word: impl Fn(char) -> bool,
+) -> Option<(MatchKind, Range<usize>)> {
+    let mut best = None;
+    for (at, _) in text.match_indices(token) {
+        if text[..at].chars().next_back().is_some_and(&in_word) {
+            continue;
+        }
+        let end = at + token.len();
+        let kind = if text[end..].chars().next().is_some_and(&in_word) {
+            MatchKind::Prefix
+        } else {
+            MatchKind::Exact
+        };
+        if kind == MatchKind::Exact {
+            return Some((kind, char_range(text, at..end)));
+        }
+        best.get_or_insert((kind, char_range(text, at..end)));
+    }
+    best
+}

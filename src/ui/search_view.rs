@@ -1,0 +1,135 @@
+//! Adapter from search results to the search screen's rows: the title in
+//! the visitor's language, split around its highlighted match.
+
+use chrono::NaiveDateTime;
+use slint::{ModelRc, SharedString, VecModel};
+
+use super::navigation::Section;
+use super::present::Presenter;
+use super::{ListItem, SearchResult};
+use crate::content::model::Catalog;
+use crate::content::text::{Lang, Text};
+use crate::search::{Hit, ItemKind, SearchIndex};
+
+/// How many results the screen lists (the count shows all matches).
+pub const SHOWN_RESULTS: usize = 30;
+
+/// The rows for a query, and how many items matched in all.
+pub fn results(
+    index: &SearchIndex,
+    presenter: &Presenter,
+    catalog: &Catalog,
+    lang: Lang,
+    query: &str,
+    local: NaiveDateTime,
+) -> (Vec<SearchResult>, usize) {
+    let found = index.search(query, local, SHOWN_RESULTS);
+    let rows = found
+        .hits
+        .iter()
+        .filter_map(|hit| {
+            let (title, date) = title_and_date(catalog, hit)?;
+            let shown = title.text(lang);
+            Some(SearchResult {
+                item: ListItem {
+                    id: hit.id.into(),
+                    title: shown.into(),
+                    meta: date.unwrap_or_default().into(),
+                    category: presenter.section_title(section(hit.kind)).into(),
+                    summary: "".into(),
+                    pinned: false,
+                    urgent: false,
+                },
+                title_parts: title_parts(shown, index.highlights(title, lang, query).first()),
+            })
+        })
+        .collect();
+    (rows, found.total)
+}
+
+/// The section an item is listed in.
+fn section(kind: ItemKind) -> Section {
+    match kind {
+        ItemKind::Notice => Section::Notices,
+        ItemKind::Guide => Section::Guides,
+        ItemKind::Document => Section::Disclosure,
+        ItemKind::Faq | ItemKind::Channel => Section::Interaction,
+        ItemKind::Venue => Section::Venues,
+    }
+}
+
+/// The title of a hit and its date as shown in lists.
+fn title_and_date<'a>(catalog: &'a Catalog, hit: &Hit) -> Option<(&'a Text, Option<String>)> {
+    let date = hit.date.map(|d| d.date().to_string());
+    let title = match hit.kind {
+        ItemKind::Notice => catalog
+            .notices
+            .iter()
+            .find(|n| n.id == hit.id)
+            .map(|n| &n.meta.title),
+        ItemKind::Guide => catalog
+            .guides
+            .iter()
+            .find(|g| g.id == hit.id)
+            .map(|g| &g.meta.title),
+        ItemKind::Document => catalog
+            .documents
+            .iter()
+            .find(|d| d.id == hit.id)
+            .map(|d| &d.meta.title),
+        ItemKind::Faq => catalog
+            .faqs
+            .iter()
+            .find(|f| f.id == hit.id)
+            .map(|f| &f.question),
+        ItemKind::Venue => catalog
+            .venues
+            .iter()
+            .find(|v| v.id == hit.id)
+            .map(|v| &v.name),
+        ItemKind::Channel => catalog
+            .channels
+            .iter()
+            .find(|c| c.id == hit.id)
+            .map(|c| &c.name),
+    }?;
+    Some((title, date))
+}
+
+/// The title split as (before, match, after) around a character range;
+/// empty when nothing in the title matched (the row shows the plain title).
+fn title_parts(title: &str, range: Option<&std::ops::Range<usize>>) -> ModelRc<SharedString> {
+    let parts: Vec<SharedString> = match range {
+        Some(range) => {
+            let byte = |chars: usize| {
+                title
+                    .char_indices()
+                    .nth(chars)
+                    .map_or(title.len(), |(at, _)| at)
+            };
+            let (start, end) = (byte(range.start), byte(range.end));
+            vec![
+                title[..start].into(),
+                title[start..end].into(),
+                title[end..].into(),
+            ]
+        }
+        None => Vec::new(),
+    };
+    ModelRc::new(VecModel::from(parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use slint::Model;
+
+    use super::*;
+
+    #[test]
+    fn splits_titles_by_characters() {
+        let parts = title_parts("体育场馆开放", Some(&(2..4)));
+        let parts: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        assert_eq!(parts, ["体育", "场馆", "开放"]);
+        assert_eq!(title_parts("体育", None).row_count(), 0);
+    }
+}
