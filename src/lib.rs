@@ -7,10 +7,14 @@
 //! - [`config`]: the kiosk's configuration file.
 //! - [`store`]: the offline content cache (content-addressed blobs,
 //!   generations switched atomically, fallback, garbage collection).
+//! - [`admin`]: `kioskctl`, the kiosk's HTTP admin endpoint and the status
+//!   admins see; [`fleet`]: commands and status over an MQTT broker.
 
+pub mod admin;
 pub mod config;
 pub mod content;
 pub mod emulator;
+pub mod fleet;
 pub mod repo;
 pub mod startup;
 pub mod store;

@@ -4,6 +4,7 @@
 pub mod keys;
 pub mod layout;
 pub mod publish;
+pub mod rotate;
 
 use std::path::{Path, PathBuf};
 

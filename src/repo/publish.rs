@@ -105,7 +105,7 @@ pub struct ChangeReport {
     pub total_targets: usize,
 }
 
-fn expiry(now: jiff::Timestamp, lifetime: Duration) -> Result<jiff::Timestamp, RepoError> {
+pub(super) fn expiry(now: jiff::Timestamp, lifetime: Duration) -> Result<jiff::Timestamp, RepoError> {
     let span = jiff::SignedDuration::try_from(lifetime).map_err(|_| RepoError::Expiry)?;
     now.checked_add(span).map_err(|_| RepoError::Expiry)
 }
