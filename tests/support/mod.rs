@@ -4,3 +4,4 @@
 pub mod fault_server;
 pub mod nginx;
 pub mod repo_fixture;
+pub mod mosquitto;
