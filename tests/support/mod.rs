@@ -5,3 +5,4 @@ pub mod fault_server;
 pub mod nginx;
 pub mod repo_fixture;
 pub mod mosquitto;
+pub mod wait;
