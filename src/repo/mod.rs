@@ -44,6 +44,16 @@ pub enum RepoError {
         /// Why.
         message: String,
     },
+    /// The keys do not belong to this repository.
+    #[error(
+        "the keys in {keys} do not match the repository's root.json ({anchor}): use the publisher's key folder (--keys), or rotate-key with the current root key"
+    )]
+    WrongKeys {
+        /// The key folder used.
+        keys: PathBuf,
+        /// The repository's trust anchor.
+        anchor: PathBuf,
+    },
     /// Key generation failed in the crypto library.
     #[error("cannot generate an Ed25519 key")]
     KeyGeneration,

@@ -240,7 +240,14 @@ pub async fn publish_targets(
     let signed = editor
         .sign(&keys.all_sources()?)
         .await
-        .map_err(RepoError::tuf)?;
+        .map_err(|error| match error {
+            tough::error::Error::KeysNotFoundInRoot { .. }
+            | tough::error::Error::SigningKeysNotFound { .. } => RepoError::WrongKeys {
+                keys: keys.dir().to_owned(),
+                anchor: anchor.clone(),
+            },
+            other => RepoError::tuf(other),
+        })?;
 
     let existing = count_files(&repo.targets());
     std::fs::create_dir_all(repo.targets())
