@@ -239,11 +239,18 @@ impl Config {
             }
         })?;
         let hashes = [
-            ("pin_sha256", "admin.pin_sha256", config.admin.pin_sha256.as_deref()),
+            (
+                "pin_sha256",
+                "admin.pin_sha256",
+                config.admin.pin_sha256.as_deref(),
+            ),
             (
                 "token_sha256",
                 "admin_endpoint.token_sha256",
-                config.admin_endpoint.as_ref().map(|e| e.token_sha256.as_str()),
+                config
+                    .admin_endpoint
+                    .as_ref()
+                    .map(|e| e.token_sha256.as_str()),
             ),
         ];
         for (key, name, hash) in hashes {

@@ -48,7 +48,11 @@ fn path(p: &Path) -> &str {
 }
 
 fn content_version(emulator: &Emulator) -> String {
-    emulator.ui().global::<AppState>().get_content_date().to_string()
+    emulator
+        .ui()
+        .global::<AppState>()
+        .get_content_date()
+        .to_string()
 }
 
 #[test]
@@ -57,9 +61,19 @@ fn edit_publish_push_and_the_kiosk_shows_it() {
     let content = dir.path().join("content");
     let repo = dir.path().join("repo");
     let keys = dir.path().join("keys");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content/demo"), &content);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content/demo"),
+        &content,
+    );
     ok(&["init", "--repo", path(&repo), "--keys", path(&keys)]);
-    ok(&["publish", path(&content), "--repo", path(&repo), "--keys", path(&keys)]);
+    ok(&[
+        "publish",
+        path(&content),
+        "--repo",
+        path(&repo),
+        "--keys",
+        path(&keys),
+    ]);
     let nginx = Nginx::serve(&repo, &dir.path().join("nginx"));
 
     let config = Config {
@@ -87,7 +101,10 @@ fn edit_publish_push_and_the_kiosk_shows_it() {
     emulator.app().share_status(shared.clone());
     let services = services::start(&config, &shared, trigger).expect("the admin endpoint starts");
     let kiosk = services.endpoint.as_ref().unwrap().local_addr().to_string();
-    assert!(wait_for(&mut emulator, |e| content_version(e) == "v1"), "first sync");
+    assert!(
+        wait_for(&mut emulator, |e| content_version(e) == "v1"),
+        "first sync"
+    );
     assert!(!emulator.shows(&format!("紧急通知: {TITLE}")));
 
     // The admin writes an urgent notice, checks and publishes it.
@@ -99,9 +116,22 @@ fn edit_publish_push_and_the_kiosk_shows_it() {
     )
     .unwrap();
     ok(&["validate", path(&content)]);
-    let published = ok(&["publish", path(&content), "--repo", path(&repo), "--keys", path(&keys)]);
-    assert!(published.starts_with("published version 2: 1 added, 0 changed, 0 removed"), "{published}");
-    assert!(published.contains("+ notice/yuexiu-pool-closure"), "{published}");
+    let published = ok(&[
+        "publish",
+        path(&content),
+        "--repo",
+        path(&repo),
+        "--keys",
+        path(&keys),
+    ]);
+    assert!(
+        published.starts_with("published version 2: 1 added, 0 changed, 0 removed"),
+        "{published}"
+    );
+    assert!(
+        published.contains("+ notice/yuexiu-pool-closure"),
+        "{published}"
+    );
 
     // The kiosk would wait an hour; the push makes it sync now.
     let pushed = ok(&["push", &kiosk]);
@@ -111,17 +141,32 @@ fn edit_publish_push_and_the_kiosk_shows_it() {
         "the pushed sync lands: {:?}",
         emulator.app().status()
     );
-    assert!(emulator.shows(&format!("紧急通知: {TITLE}")), "the urgent banner on Home");
-    emulator.ui().global::<AppState>().invoke_navigate(Page::Notices);
+    assert!(
+        emulator.shows(&format!("紧急通知: {TITLE}")),
+        "the urgent banner on Home"
+    );
+    emulator
+        .ui()
+        .global::<AppState>()
+        .invoke_navigate(Page::Notices);
     emulator.render();
-    assert!(emulator.shows(TITLE), "the new notice in the list, by its label");
+    assert!(
+        emulator.shows(TITLE),
+        "the new notice in the list, by its label"
+    );
 
     let table = ok(&["status", &kiosk]);
-    let row = table.lines().find(|l| l.starts_with("hall-e2e")).expect("a row for the kiosk");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("hall-e2e"))
+        .expect("a row for the kiosk");
     assert!(row.contains("online") && row.contains("v2"), "{table}");
 
     // A wrong token is refused with what to do.
     let (code, _, stderr) = kioskctl(&["push", &kiosk, "--token", "wrong"]);
     assert_eq!(code, 4);
-    assert!(stderr.contains("refused the token: pass the token whose SHA-256"), "{stderr}");
+    assert!(
+        stderr.contains("refused the token: pass the token whose SHA-256"),
+        "{stderr}"
+    );
 }

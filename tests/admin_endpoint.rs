@@ -61,7 +61,8 @@ impl Kiosk {
     }
 
     fn send(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Vec<u8>) -> u16 {
-        self.request(method, path, token, reqwest::Body::from(body)).0
+        self.request(method, path, token, reqwest::Body::from(body))
+            .0
     }
 
     /// Status and headers of one request.
@@ -88,22 +89,48 @@ impl Kiosk {
 #[test]
 fn status_and_sync_need_the_right_token() {
     let kiosk = kiosk(600, 50);
-    for (path, method) in [("/status", reqwest::Method::GET), ("/sync", reqwest::Method::POST)] {
-        assert_eq!(kiosk.send(method.clone(), path, None, Vec::new()), 401, "{path} without token");
-        assert_eq!(kiosk.send(method.clone(), path, Some("wrong"), Vec::new()), 401, "{path} wrong token");
+    for (path, method) in [
+        ("/status", reqwest::Method::GET),
+        ("/sync", reqwest::Method::POST),
+    ] {
+        assert_eq!(
+            kiosk.send(method.clone(), path, None, Vec::new()),
+            401,
+            "{path} without token"
+        );
+        assert_eq!(
+            kiosk.send(method.clone(), path, Some("wrong"), Vec::new()),
+            401,
+            "{path} wrong token"
+        );
         // The hash itself is not the token.
-        assert_eq!(kiosk.send(method, path, Some(&hash_pin(TOKEN)), Vec::new()), 401);
+        assert_eq!(
+            kiosk.send(method, path, Some(&hash_pin(TOKEN)), Vec::new()),
+            401
+        );
     }
-    assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 0, "no sync without the token");
+    assert_eq!(
+        kiosk.syncs.load(Ordering::SeqCst),
+        0,
+        "no sync without the token"
+    );
 
-    let (code, _, body) = kiosk.request(reqwest::Method::GET, "/status", Some(TOKEN), reqwest::Body::from(""));
+    let (code, _, body) = kiosk.request(
+        reqwest::Method::GET,
+        "/status",
+        Some(TOKEN),
+        reqwest::Body::from(""),
+    );
     assert_eq!(code, 200);
     let report: StatusReport = serde_json::from_slice(&body).unwrap();
     assert_eq!(report.kiosk_id, "hall-2");
     assert_eq!(report.version, "v4");
     assert!(report.running && report.repository_reachable);
 
-    assert_eq!(kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), Vec::new()), 202);
+    assert_eq!(
+        kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), Vec::new()),
+        202
+    );
     assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 1);
 }
 
@@ -111,8 +138,15 @@ fn status_and_sync_need_the_right_token() {
 fn bodies_over_the_limit_are_refused_with_413() {
     let kiosk = kiosk(600, 50);
     let big = vec![b'x'; MAX_BODY_BYTES + 1];
-    assert_eq!(kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), big), 413);
-    assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 0, "a refused request does nothing");
+    assert_eq!(
+        kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), big),
+        413
+    );
+    assert_eq!(
+        kiosk.syncs.load(Ordering::SeqCst),
+        0,
+        "a refused request does nothing"
+    );
     // Chunked, without a declared length: still cut off at the limit.
     let chunks = futures::stream::iter(
         (0..8).map(|_| Ok::<_, std::io::Error>(vec![b'y'; MAX_BODY_BYTES / 2])),
@@ -135,8 +169,16 @@ fn requests_over_the_rate_are_refused_with_429() {
         .collect();
     assert_eq!(answers, [200, 200, 200, 429, 429]);
     // Unauthenticated guessing is limited too.
-    assert_eq!(kiosk.send(reqwest::Method::GET, "/status", Some("guess"), Vec::new()), 429);
-    let (code, headers, _) = kiosk.request(reqwest::Method::GET, "/status", Some(TOKEN), reqwest::Body::from(""));
+    assert_eq!(
+        kiosk.send(reqwest::Method::GET, "/status", Some("guess"), Vec::new()),
+        429
+    );
+    let (code, headers, _) = kiosk.request(
+        reqwest::Method::GET,
+        "/status",
+        Some(TOKEN),
+        reqwest::Body::from(""),
+    );
     assert_eq!(code, 429);
     assert!(headers.contains_key("retry-after"), "says when to retry");
 }
@@ -157,12 +199,18 @@ fn nothing_but_a_sync_request_reaches_the_kiosk() {
     ];
     for (method, path) in attempts {
         let answer = kiosk.send(method.clone(), path, Some(TOKEN), catalog.clone());
-        assert!(answer == 404 || answer == 405, "{method} {path} answered {answer}");
+        assert!(
+            answer == 404 || answer == 405,
+            "{method} {path} answered {answer}"
+        );
     }
     assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 0);
     assert_eq!(kiosk.status.get(), before, "the status is untouched");
     // A body sent with POST /sync is ignored: it only wakes the verified sync.
-    assert_eq!(kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), catalog), 202);
+    assert_eq!(
+        kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), catalog),
+        202
+    );
     assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 1);
     assert_eq!(kiosk.status.get(), before);
 }

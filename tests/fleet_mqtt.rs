@@ -52,13 +52,19 @@ fn kiosk(broker: &str, id: &str) -> Kiosk {
 }
 
 /// The retained status of `id` once `done` holds (polling the broker), else the last one seen.
-fn status_when(broker: &Mosquitto, id: &str, done: impl Fn(&StatusReport) -> bool) -> Option<StatusReport> {
+fn status_when(
+    broker: &Mosquitto,
+    id: &str,
+    done: impl Fn(&StatusReport) -> bool,
+) -> Option<StatusReport> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let broker = Broker::parse(&broker.url()).unwrap();
     let topics = Topics::new("lobby");
     let mut last = None;
     for _ in 0..60 {
-        let reports = runtime.block_on(fleet::admin::statuses(&broker, &topics)).unwrap();
+        let reports = runtime
+            .block_on(fleet::admin::statuses(&broker, &topics))
+            .unwrap();
         last = reports.get(id).cloned();
         if last.as_ref().is_some_and(&done) {
             break;
@@ -100,20 +106,46 @@ fn kioskctl_sees_and_pushes_kiosks_through_the_broker() {
     assert!(seen.as_ref().is_some_and(|r| r.version == "v3"), "{seen:?}");
     assert!(status_when(&broker, "hall-4", |r| r.running).is_some());
 
-    let (code, table, stderr) = kioskctl(&["status", "--broker", &broker.url(), "--topic-prefix", "lobby"]);
+    let (code, table, stderr) = kioskctl(&[
+        "status",
+        "--broker",
+        &broker.url(),
+        "--topic-prefix",
+        "lobby",
+    ]);
     assert_eq!(code, 0, "{table}{stderr}");
-    let row = table.lines().find(|l| l.starts_with("hall-3")).expect("a row for hall-3");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("hall-3"))
+        .expect("a row for hall-3");
     assert!(row.contains("online") && row.contains("v3"), "{table}");
     assert!(table.lines().any(|l| l.starts_with("hall-4")), "{table}");
 
     // One kiosk by id, then the whole fleet.
-    let (code, out, stderr) = kioskctl(&["push", "--broker", &broker.url(), "--topic-prefix", "lobby", "hall-3"]);
+    let (code, out, stderr) = kioskctl(&[
+        "push",
+        "--broker",
+        &broker.url(),
+        "--topic-prefix",
+        "lobby",
+        "hall-3",
+    ]);
     assert_eq!(code, 0, "{out}{stderr}");
-    assert!(wait_until(|| hall.syncs.load(Ordering::SeqCst) == 1), "hall-3 woken");
-    assert_eq!(other.syncs.load(Ordering::SeqCst), 0, "hall-4 not addressed");
-    let (code, _, stderr) = kioskctl(&["push", "--broker", &broker.url(), "--topic-prefix", "lobby"]);
+    assert!(
+        wait_until(|| hall.syncs.load(Ordering::SeqCst) == 1),
+        "hall-3 woken"
+    );
+    assert_eq!(
+        other.syncs.load(Ordering::SeqCst),
+        0,
+        "hall-4 not addressed"
+    );
+    let (code, _, stderr) =
+        kioskctl(&["push", "--broker", &broker.url(), "--topic-prefix", "lobby"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(wait_until(|| hall.syncs.load(Ordering::SeqCst) == 2 && other.syncs.load(Ordering::SeqCst) == 1));
+    assert!(wait_until(
+        || hall.syncs.load(Ordering::SeqCst) == 2 && other.syncs.load(Ordering::SeqCst) == 1
+    ));
 
     // A status change is published at once.
     hall.status.set(ContentStatus {
@@ -121,12 +153,24 @@ fn kioskctl_sees_and_pushes_kiosks_through_the_broker() {
         version: "v4".into(),
         ..ContentStatus::default()
     });
-    assert!(status_when(&broker, "hall-3", |r| r.version == "v4").is_some_and(|r| r.version == "v4"));
+    assert!(
+        status_when(&broker, "hall-3", |r| r.version == "v4").is_some_and(|r| r.version == "v4")
+    );
 
     // A kiosk id without a status is reported, with a non-zero exit.
-    let (code, table, _) = kioskctl(&["status", "--broker", &broker.url(), "--topic-prefix", "lobby", "hall-9"]);
+    let (code, table, _) = kioskctl(&[
+        "status",
+        "--broker",
+        &broker.url(),
+        "--topic-prefix",
+        "lobby",
+        "hall-9",
+    ]);
     assert_eq!(code, 4);
-    assert!(table.contains("hall-9") && table.contains("unknown"), "{table}");
+    assert!(
+        table.contains("hall-9") && table.contains("unknown"),
+        "{table}"
+    );
 
     // A kiosk shutting down says so itself.
     drop(other.fleet);
@@ -150,7 +194,9 @@ impl Proxy {
         runtime.spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
                 tokio::spawn(async move {
-                    if let Ok(mut server) = tokio::net::TcpStream::connect(("127.0.0.1", target_port)).await {
+                    if let Ok(mut server) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", target_port)).await
+                    {
                         let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
                     }
                 });
@@ -181,8 +227,21 @@ fn a_kiosk_whose_connection_dies_shows_offline_by_its_last_will() {
     proxy.cut();
     let after = status_when(&broker, "hall-5", |r| !r.running);
     assert!(after.as_ref().is_some_and(|r| !r.running), "{after:?}");
-    let (code, table, _) = kioskctl(&["status", "--broker", &broker.url(), "--topic-prefix", "lobby", "hall-5"]);
+    let (code, table, _) = kioskctl(&[
+        "status",
+        "--broker",
+        &broker.url(),
+        "--topic-prefix",
+        "lobby",
+        "hall-5",
+    ]);
     assert_eq!(code, 4, "an offline kiosk makes status fail");
-    let row = table.lines().find(|l| l.starts_with("hall-5")).expect("a row for hall-5");
-    assert!(row.contains("offline") && row.contains("connection to the broker was lost"), "{table}");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("hall-5"))
+        .expect("a row for hall-5");
+    assert!(
+        row.contains("offline") && row.contains("connection to the broker was lost"),
+        "{table}"
+    );
 }

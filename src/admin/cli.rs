@@ -13,7 +13,9 @@ use crate::content::authoring::{Diagnostics, validate_folder};
 use crate::fleet::{self, Broker, FleetError, Topics};
 use crate::repo::RepoError;
 use crate::repo::keys::{KeyDir, role_name};
-use crate::repo::publish::{ChangeReport, PublishOptions, RepoPaths, init_repository, publish_folder};
+use crate::repo::publish::{
+    ChangeReport, PublishOptions, RepoPaths, init_repository, publish_folder,
+};
 use crate::repo::rotate::rotate_key;
 
 const EXIT_CODES: &str = "\
@@ -201,14 +203,21 @@ async fn run_async(command: Command) -> Result<(), CliError> {
         Command::Keygen { keys } => {
             let created = KeyDir::new(&keys.keys).generate_missing()?;
             if created.is_empty() {
-                println!("all four role keys already exist in {}", keys.keys.display());
+                println!(
+                    "all four role keys already exist in {}",
+                    keys.keys.display()
+                );
             }
             for path in created {
                 println!("created {}", path.display());
             }
             Ok(())
         }
-        Command::Init { repo, keys, root_days } => {
+        Command::Init {
+            repo,
+            keys,
+            root_days,
+        } => {
             let anchor = init_repository(
                 &RepoPaths::new(&repo),
                 &KeyDir::new(&keys.keys),
@@ -223,8 +232,19 @@ async fn run_async(command: Command) -> Result<(), CliError> {
             );
             Ok(())
         }
-        Command::RotateKey { role, repo, keys, root_days } => {
-            let rotation = rotate_key(&RepoPaths::new(&repo), &KeyDir::new(&keys.keys), role, days(root_days)).await?;
+        Command::RotateKey {
+            role,
+            repo,
+            keys,
+            root_days,
+        } => {
+            let rotation = rotate_key(
+                &RepoPaths::new(&repo),
+                &KeyDir::new(&keys.keys),
+                role,
+                days(root_days),
+            )
+            .await?;
             println!(
                 "new {} key; root.json is now version {} (kiosks follow it on their next sync)\nold key kept as {}: destroy it once every kiosk has synced\nnow run `kioskctl publish` so the repository is signed with the new key",
                 role_name(role),
@@ -234,13 +254,24 @@ async fn run_async(command: Command) -> Result<(), CliError> {
             Ok(())
         }
         Command::Validate { content } => validate(&content),
-        Command::Publish { content, repo, keys, timestamp_days } => {
+        Command::Publish {
+            content,
+            repo,
+            keys,
+            timestamp_days,
+        } => {
             let spinner = spinner(format!("publishing {}", content.display()));
             let options = PublishOptions {
                 timestamp_lifetime: days(timestamp_days),
                 ..PublishOptions::default()
             };
-            let result = publish_folder(&content, &RepoPaths::new(&repo), &KeyDir::new(&keys.keys), options).await;
+            let result = publish_folder(
+                &content,
+                &RepoPaths::new(&repo),
+                &KeyDir::new(&keys.keys),
+                options,
+            )
+            .await;
             spinner.finish_and_clear();
             let (report, warnings) = match result {
                 Ok(published) => published,
@@ -296,7 +327,11 @@ pub fn describe(report: &ChangeReport) -> String {
         report.new_targets,
         report.total_targets
     );
-    for (mark, items) in [("+", &report.added), ("~", &report.changed), ("-", &report.removed)] {
+    for (mark, items) in [
+        ("+", &report.added),
+        ("~", &report.changed),
+        ("-", &report.removed),
+    ] {
         for item in items {
             text.push_str(&format!("  {mark} {item}\n"));
         }
@@ -307,7 +342,8 @@ pub fn describe(report: &ChangeReport) -> String {
 fn token(target: &KioskArgs) -> Result<String, CliError> {
     target.token.clone().ok_or_else(|| {
         CliError::Usage(
-            "no token: pass --token or set KIOSKCTL_TOKEN to the kiosks' admin endpoint token".into(),
+            "no token: pass --token or set KIOSKCTL_TOKEN to the kiosks' admin endpoint token"
+                .into(),
         )
     })
 }
@@ -317,7 +353,10 @@ async fn push(target: &KioskArgs) -> Result<(), CliError> {
         let broker = Broker::parse(broker)?;
         fleet::admin::push(&broker, &Topics::new(&target.topic_prefix), &target.kiosks).await?;
         if target.kiosks.is_empty() {
-            println!("sync requested from every kiosk via {}:{}", broker.host, broker.port);
+            println!(
+                "sync requested from every kiosk via {}:{}",
+                broker.host, broker.port
+            );
         } else {
             println!("sync requested from {}", target.kiosks.join(", "));
         }
@@ -394,9 +433,9 @@ impl StatusRow {
             kiosk: report.kiosk_id.clone(),
             state: if report.running { "online" } else { "offline" }.into(),
             version: or_dash(&report.version),
-            last_sync: report
-                .last_success
-                .map_or("—".into(), |at| at.format("%Y-%m-%d %H:%M:%SZ").to_string()),
+            last_sync: report.last_success.map_or("—".into(), |at| {
+                at.format("%Y-%m-%d %H:%M:%SZ").to_string()
+            }),
             last_error: or_dash(&report.last_error),
         }
     }
@@ -413,7 +452,11 @@ impl StatusRow {
 }
 
 fn or_dash(text: &str) -> String {
-    if text.is_empty() { "—".into() } else { text.to_owned() }
+    if text.is_empty() {
+        "—".into()
+    } else {
+        text.to_owned()
+    }
 }
 
 /// The rows as an aligned text table with a header.
@@ -421,7 +464,15 @@ pub fn table(rows: &[StatusRow]) -> String {
     let header = ["KIOSK", "STATE", "VERSION", "LAST SYNC", "LAST ERROR"];
     let cells: Vec<[&str; 5]> = rows
         .iter()
-        .map(|r| [r.kiosk.as_str(), &r.state, &r.version, &r.last_sync, &r.last_error])
+        .map(|r| {
+            [
+                r.kiosk.as_str(),
+                &r.state,
+                &r.version,
+                &r.last_sync,
+                &r.last_error,
+            ]
+        })
         .collect();
     let width = |i: usize| {
         cells
@@ -511,7 +562,10 @@ mod tests {
         let column = lines[0].find("STATE").unwrap();
         assert_eq!(lines[1].find("online"), Some(column));
         assert_eq!(lines[2].find("offline"), Some(column));
-        assert!(lines[1].contains("v12") && lines[1].ends_with('—'), "{text}");
+        assert!(
+            lines[1].contains("v12") && lines[1].ends_with('—'),
+            "{text}"
+        );
     }
 
     #[test]

@@ -133,7 +133,9 @@ mod tests {
             "http://10.0.0.5:8470/sync"
         );
         assert_eq!(
-            endpoint_url("https://k1.example/", "status").unwrap().as_str(),
+            endpoint_url("https://k1.example/", "status")
+                .unwrap()
+                .as_str(),
             "https://k1.example/status"
         );
         assert!(matches!(

@@ -78,8 +78,10 @@ impl Endpoint {
         let listener = std::net::TcpListener::bind(config.bind).map_err(bind_error)?;
         listener.set_nonblocking(true).map_err(bind_error)?;
         let addr = listener.local_addr().map_err(bind_error)?;
-        let quota = Quota::per_minute(NonZeroU32::new(config.requests_per_minute).unwrap_or(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(config.burst).unwrap_or(NonZeroU32::MIN));
+        let quota = Quota::per_minute(
+            NonZeroU32::new(config.requests_per_minute).unwrap_or(NonZeroU32::MIN),
+        )
+        .allow_burst(NonZeroU32::new(config.burst).unwrap_or(NonZeroU32::MIN));
         let service = Arc::new(Service {
             kiosk_id: kiosk_id.to_owned(),
             token_sha256: config.token_sha256.to_ascii_lowercase(),
@@ -230,10 +232,7 @@ impl Service {
         match (parts.method, parts.uri.path()) {
             (Method::POST, "/sync") => {
                 (self.sync_now)();
-                json(
-                    StatusCode::ACCEPTED,
-                    br#"{"sync":"started"}"#.to_vec(),
-                )
+                json(StatusCode::ACCEPTED, br#"{"sync":"started"}"#.to_vec())
             }
             (Method::GET, "/status") => {
                 let report =
@@ -244,7 +243,10 @@ impl Service {
                 StatusCode::METHOD_NOT_ALLOWED,
                 "use POST /sync or GET /status",
             ),
-            _ => reply(StatusCode::NOT_FOUND, "the endpoint has only POST /sync and GET /status"),
+            _ => reply(
+                StatusCode::NOT_FOUND,
+                "the endpoint has only POST /sync and GET /status",
+            ),
         }
     }
 

@@ -39,7 +39,10 @@ struct FolderAssets(PathBuf);
 impl AssetSource for FolderAssets {
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         let relative = Path::new(path);
-        if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        if !relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        {
             return None;
         }
         std::fs::read(self.0.join(relative)).ok()

@@ -45,7 +45,9 @@ pub fn start(
     let endpoint = config
         .admin_endpoint
         .as_ref()
-        .map(|endpoint| Endpoint::start(endpoint, &config.kiosk_id, status.clone(), sync_now.clone()))
+        .map(|endpoint| {
+            Endpoint::start(endpoint, &config.kiosk_id, status.clone(), sync_now.clone())
+        })
         .transpose()?;
     let fleet = config
         .fleet

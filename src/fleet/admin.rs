@@ -15,13 +15,21 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const SETTLE: Duration = Duration::from_millis(500);
 
 fn client(broker: &Broker) -> (AsyncClient, rumqttc::EventLoop) {
-    let id = format!("kioskctl-{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros());
+    let id = format!(
+        "kioskctl-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    );
     AsyncClient::new(broker.options(&id), 64)
 }
 
 /// Sends the sync command to these kiosks, or to every kiosk when `kiosk_ids`
 /// is empty; returns once the broker has accepted every message.
-pub async fn push(broker: &Broker, topics: &Topics, kiosk_ids: &[String]) -> Result<(), FleetError> {
+pub async fn push(
+    broker: &Broker,
+    topics: &Topics,
+    kiosk_ids: &[String],
+) -> Result<(), FleetError> {
     let (client, mut events) = client(broker);
     let targets: Vec<String> = if kiosk_ids.is_empty() {
         vec![topics.fleet_command()]
@@ -67,7 +75,9 @@ pub async fn statuses(
         loop {
             match events.poll().await {
                 Ok(Event::Incoming(Packet::SubAck(_))) => return Ok(()),
-                Ok(Event::Incoming(Packet::Publish(message))) => collect(&mut reports, &message.payload),
+                Ok(Event::Incoming(Packet::Publish(message))) => {
+                    collect(&mut reports, &message.payload)
+                }
                 Ok(_) => {}
                 Err(error) => return Err(broker.connection_error(error)),
             }

@@ -33,7 +33,9 @@ pub enum FleetError {
         reason: String,
     },
     /// The broker cannot be reached or refused the connection.
-    #[error("cannot reach the MQTT broker {broker}: {message} (check the address and that the broker runs)")]
+    #[error(
+        "cannot reach the MQTT broker {broker}: {message} (check the address and that the broker runs)"
+    )]
     Connection {
         /// host:port.
         broker: String,

@@ -44,6 +44,16 @@ pub enum RepoError {
         /// Why.
         message: String,
     },
+    /// The trust anchor has expired: kiosks would refuse everything signed under it.
+    #[error(
+        "{anchor} expired on {expired}: run `kioskctl rotate-key root` to sign a fresh root.json, then publish"
+    )]
+    RootExpired {
+        /// The trust anchor.
+        anchor: PathBuf,
+        /// When it expired.
+        expired: jiff::Timestamp,
+    },
     /// The keys do not belong to this repository.
     #[error(
         "the keys in {keys} do not match the repository's root.json ({anchor}): use the publisher's key folder (--keys), or rotate-key with the current root key"

@@ -10,7 +10,7 @@ use std::time::Duration;
 use aws_lc_rs::rand::SystemRandom;
 use tough::editor::RepositoryEditor;
 use tough::editor::signed::{PathExists, SignedRole};
-use tough::schema::{KeyHolder, RoleKeys, Root};
+use tough::schema::{KeyHolder, RoleKeys, Root, Signed};
 
 use super::RepoError;
 use super::keys::{KeyDir, ROLES};
@@ -105,7 +105,10 @@ pub struct ChangeReport {
     pub total_targets: usize,
 }
 
-pub(super) fn expiry(now: jiff::Timestamp, lifetime: Duration) -> Result<jiff::Timestamp, RepoError> {
+pub(super) fn expiry(
+    now: jiff::Timestamp,
+    lifetime: Duration,
+) -> Result<jiff::Timestamp, RepoError> {
     let span = jiff::SignedDuration::try_from(lifetime).map_err(|_| RepoError::Expiry)?;
     now.checked_add(span).map_err(|_| RepoError::Expiry)
 }
@@ -203,6 +206,13 @@ pub async fn publish_targets(
     if !anchor.is_file() {
         return Err(RepoError::NotInitialized(repo.root().to_owned()));
     }
+    let root = read_root(&anchor)?;
+    if root.signed.expires <= options.now {
+        return Err(RepoError::RootExpired {
+            anchor,
+            expired: root.signed.expires,
+        });
+    }
     let version = previous_version(repo)?.saturating_add(1);
     let version_nz = NonZeroU64::new(version).unwrap_or(NonZeroU64::MIN);
 
@@ -287,6 +297,15 @@ pub async fn publish_targets(
     std::fs::write(repo.last_catalog(), json)
         .map_err(|source| RepoError::io("write", &repo.last_catalog(), source))?;
     Ok(report)
+}
+
+/// The repository's trust anchor, parsed.
+pub(super) fn read_root(anchor: &Path) -> Result<Signed<Root>, RepoError> {
+    let bytes = std::fs::read(anchor).map_err(|source| RepoError::io("read", anchor, source))?;
+    serde_json::from_slice(&bytes).map_err(|error| RepoError::Corrupt {
+        path: anchor.to_owned(),
+        message: error.to_string(),
+    })
 }
 
 /// Version of the current `timestamp.json` (0 for a new repository).

@@ -11,11 +11,11 @@ use std::time::Duration;
 use aws_lc_rs::rand::SystemRandom;
 use tough::editor::signed::SignedRole;
 use tough::key_source::{KeySource, LocalKeySource};
-use tough::schema::{KeyHolder, RoleKeys, RoleType, Root, Signed};
+use tough::schema::{KeyHolder, RoleKeys, RoleType};
 
-use super::keys::{KeyDir, role_name};
-use super::publish::{RepoPaths, expiry};
 use super::RepoError;
+use super::keys::{KeyDir, role_name};
+use super::publish::{RepoPaths, expiry, read_root};
 
 /// What a rotation did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,14 +40,14 @@ pub async fn rotate_key(
     if !anchor.is_file() {
         return Err(RepoError::NotInitialized(repo.root().to_owned()));
     }
-    let bytes = std::fs::read(&anchor).map_err(|source| RepoError::io("read", &anchor, source))?;
-    let current: Signed<Root> =
-        serde_json::from_slice(&bytes).map_err(|error| RepoError::Corrupt {
-            path: anchor.clone(),
-            message: error.to_string(),
-        })?;
+    let current = read_root(&anchor)?;
     let old_root_key = signer_id(keys, RoleType::Root, &keys.path(RoleType::Root)).await?;
-    if !current.signed.roles.get(&RoleType::Root).is_some_and(|r| r.keyids.contains(&old_root_key)) {
+    if !current
+        .signed
+        .roles
+        .get(&RoleType::Root)
+        .is_some_and(|r| r.keyids.contains(&old_root_key))
+    {
         return Err(RepoError::Key {
             path: keys.path(RoleType::Root),
             message: format!(
@@ -90,23 +90,35 @@ pub async fn rotate_key(
             root_role.keyids.push(old_root_key);
         }
     }
-    let root_key_file = if role == RoleType::Root { &retired } else { &keys.path(RoleType::Root) };
+    let root_key_file = if role == RoleType::Root {
+        &retired
+    } else {
+        &keys.path(RoleType::Root)
+    };
     let mut sources: Vec<Box<dyn KeySource>> = vec![Box::new(LocalKeySource {
         path: root_key_file.clone(),
     })];
     if role == RoleType::Root {
         sources.push(keys.source(RoleType::Root)?);
     }
-    let signed = SignedRole::new(root, &KeyHolder::Root(holder), &sources, &SystemRandom::new())
-        .await
-        .map_err(RepoError::tuf)?;
+    let signed = SignedRole::new(
+        root,
+        &KeyHolder::Root(holder),
+        &sources,
+        &SystemRandom::new(),
+    )
+    .await
+    .map_err(RepoError::tuf)?;
     signed
         .write(repo.metadata(), true)
         .await
         .map_err(RepoError::tuf)?;
     std::fs::write(&anchor, signed.buffer())
         .map_err(|source| RepoError::io("write", &anchor, source))?;
-    tracing::info!("rotated the {} key; root.json is now version {version}", role_name(role));
+    tracing::info!(
+        "rotated the {} key; root.json is now version {version}",
+        role_name(role)
+    );
     Ok(Rotation {
         root_version: version,
         retired_key: retired,

@@ -53,7 +53,10 @@ impl Mosquitto {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("mosquitto did not start; see {}/mosquitto.log", work.display());
+        panic!(
+            "mosquitto did not start; see {}/mosquitto.log",
+            work.display()
+        );
     }
 
     /// The port.
