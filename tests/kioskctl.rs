@@ -204,3 +204,22 @@ fn an_expired_root_is_named_with_the_fix_and_rotation_renews_it() {
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("published version 1"), "{out}");
 }
+
+#[test]
+fn validate_warns_about_missing_translations_and_still_passes() {
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/demo");
+    let (code, out, err) = kioskctl(args!("validate", content.as_os_str()));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("notices/gzma-2024-race.md:")
+                && l.contains("warning: missing translation")
+                && l.contains("add notices/gzma-2024-race.en.md")),
+        "{err}"
+    );
+    assert!(
+        !err.contains("notices/gzma-2026-registration.md:1:1: warning: missing translation"),
+        "translated notices are not flagged: {err}"
+    );
+    assert!(out.contains("no errors"), "{out}");
+}
