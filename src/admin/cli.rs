@@ -64,12 +64,14 @@ pub struct KioskArgs {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create the four TUF role keys (owner-only files) where missing.
+    #[command(after_help = EXIT_CODES)]
     Keygen {
         #[command(flatten)]
         /// Key folder.
         keys: KeysArg,
     },
     /// Create a new repository and the root.json kiosks trust (creates missing keys).
+    #[command(after_help = EXIT_CODES)]
     Init {
         /// The repository folder to create.
         #[arg(long)]
@@ -82,6 +84,7 @@ pub enum Command {
         root_days: u64,
     },
     /// Replace one role's key: writes root.json version N+1 signed as TUF requires; publish afterwards.
+    #[command(after_help = EXIT_CODES)]
     RotateKey {
         /// The role: root, targets, snapshot or timestamp.
         #[arg(value_parser = parse_role)]
@@ -97,11 +100,13 @@ pub enum Command {
         root_days: u64,
     },
     /// Check a content folder: every error as file:line:col, and warnings.
+    #[command(after_help = EXIT_CODES)]
     Validate {
         /// The authoring folder.
         content: PathBuf,
     },
     /// Build, sign and write a new repository version from a content folder.
+    #[command(after_help = EXIT_CODES)]
     Publish {
         /// The authoring folder.
         content: PathBuf,
@@ -116,17 +121,20 @@ pub enum Command {
         timestamp_days: u64,
     },
     /// Show the real kiosk UI in a desktop window on a content folder, reloading on changes.
+    #[command(after_help = EXIT_CODES)]
     Preview {
         /// The authoring folder.
         content: PathBuf,
     },
     /// Make kiosks sync now.
+    #[command(after_help = EXIT_CODES)]
     Push {
         #[command(flatten)]
         /// Kiosks.
         target: KioskArgs,
     },
     /// Table of kiosk id, online/offline, content version, last successful sync, last error.
+    #[command(after_help = EXIT_CODES)]
     Status {
         #[command(flatten)]
         /// Kiosks.
@@ -574,6 +582,30 @@ mod tests {
         assert_eq!(CliError::Kiosks(2).exit_code(), 4);
         assert_eq!(CliError::Usage("x".into()).exit_code(), 2);
         assert!(EXIT_CODES.contains("3  the content folder has errors"));
+    }
+
+    #[test]
+    fn every_command_documents_itself_and_the_exit_codes() {
+        use clap::CommandFactory;
+        let mut command = Args::command();
+        command.build();
+        let names: Vec<String> = command
+            .get_subcommands()
+            .map(|sub| sub.get_name().to_owned())
+            .collect();
+        assert!(names.len() >= 8, "{names:?}");
+        for sub in command.get_subcommands_mut() {
+            let help = sub.render_long_help().to_string();
+            if sub.get_name() == "help" {
+                continue;
+            }
+            assert!(
+                sub.get_about().is_some(),
+                "{} has no description",
+                sub.get_name()
+            );
+            assert!(help.contains("Exit codes:"), "{}: {help}", sub.get_name());
+        }
     }
 
     #[test]

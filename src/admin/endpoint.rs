@@ -9,6 +9,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
+use governor::clock::Clock;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -189,9 +190,7 @@ fn json(status: StatusCode, body: Vec<u8>) -> Reply {
 impl Service {
     async fn handle(&self, request: Request<Incoming>) -> Reply {
         if let Err(not_until) = self.limiter.check() {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
+            let wait = not_until.wait_time_from(self.limiter.clock().now());
             let mut response = reply(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many requests: wait and try again",
