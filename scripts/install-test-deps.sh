@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond crates: nginx (sync against an
-# ordinary web server). Uses Debian's archive; needs root (CI runs as root).
+# ordinary web server), mosquitto (the fleet channel's MQTT broker) and
+# python-tuf (TUF interoperability, below).
+# Uses Debian's archive; needs root (CI runs as root).
 set -euo pipefail
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: missing ${missing[*]}; run this script as root (apt-get install ${missing[*]})" >&2
@@ -13,6 +16,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   # The package starts a system nginx on port 80; the tests run their own.
   (command -v systemctl >/dev/null && systemctl stop nginx) >/dev/null 2>&1 || true
+  # Likewise mosquitto starts a system broker on port 1883; the tests start private ones.
+  (command -v systemctl >/dev/null && systemctl stop mosquitto) >/dev/null 2>&1 || true
+  (command -v service >/dev/null && service mosquitto stop) >/dev/null 2>&1 || true
 fi
 
 # python-tuf, the TUF reference implementation, for tests/tuf_interop.rs:

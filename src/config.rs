@@ -29,6 +29,60 @@ pub struct Config {
     /// The content repository; without it the kiosk shows the demo content.
     #[serde(default)]
     pub repository: Option<RepositoryConfig>,
+    /// The HTTP admin endpoint (`POST /sync`, `GET /status`); off without it.
+    #[serde(default)]
+    pub admin_endpoint: Option<AdminEndpointConfig>,
+    /// The fleet channel over an MQTT broker; off without it.
+    #[serde(default)]
+    pub fleet: Option<FleetConfig>,
+}
+
+/// The kiosk's HTTP admin endpoint.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminEndpointConfig {
+    /// Address and port to listen on, e.g. `0.0.0.0:8470`.
+    pub bind: std::net::SocketAddr,
+    /// Lower-case hex SHA-256 of the bearer token (`kiosk hash-pin <TOKEN>` prints it).
+    pub token_sha256: String,
+    /// Requests allowed per minute, all clients together, after the burst.
+    #[serde(default = "default_rate")]
+    pub requests_per_minute: u32,
+    /// Requests allowed at once before the rate applies.
+    #[serde(default = "default_burst")]
+    pub burst: u32,
+}
+
+/// The fleet channel: commands and status over an MQTT broker.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetConfig {
+    /// The broker, `mqtt://host:port` (port 1883 when left out).
+    pub broker: String,
+    /// First level of every topic: `<prefix>/<kiosk_id>/cmd`, `<prefix>/all/cmd`,
+    /// `<prefix>/<kiosk_id>/status`.
+    #[serde(default = "default_topic_prefix")]
+    pub topic_prefix: String,
+    /// Seconds between heartbeats (a fresh retained status).
+    #[serde(default = "default_heartbeat")]
+    pub heartbeat_seconds: u32,
+}
+
+fn default_rate() -> u32 {
+    30
+}
+
+fn default_burst() -> u32 {
+    5
+}
+
+/// The default first level of fleet topics.
+pub fn default_topic_prefix() -> String {
+    "kiosk".into()
+}
+
+fn default_heartbeat() -> u32 {
+    30
 }
 
 /// Where content comes from and where it is kept.
@@ -165,6 +219,8 @@ impl Config {
             },
             fonts: FontConfig::default(),
             repository: None,
+            admin_endpoint: None,
+            fleet: None,
         }
     }
 
@@ -182,17 +238,36 @@ impl Config {
                 message: error.message().to_owned(),
             }
         })?;
-        if let Some(hash) = &config.admin.pin_sha256
-            && (hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()))
-        {
-            let offset = text.find("pin_sha256").unwrap_or(0);
-            let line = text[..offset].matches('\n').count() + 1;
-            return Err(ConfigError::Invalid {
+        let hashes = [
+            (
+                "pin_sha256",
+                "admin.pin_sha256",
+                config.admin.pin_sha256.as_deref(),
+            ),
+            (
+                "token_sha256",
+                "admin_endpoint.token_sha256",
+                config
+                    .admin_endpoint
+                    .as_ref()
+                    .map(|e| e.token_sha256.as_str()),
+            ),
+        ];
+        for (key, name, hash) in hashes {
+            if let Some(hash) = hash
+                && (hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()))
+            {
+                let offset = text.find(key).unwrap_or(0);
+                let line = text[..offset].matches('\n').count() + 1;
+                return Err(ConfigError::Invalid {
                     path: path.to_owned(),
                     line,
                     column: 1,
-                    message: "admin.pin_sha256 must be 64 hex digits (print one with `kiosk --hash-pin <PIN>`)".into(),
+                    message: format!(
+                        "{name} must be 64 hex digits (print one with `kiosk hash-pin <SECRET>`)"
+                    ),
                 });
+            }
         }
         Ok(config)
     }
@@ -262,6 +337,29 @@ mod tests {
         assert_eq!(config.admin.pin_sha256, None);
         assert_eq!(config.repository, None);
     }
+
+    #[test]
+    fn admin_endpoint_and_fleet_sections() {
+        let text = "[admin_endpoint]\nbind = \"127.0.0.1:8470\"\ntoken_sha256 = \"abc\"\n";
+        let error = Config::parse(text, Path::new("k.toml")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("k.toml:3:1: admin_endpoint.token_sha256 must be 64 hex digits"),
+            "{error}"
+        );
+        let text = format!(
+            "[admin_endpoint]\nbind = \"127.0.0.1:8470\"\ntoken_sha256 = \"{}\"\n[fleet]\nbroker = \"mqtt://broker:1883\"\n",
+            hash_pin("token")
+        );
+        let config = Config::parse(&text, Path::new("k.toml")).unwrap();
+        let endpoint = config.admin_endpoint.unwrap();
+        assert_eq!(endpoint.requests_per_minute, 30);
+        assert_eq!(endpoint.bind.port(), 8470);
+        let fleet = config.fleet.unwrap();
+        assert_eq!(fleet.topic_prefix, "kiosk");
+        assert_eq!(fleet.heartbeat_seconds, 30);
+    }
 }
 
 #[cfg(test)]
@@ -294,5 +392,7 @@ mod documented_config_tests {
         assert_eq!(config.kiosk_id, "kiosk-demo");
         assert_eq!(config.idle, IdleConfig::default());
         assert_eq!(config.repository, None);
+        assert_eq!(config.admin_endpoint, None);
+        assert_eq!(config.fleet, None);
     }
 }

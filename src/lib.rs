@@ -11,10 +11,14 @@
 //!   ranking, highlights) behind the on-screen keyboard.
 //! - [`store`]: the offline content cache (content-addressed blobs,
 //!   generations switched atomically, fallback, garbage collection).
+//! - [`admin`]: `kioskctl`, the kiosk's HTTP admin endpoint and the status
+//!   admins see; [`fleet`]: commands and status over an MQTT broker.
 
+pub mod admin;
 pub mod config;
 pub mod content;
 pub mod emulator;
+pub mod fleet;
 pub mod mirror;
 pub mod repo;
 pub mod search;

@@ -12,6 +12,7 @@ use crate::sync::runner::{self, SyncReport, SyncTrigger};
 use crate::sync::schedule::Schedule;
 use crate::sync::{SyncEngine, SyncSettings};
 use crate::ui::app::ContentStatus;
+use crate::ui::{KioskWindow, fonts};
 
 /// Content and sync as the kiosk starts.
 pub struct Startup {
@@ -139,4 +140,17 @@ fn schedule(repository: &RepositoryConfig) -> Schedule {
         backoff_cap: Duration::from_secs(u64::from(repository.backoff_max_minutes.max(1)) * 60),
         ..Schedule::default()
     }
+}
+
+/// Opens the kiosk window on the desktop (or the board) with the bundled
+/// fonts. The 1080×1920 design does not fit most desktops: it is shown at
+/// half size unless `SLINT_SCALE_FACTOR` is set (the board runs at 1.0).
+/// Call before any other thread starts.
+pub fn desktop_window(config: &Config) -> Result<KioskWindow, slint::PlatformError> {
+    fonts::install(&config.font_dir());
+    if std::env::var_os("SLINT_SCALE_FACTOR").is_none() {
+        // SAFETY: called before the UI and any other thread start.
+        unsafe { std::env::set_var("SLINT_SCALE_FACTOR", "0.5") };
+    }
+    KioskWindow::new()
 }

@@ -5,7 +5,6 @@
 mod support;
 
 use std::path::Path;
-use std::time::Duration;
 
 use lobby_kiosk::config::{Config, RepositoryConfig};
 use lobby_kiosk::content::Lang;
@@ -17,6 +16,7 @@ use lobby_kiosk::ui::navigation::Screen;
 use slint::ComponentHandle;
 use support::fault_server::FaultServer;
 use support::repo_fixture::Fixture;
+use support::wait::wait_for;
 
 const NOTICE: &str = "tianhe-gym-closure";
 
@@ -37,18 +37,6 @@ fn config(url: &str, root: &Path, store: &Path) -> Config {
 fn start(config: &Config) -> Emulator {
     let startup = startup::prepare(config).expect("the kiosk starts");
     Emulator::new(1080, 1920, startup, config, default_start()).expect("the emulator starts")
-}
-
-/// Lets the sync thread (real time) report, polling the UI (mocked time); true once `done` holds.
-fn wait_for(emulator: &mut Emulator, done: impl Fn(&Emulator) -> bool) -> bool {
-    for _ in 0..200 {
-        std::thread::sleep(Duration::from_millis(50));
-        emulator.advance(Duration::from_millis(300));
-        if done(emulator) {
-            return true;
-        }
-    }
-    false
 }
 
 fn status(emulator: &Emulator) -> (bool, bool, String) {

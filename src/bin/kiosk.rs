@@ -9,6 +9,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use slint::ComponentHandle;
 
+use lobby_kiosk::admin::services;
+use lobby_kiosk::admin::status::StatusHandle;
 use lobby_kiosk::config::Config;
 use lobby_kiosk::emulator::{self, Emulator, script};
 use lobby_kiosk::startup;
@@ -16,7 +18,6 @@ use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::SyncEngine;
 use lobby_kiosk::ui::app::{KioskApp, SystemClock};
 use lobby_kiosk::ui::session::hash_pin;
-use lobby_kiosk::ui::{KioskWindow, fonts};
 
 /// Lobby kiosk: self-service information terminal.
 #[derive(Parser)]
@@ -51,9 +52,10 @@ enum Command {
     },
     /// Sync once from the configured repository and exit.
     Sync,
-    /// Print the SHA-256 of a PIN for `admin.pin_sha256` in kiosk.toml.
+    /// Print the SHA-256 of a PIN (`admin.pin_sha256`) or of an admin endpoint
+    /// token (`admin_endpoint.token_sha256`) for kiosk.toml.
     HashPin {
-        /// The PIN.
+        /// The PIN or token.
         pin: String,
     },
 }
@@ -120,14 +122,7 @@ fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn run_window(config: &Config) -> anyhow::Result<()> {
-    fonts::install(&config.font_dir());
-    // The 1080×1920 design does not fit most desktops: show it at half size
-    // unless the integrator chose a scale (the board runs full screen at 1.0).
-    if std::env::var_os("SLINT_SCALE_FACTOR").is_none() {
-        // SAFETY: single-threaded here, before the UI and the sync thread start.
-        unsafe { std::env::set_var("SLINT_SCALE_FACTOR", "0.5") };
-    }
-    let window = KioskWindow::new().context("cannot open the kiosk window")?;
+    let window = startup::desktop_window(config).context("cannot open the kiosk window")?;
     let startup = startup::prepare(config)?;
     let app = KioskApp::new(
         window,
@@ -135,10 +130,15 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
         config,
         Rc::new(SystemClock::default()),
     );
+    let shared = StatusHandle::default();
+    app.share_status(shared.clone());
     app.set_status(startup.status);
+    let trigger = startup.sync.as_ref().map(|(_, trigger)| trigger.clone());
     if let Some((events, trigger)) = startup.sync {
         app.attach_sync(events, trigger);
     }
+    // The endpoint and the fleet channel run until the window closes.
+    let _services = services::start(config, &shared, trigger)?;
     app.window().run().context("the UI event loop failed")?;
     Ok(())
 }

@@ -41,6 +41,11 @@ impl KeyDir {
         KeyDir { dir: dir.into() }
     }
 
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The key file of a role.
     pub fn path(&self, role: RoleType) -> PathBuf {
         self.dir.join(format!("{}.key", role_name(role)))

@@ -4,6 +4,7 @@
 pub mod keys;
 pub mod layout;
 pub mod publish;
+pub mod rotate;
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,26 @@ pub enum RepoError {
         path: PathBuf,
         /// Why.
         message: String,
+    },
+    /// The trust anchor has expired: kiosks would refuse everything signed under it.
+    #[error(
+        "{anchor} expired on {expired}: run `kioskctl rotate-key root` to sign a fresh root.json, then publish"
+    )]
+    RootExpired {
+        /// The trust anchor.
+        anchor: PathBuf,
+        /// When it expired.
+        expired: jiff::Timestamp,
+    },
+    /// The keys do not belong to this repository.
+    #[error(
+        "the keys in {keys} do not match the repository's root.json ({anchor}): use the publisher's key folder (--keys), or rotate-key with the current root key"
+    )]
+    WrongKeys {
+        /// The key folder used.
+        keys: PathBuf,
+        /// The repository's trust anchor.
+        anchor: PathBuf,
     },
     /// Key generation failed in the crypto library.
     #[error("cannot generate an Ed25519 key")]

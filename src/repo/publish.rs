@@ -11,7 +11,7 @@ use aws_lc_rs::rand::SystemRandom;
 use sha2::{Digest, Sha256};
 use tough::editor::RepositoryEditor;
 use tough::editor::signed::{PathExists, SignedRole};
-use tough::schema::{KeyHolder, RoleKeys, Root};
+use tough::schema::{KeyHolder, RoleKeys, Root, Signed};
 
 use super::RepoError;
 use super::keys::{KeyDir, ROLES};
@@ -109,7 +109,10 @@ pub struct ChangeReport {
 /// When a role signed at `now` with `lifetime` expires, in whole seconds:
 /// the TUF specification's `expires` format has no fraction
 /// (`2030-01-01T00:00:00Z`), and other clients (python-tuf) reject one.
-fn expiry(now: jiff::Timestamp, lifetime: Duration) -> Result<jiff::Timestamp, RepoError> {
+pub(super) fn expiry(
+    now: jiff::Timestamp,
+    lifetime: Duration,
+) -> Result<jiff::Timestamp, RepoError> {
     let span = jiff::SignedDuration::try_from(lifetime).map_err(|_| RepoError::Expiry)?;
     let expires = now.checked_add(span).map_err(|_| RepoError::Expiry)?;
     jiff::Timestamp::from_second(expires.as_second()).map_err(|_| RepoError::Expiry)
@@ -208,6 +211,13 @@ pub async fn publish_targets(
     if !anchor.is_file() {
         return Err(RepoError::NotInitialized(repo.root().to_owned()));
     }
+    let root = read_root(&anchor)?;
+    if root.signed.expires <= options.now {
+        return Err(RepoError::RootExpired {
+            anchor,
+            expired: root.signed.expires,
+        });
+    }
     let version = previous_version(repo)?.saturating_add(1);
     let version_nz = NonZeroU64::new(version).unwrap_or(NonZeroU64::MIN);
 
@@ -245,7 +255,14 @@ pub async fn publish_targets(
     let signed = editor
         .sign(&keys.all_sources()?)
         .await
-        .map_err(RepoError::tuf)?;
+        .map_err(|error| match error {
+            tough::error::Error::KeysNotFoundInRoot { .. }
+            | tough::error::Error::SigningKeysNotFound { .. } => RepoError::WrongKeys {
+                keys: keys.dir().to_owned(),
+                anchor: anchor.clone(),
+            },
+            other => RepoError::tuf(other),
+        })?;
 
     std::fs::create_dir_all(repo.targets())
         .map_err(|source| RepoError::io("create", &repo.targets(), source))?;
@@ -289,6 +306,15 @@ pub async fn publish_targets(
     std::fs::write(repo.last_catalog(), json)
         .map_err(|source| RepoError::io("write", &repo.last_catalog(), source))?;
     Ok(report)
+}
+
+/// The repository's trust anchor, parsed.
+pub(super) fn read_root(anchor: &Path) -> Result<Signed<Root>, RepoError> {
+    let bytes = std::fs::read(anchor).map_err(|source| RepoError::io("read", anchor, source))?;
+    serde_json::from_slice(&bytes).map_err(|error| RepoError::Corrupt {
+        path: anchor.to_owned(),
+        message: error.to_string(),
+    })
 }
 
 /// Version of the current `timestamp.json` (0 for a new repository).

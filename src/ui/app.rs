@@ -14,6 +14,7 @@ use super::session::{PinGate, PinOutcome, VisitorSettings};
 use super::{
     AppState, Content, KioskWindow, LabelledText, Page, SearchState, Theme, UrgentItem, search_view,
 };
+use crate::admin::status::StatusHandle;
 use crate::config::Config;
 use crate::content::{Lang, LoadedContent};
 use crate::search::SearchIndex;
@@ -119,6 +120,7 @@ pub struct KioskApp {
     clock_timer: slint::Timer,
     sync_timer: slint::Timer,
     sync_now: RefCell<Option<Box<dyn Fn()>>>,
+    shared_status: RefCell<Option<StatusHandle>>,
 }
 
 impl KioskApp {
@@ -154,6 +156,7 @@ impl KioskApp {
             clock_timer: slint::Timer::default(),
             sync_timer: slint::Timer::default(),
             sync_now: RefCell::new(None),
+            shared_status: RefCell::new(None),
         });
         let state = app.window.global::<AppState>();
         state.set_idle_timeout(config.idle.timeout_seconds as i32);
@@ -228,7 +231,7 @@ impl KioskApp {
         };
         match report.event {
             SyncEvent::Updated { version, content } => {
-                self.state.borrow_mut().status = succeeded(status, &version);
+                self.store_status(succeeded(status, &version));
                 self.set_content(*content);
             }
             SyncEvent::UpToDate { version } => self.set_status(succeeded(status, &version)),
@@ -247,8 +250,22 @@ impl KioskApp {
 
     /// Updates the status strip and admin panel.
     pub fn set_status(&self, status: ContentStatus) {
-        self.state.borrow_mut().status = status;
+        self.store_status(status);
         self.render();
+    }
+
+    /// Keeps `handle` equal to the shown status, for the admin endpoint and
+    /// the fleet channel (one source of truth: this app's status).
+    pub fn share_status(&self, handle: StatusHandle) {
+        handle.set(self.status());
+        *self.shared_status.borrow_mut() = Some(handle);
+    }
+
+    fn store_status(&self, status: ContentStatus) {
+        if let Some(handle) = self.shared_status.borrow().as_ref() {
+            handle.set(status.clone());
+        }
+        self.state.borrow_mut().status = status;
     }
 
     /// The current content status (what the status strip and admin panel show).

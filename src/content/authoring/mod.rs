@@ -702,6 +702,17 @@ impl Loader {
             }
             *body.slot_mut(*lang) = Some(blocks);
         }
+        if item.primary.0 != Lang::En && meta.title_mut().exact(Lang::En).is_none() {
+            let sibling = source
+                .path
+                .strip_suffix(".md")
+                .map_or_else(|| source.path.clone(), |stem| format!("{stem}.en.md"));
+            source.warning(
+                &mut self.diagnostics,
+                front.start,
+                format!("missing translation: no English title; add {sibling} (English visitors see this item in Chinese)"),
+            );
+        }
         Some((meta, body, source, keys))
     }
 

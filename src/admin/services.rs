@@ -1,0 +1,58 @@
+//! Starts the kiosk's admin services that its config asks for: the HTTP
+//! admin endpoint and the fleet channel. Both read the UI's shared status
+//! and can only wake the verified sync.
+
+use std::sync::Arc;
+
+use super::endpoint::{Endpoint, EndpointError};
+use super::status::StatusHandle;
+use crate::config::Config;
+use crate::fleet::{Fleet, FleetError};
+use crate::sync::runner::SyncTrigger;
+
+/// The running services; they stop when this is dropped.
+pub struct AdminServices {
+    /// The HTTP endpoint, when `[admin_endpoint]` is configured.
+    pub endpoint: Option<Endpoint>,
+    /// The MQTT fleet channel, when `[fleet]` is configured.
+    pub fleet: Option<Fleet>,
+}
+
+/// A service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServicesError {
+    /// The endpoint.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// The fleet channel.
+    #[error(transparent)]
+    Fleet(#[from] FleetError),
+}
+
+/// Starts what `config` enables. `trigger` is the background sync (None when
+/// the kiosk shows the embedded demo content: a sync request is then logged).
+pub fn start(
+    config: &Config,
+    status: &StatusHandle,
+    trigger: Option<SyncTrigger>,
+) -> Result<AdminServices, ServicesError> {
+    let sync_now: Arc<dyn Fn() + Send + Sync> = match trigger {
+        Some(trigger) => Arc::new(move || trigger.sync_now()),
+        None => Arc::new(|| {
+            tracing::warn!("sync requested, but no [repository] is configured: nothing to sync")
+        }),
+    };
+    let endpoint = config
+        .admin_endpoint
+        .as_ref()
+        .map(|endpoint| {
+            Endpoint::start(endpoint, &config.kiosk_id, status.clone(), sync_now.clone())
+        })
+        .transpose()?;
+    let fleet = config
+        .fleet
+        .as_ref()
+        .map(|fleet| Fleet::start(fleet, &config.kiosk_id, status.clone(), sync_now.clone()))
+        .transpose()?;
+    Ok(AdminServices { endpoint, fleet })
+}

@@ -1,0 +1,138 @@
+//! The kiosk's status as admins see it: one shared, thread-safe handle the
+//! UI writes (it is the status strip's own state) and the admin endpoint and
+//! the fleet channel read, and the JSON report they send.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+use crate::ui::app::ContentStatus;
+
+/// The status the UI shows, shared with the admin services. Cloning shares it.
+#[derive(Clone)]
+pub struct StatusHandle {
+    sender: Arc<watch::Sender<ContentStatus>>,
+}
+
+impl Default for StatusHandle {
+    fn default() -> Self {
+        StatusHandle {
+            sender: Arc::new(watch::Sender::new(ContentStatus::default())),
+        }
+    }
+}
+
+impl StatusHandle {
+    /// Replaces the status (called by the UI whenever its status changes).
+    pub fn set(&self, status: ContentStatus) {
+        self.sender.send_if_modified(|current| {
+            let changed = *current != status;
+            *current = status;
+            changed
+        });
+    }
+
+    /// The current status.
+    pub fn get(&self) -> ContentStatus {
+        self.sender.borrow().clone()
+    }
+
+    /// A receiver woken on every change.
+    pub fn subscribe(&self) -> watch::Receiver<ContentStatus> {
+        self.sender.subscribe()
+    }
+}
+
+/// What a kiosk reports on `GET /status` and on its MQTT status topic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusReport {
+    /// The kiosk's `kiosk_id`.
+    pub kiosk_id: String,
+    /// The kiosk is running (false only in the broker's last-will message).
+    pub running: bool,
+    /// The last sync reached the content repository.
+    pub repository_reachable: bool,
+    /// The shown content is older than the repository allows (expired metadata).
+    pub out_of_date: bool,
+    /// Version of the shown content (`v7`, `demo`, or empty before the first sync).
+    pub version: String,
+    /// When a sync last succeeded.
+    pub last_success: Option<DateTime<Utc>>,
+    /// The last error, in words (empty when the last sync succeeded).
+    pub last_error: String,
+    /// When this report was made.
+    pub reported_at: DateTime<Utc>,
+}
+
+impl StatusReport {
+    /// The report of a running kiosk with this status.
+    pub fn running(kiosk_id: &str, status: &ContentStatus, now: DateTime<Utc>) -> Self {
+        StatusReport {
+            kiosk_id: kiosk_id.to_owned(),
+            running: true,
+            repository_reachable: status.online,
+            out_of_date: status.out_of_date,
+            version: status.version.clone(),
+            last_success: status.last_success,
+            last_error: status.last_error.clone(),
+            reported_at: now,
+        }
+    }
+
+    /// The report the broker publishes when the kiosk's connection dies.
+    pub fn gone(kiosk_id: &str) -> Self {
+        StatusReport {
+            kiosk_id: kiosk_id.to_owned(),
+            running: false,
+            repository_reachable: false,
+            out_of_date: false,
+            version: String::new(),
+            last_success: None,
+            last_error: "the kiosk's connection to the broker was lost".into(),
+            reported_at: Utc::now(),
+        }
+    }
+
+    /// The report as JSON bytes.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handle_shares_changes_and_wakes_only_on_real_changes() {
+        let handle = StatusHandle::default();
+        let reader = handle.clone();
+        let mut changes = reader.subscribe();
+        let status = ContentStatus {
+            version: "v3".into(),
+            online: true,
+            ..ContentStatus::default()
+        };
+        handle.set(status.clone());
+        assert_eq!(reader.get(), status);
+        assert!(changes.has_changed().unwrap());
+        changes.mark_unchanged();
+        handle.set(status);
+        assert!(!changes.has_changed().unwrap(), "same status, no wake-up");
+    }
+
+    #[test]
+    fn report_round_trips_as_json() {
+        let status = ContentStatus {
+            version: "v2".into(),
+            last_error: "cannot reach".into(),
+            ..ContentStatus::default()
+        };
+        let report = StatusReport::running("hall-1", &status, Utc::now());
+        let back: StatusReport = serde_json::from_slice(&report.to_json()).unwrap();
+        assert_eq!(back, report);
+        assert!(!StatusReport::gone("hall-1").running);
+    }
+}
