@@ -5,12 +5,14 @@
 //! - [`ui`]: the Slint UI and its adapters.
 //! - [`emulator`]: the headless emulator that runs the real UI.
 //! - [`config`]: the kiosk's configuration file.
+//! - [`platform`]: the board's OS integration (systemd readiness and watchdog).
 //! - [`store`]: the offline content cache (content-addressed blobs,
 //!   generations switched atomically, fallback, garbage collection).
 
 pub mod config;
 pub mod content;
 pub mod emulator;
+pub mod platform;
 pub mod repo;
 pub mod startup;
 pub mod store;

@@ -11,6 +11,7 @@ use slint::ComponentHandle;
 
 use lobby_kiosk::config::Config;
 use lobby_kiosk::emulator::{self, Emulator, script};
+use lobby_kiosk::platform::watchdog;
 use lobby_kiosk::startup;
 use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::SyncEngine;
@@ -139,6 +140,7 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
     if let Some((events, trigger)) = startup.sync {
         app.attach_sync(events, trigger);
     }
+    let _watchdog = watchdog::start();
     app.window().run().context("the UI event loop failed")?;
     Ok(())
 }
