@@ -56,11 +56,8 @@ for t in "${targets[@]}"; do
   env_triple=$(echo "$triple" | tr 'a-z-' 'A-Z_')
   lower_triple=${triple//-/_}
   export "CARGO_TARGET_${env_triple}_LINKER=$gnu-gcc"
-  export "CARGO_TARGET_${env_triple}_RUNNER=$qemu -L /usr/$gnu"
   export "CC_${lower_triple}=$gnu-gcc" "AR_${lower_triple}=$gnu-ar"
   export "PKG_CONFIG_PATH_${lower_triple}=/usr/lib/$gnu/pkgconfig:/usr/share/pkgconfig"
-  # The test binaries dlopen nothing, but qemu needs the target's loader and libs.
-  export QEMU_LD_PREFIX=/usr/$gnu
 
   board=(--locked --release --target "$triple" --no-default-features --features board)
 
@@ -73,13 +70,25 @@ for t in "${targets[@]}"; do
   echo "cross-check: $triple release build ${build_s}s, stripped kiosk $size bytes ($((size / 1024 / 1024)) MiB)"
 
   start=$(date +%s)
-  cargo_locked test --no-run "${board[@]}" --lib --test emulator
+  # Build the lib and emulator test binaries (under the lock), then run them
+  # under qemu without holding it.
+  artifacts=$target_dir/$triple-test-artifacts.json
+  cargo_locked test --no-run --message-format=json "${board[@]}" --lib --test emulator >"$artifacts"
+  mapfile -t binaries < <(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    message = json.loads(line)
+    if message.get("reason") == "compiler-artifact" and message["profile"]["test"]:
+        print(message["executable"])' "$artifacts")
+  [ ${#binaries[@]} -eq 2 ] || { echo "cross-check: expected 2 test binaries, got ${#binaries[@]}" >&2; exit 1; }
   echo "cross-check: $triple test build $(since "$start")s"
   if [ "$tests" = all ]; then
     start=$(date +%s)
     # The lib and emulator suites: domain logic and the real UI rendered
     # headless (screenshots compared with the x86 goldens).
-    cargo_locked test "${board[@]}" --lib --test emulator
+    for binary in "${binaries[@]}"; do
+      "$qemu" -L "/usr/$gnu" "$binary"
+    done
     echo "cross-check: $triple tests under $qemu $(since "$start")s"
   fi
 done
