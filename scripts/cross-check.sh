@@ -86,8 +86,12 @@ for line in open(sys.argv[1]):
     start=$(date +%s)
     # The lib and emulator suites: domain logic and the real UI rendered
     # headless (screenshots compared with the x86 goldens).
+    # No `-L /usr/$gnu`: that prefix holds the cross gcc's glibc loader,
+    # whose version differs from the multiarch libc6:<arch> the binaries link
+    # (threads then hang in pthread_create). The multiarch loader in /lib
+    # matches.
     for binary in "${binaries[@]}"; do
-      "$qemu" -L "/usr/$gnu" "$binary"
+      "$qemu" "$binary"
     done
     echo "cross-check: $triple tests under $qemu $(since "$start")s"
   fi
