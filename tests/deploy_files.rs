@@ -19,7 +19,11 @@ fn demo_root_json_is_a_self_signed_tuf_root_that_has_not_expired() {
         .verify_role(&root)
         .expect("root.json is signed by its own root key");
     assert_eq!(root.signed.version.get(), 1);
-    assert_eq!(root.signed.roles.len(), 4, "root, targets, snapshot, timestamp");
+    assert_eq!(
+        root.signed.roles.len(),
+        4,
+        "root, targets, snapshot, timestamp"
+    );
     assert!(
         root.signed.expires > jiff::Timestamp::now(),
         "the demo root.json expired on {}: publish a new one",

@@ -43,11 +43,7 @@ pub fn start() -> Watchdog {
     slint::Timer::single_shot(Duration::ZERO, notify_ready);
     let feed_timer = sd_notify::watchdog_enabled().map(|timeout| {
         let timer = slint::Timer::default();
-        timer.start(
-            slint::TimerMode::Repeated,
-            feed_interval(timeout),
-            feed,
-        );
+        timer.start(slint::TimerMode::Repeated, feed_interval(timeout), feed);
         timer
     });
     Watchdog { _feed: feed_timer }
