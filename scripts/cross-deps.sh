@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "cross-deps: needs root (dpkg --add-architecture, apt-get install)" >&2
   exit 1
 fi
-pkgs=(rustc-web cargo-web qemu-user pkg-config)
+pkgs=(rustc-web cargo-web qemu-user pkg-config python3)
 for arch in "${arches[@]}"; do
   case "$arch" in
     arm64) gnu=aarch64-linux-gnu ;;
