@@ -1,15 +1,16 @@
-//! Resident memory of the kiosk in the emulator with its CJK font
-//! memory-mapped (the shipped setup: fonts.conf, see src/ui/fonts.rs)
-//! versus read into the heap (Slint's SLINT_DEFAULT_FONT/SLINT_FONT_PATH,
-//! which `std::fs::read`s each file). Each variant runs in its own process
-//! (this binary again), renders Home and a service guide in 简 / 繁 / EN and
-//! reports VmRSS, RssAnon and RssFile from /proc/self/status.
+//! Memory of the kiosk in the emulator with its CJK font memory-mapped (the
+//! shipped setup: fonts.conf, see src/ui/fonts.rs) versus read into the heap
+//! (Slint's SLINT_DEFAULT_FONT/SLINT_FONT_PATH, which `std::fs::read`s each
+//! file). Each variant runs in its own process (this binary again), renders
+//! Home and the service guides in 简 / 繁 / EN and reports its RSS, PSS and
+//! anonymous (private, not file-backed) memory.
 //!
 //! Run: `cargo bench --bench font_memory`.
 
 use std::process::Command;
 
 use lobby_kiosk::config::Config;
+use lobby_kiosk::emulator::memory::MemoryUsage;
 use lobby_kiosk::emulator::{self, Emulator};
 use lobby_kiosk::startup::Startup;
 use lobby_kiosk::ui::fonts;
@@ -26,7 +27,7 @@ fn main() {
 
 fn parent() {
     let exe = std::env::current_exe().expect("own path");
-    let measure = |mode: &str| -> [u64; 3] {
+    let measure = |mode: &str| -> MemoryUsage {
         let output = Command::new(&exe)
             .env(MODE, mode)
             .output()
@@ -37,24 +38,29 @@ fn parent() {
             String::from_utf8_lossy(&output.stderr)
         );
         let text = String::from_utf8_lossy(&output.stdout);
-        let numbers: Vec<u64> = text
+        let kib: Vec<u64> = text
             .split_whitespace()
-            .map(|n| n.parse().expect("kB figure"))
+            .map(|n| n.parse().expect("KiB figure"))
             .collect();
-        [numbers[0], numbers[1], numbers[2]]
+        MemoryUsage {
+            rss_kib: kib[0],
+            pss_kib: kib[1],
+            anon_kib: kib[2],
+        }
     };
     let mapped = measure("mapped");
     let heap = measure("heap");
-    println!("font_memory (kB)      VmRSS   RssAnon   RssFile");
-    println!(
-        "font mapped (shipped) {:>6} {:>9} {:>9}",
-        mapped[0], mapped[1], mapped[2]
-    );
-    println!(
-        "font read into heap   {:>6} {:>9} {:>9}",
-        heap[0], heap[1], heap[2]
-    );
-    let font_kb: u64 = [fonts::REGULAR, fonts::BOLD]
+    println!("font_memory (KiB)         RSS       PSS Anonymous");
+    for (name, usage) in [
+        ("font mapped (shipped)", mapped),
+        ("font read into heap", heap),
+    ] {
+        println!(
+            "{name:<21} {:>9} {:>9} {:>9}",
+            usage.rss_kib, usage.pss_kib, usage.anon_kib
+        );
+    }
+    let font_kib: u64 = [fonts::REGULAR, fonts::BOLD]
         .iter()
         .map(|file| {
             std::fs::metadata(Config::demo().font_dir().join(file))
@@ -64,12 +70,12 @@ fn parent() {
         })
         .sum();
     println!(
-        "mapped font saves {} kB of private memory (RssAnon); budget: the font files' {font_kb} kB",
-        heap[1] as i64 - mapped[1] as i64
+        "mapped font saves {} KiB of anonymous memory; budget: the font files' {font_kib} KiB",
+        heap.anon_kib as i64 - mapped.anon_kib as i64
     );
 }
 
-/// Renders a few screens and prints "VmRSS RssAnon RssFile" in kB.
+/// Renders a few screens and prints "RSS PSS anonymous" in KiB.
 fn child(heap: bool) {
     let config = Config::demo();
     if heap {
@@ -94,19 +100,6 @@ fn child(heap: bool) {
     }
     emulator.tap_label("办事指南").expect("guides");
     emulator.render();
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let field = |name: &str| -> u64 {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|kb| kb.parse().ok())
-            .unwrap_or_else(|| panic!("{name} missing in /proc/self/status"))
-    };
-    println!(
-        "{} {} {}",
-        field("VmRSS:"),
-        field("RssAnon:"),
-        field("RssFile:")
-    );
+    let usage = MemoryUsage::current().expect("/proc/self/smaps_rollup");
+    println!("{} {} {}", usage.rss_kib, usage.pss_kib, usage.anon_kib);
 }

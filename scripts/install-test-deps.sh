@@ -14,3 +14,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   # The package starts a system nginx on port 80; the tests run their own.
   (command -v systemctl >/dev/null && systemctl stop nginx) >/dev/null 2>&1 || true
 fi
+
+# python-tuf, the TUF reference implementation, for tests/tuf_interop.rs:
+# a virtual environment under target/, pinned versions from PyPI.
+venv="$(cd "$(dirname "$0")/.." && pwd)/target/python-tuf"
+if ! "$venv/bin/python" -c 'import tuf.ngclient' >/dev/null 2>&1; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    tuf==7.0.1 securesystemslib==1.6.0 cryptography==50.0.2
+fi

@@ -33,6 +33,7 @@ T = {
 "收费": ("收費", "Fee"),
 "文字大小": ("文字大小", "Text size"),
 "暂无内容": ("暫無內容", "Nothing here yet"),
+"显示更多（还有 {} 条）": ("顯示更多（還有 {} 條）", "Show more ({} left)"),
 "本终端尚未下载到内容，正在连接网络，请稍后再试或咨询服务窗口工作人员。": ("本終端尚未下載到內容，正在連接網絡，請稍後再試或諮詢服務窗口工作人員。", "This kiosk has not downloaded its content yet. It keeps trying; please come back later or ask at a service window."),
 "查看表格": ("查看表格", "Open table"),
 "欢迎使用政务公开自助终端": ("歡迎使用政務公開自助終端", "Welcome to the self-service information kiosk"),

@@ -5,6 +5,8 @@
 //! - [`ui`]: the Slint UI and its adapters.
 //! - [`emulator`]: the headless emulator that runs the real UI.
 //! - [`config`]: the kiosk's configuration file.
+//! - [`mirror`]: import of the department site's columns (HTML, RSS) as
+//!   authoring content.
 //! - [`platform`]: the board's OS integration (systemd readiness and watchdog).
 //! - [`store`]: the offline content cache (content-addressed blobs,
 //!   generations switched atomically, fallback, garbage collection).
@@ -12,6 +14,7 @@
 pub mod config;
 pub mod content;
 pub mod emulator;
+pub mod mirror;
 pub mod platform;
 pub mod repo;
 pub mod startup;

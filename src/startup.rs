@@ -7,10 +7,10 @@ use std::time::Duration;
 use crate::config::{Config, RepositoryConfig};
 use crate::content::{LoadedContent, demo};
 use crate::store::Store;
-use crate::sync::SyncSettings;
 use crate::sync::content::active_content;
 use crate::sync::runner::{self, SyncReport, SyncTrigger};
 use crate::sync::schedule::Schedule;
+use crate::sync::{SyncEngine, SyncSettings};
 use crate::ui::app::ContentStatus;
 
 /// Content and sync as the kiosk starts.
@@ -89,22 +89,26 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
             None
         }
     };
-    drop(store);
     let settings = sync_settings(repository)?;
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let trigger = runner::spawn(
-        settings,
-        repository.store.clone(),
-        schedule(repository),
-        move |event| {
-            let _ = sender.send(event);
-        },
-    )
-    .map_err(StartupError::Thread)?;
+    let sync = match SyncEngine::new(settings, &repository.store.join("sync")) {
+        Ok(engine) => {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let trigger = runner::spawn(engine, store, schedule(repository), move |event| {
+                let _ = sender.send(event);
+            })
+            .map_err(StartupError::Thread)?;
+            Some((receiver, trigger))
+        }
+        Err(error) => {
+            // The stored content is still shown; the status says why nothing syncs.
+            status.last_error = format!("sync cannot start: {error}");
+            None
+        }
+    };
     Ok(Startup {
         content,
         status,
-        sync: Some((receiver, trigger)),
+        sync,
     })
 }
 

@@ -464,3 +464,67 @@ fn golden_screenshots_of_landscape_high_contrast_and_large_text() {
         .invoke_open_table_view(1);
     assert_matches_reference(&mut emulator, "report-table.cards-150");
 }
+
+#[test]
+fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
+    use lobby_kiosk::content::{LoadedContent, synthetic};
+    use lobby_kiosk::ui::app::LIST_PAGE;
+    use slint::Model;
+
+    let catalog = synthetic::catalog(100);
+    let visible = catalog.visible_notices(default_start()).len();
+    assert!(visible > 2 * LIST_PAGE, "{visible} notices visible");
+    let startup = lobby_kiosk::startup::Startup {
+        content: Some(LoadedContent {
+            catalog,
+            ..demo::content()
+        }),
+        ..lobby_kiosk::startup::Startup::demo()
+    };
+    let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
+        .expect("the emulator starts");
+    let rows = |emulator: &Emulator| {
+        emulator
+            .ui()
+            .global::<lobby_kiosk::ui::Content>()
+            .get_items()
+            .row_count()
+    };
+    tap(&mut emulator, "公告栏");
+    assert_eq!(rows(&emulator), LIST_PAGE);
+
+    // The visitor scrolls to the end of the list and asks for more.
+    let more = format!("显示更多（还有 {} 条）", visible - LIST_PAGE);
+    for _ in 0..40 {
+        if emulator
+            .find(&more)
+            .is_some_and(|button| button.y > 0.0 && button.y + button.height < HEIGHT as f32)
+        {
+            break;
+        }
+        emulator.swipe((540.0, 1600.0), (540.0, 400.0), Duration::from_millis(200));
+    }
+    tap(&mut emulator, &more);
+    assert_eq!(rows(&emulator), 2 * LIST_PAGE);
+
+    // Opening a notice and coming back keeps the longer list; Home resets it.
+    let first = emulator
+        .ui()
+        .global::<lobby_kiosk::ui::Content>()
+        .get_items()
+        .row_data(0)
+        .expect("a first row");
+    emulator
+        .ui()
+        .global::<lobby_kiosk::ui::AppState>()
+        .invoke_open_item(first.id.clone());
+    tap(&mut emulator, "返回");
+    assert_eq!(rows(&emulator), 2 * LIST_PAGE);
+    tap(&mut emulator, "首页");
+    tap(&mut emulator, "公告栏");
+    assert_eq!(
+        rows(&emulator),
+        LIST_PAGE,
+        "a new visit starts with one page"
+    );
+}

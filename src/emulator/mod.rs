@@ -3,6 +3,7 @@
 //! by accessible label, a mocked clock, and PNG screenshots.
 
 pub mod framebuffer;
+pub mod memory;
 mod platform;
 pub mod script;
 
@@ -15,7 +16,7 @@ use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::{Circle, PrimitiveStyle};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementRoot};
-use slint::platform::software_renderer::MinimalSoftwareWindow;
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, PhysicalSize};
 
@@ -113,6 +114,7 @@ pub struct Emulator {
     framebuffer: Framebuffer,
     touches: Vec<Point>,
     show_touches: bool,
+    full_repaint_pending: bool,
 }
 
 impl Emulator {
@@ -140,6 +142,7 @@ impl Emulator {
             framebuffer: Framebuffer::new(width, height),
             touches: Vec::new(),
             show_touches: false,
+            full_repaint_pending: false,
         };
         emulator.render();
         Ok(emulator)
@@ -164,9 +167,17 @@ impl Emulator {
     pub fn render(&mut self) -> u64 {
         let width = self.framebuffer.width() as usize;
         let framebuffer = &mut self.framebuffer;
+        let full = std::mem::take(&mut self.full_repaint_pending);
         let mut repainted = 0;
         self.window.draw_if_needed(|renderer| {
+            if full {
+                // A new buffer has no old pixels to keep: everything is drawn.
+                renderer.set_repaint_buffer_type(RepaintBufferType::NewBuffer);
+            }
             let region = renderer.render(framebuffer.pixels_mut(), width);
+            if full {
+                renderer.set_repaint_buffer_type(RepaintBufferType::ReusedBuffer);
+            }
             repainted = region
                 .iter()
                 .map(|(_, size)| u64::from(size.width) * u64::from(size.height))
@@ -175,10 +186,11 @@ impl Emulator {
         repainted
     }
 
-    /// Forces a full repaint on the next render.
-    pub fn invalidate(&self) {
+    /// Makes the next [`Emulator::render`] repaint the whole screen, as a
+    /// display with a fresh buffer would.
+    pub fn invalidate(&mut self) {
+        self.full_repaint_pending = true;
         self.window.request_redraw();
-        self.ui().window().request_redraw();
     }
 
     /// The framebuffer after rendering.
@@ -219,7 +231,8 @@ impl Emulator {
         self.ui().window().dispatch_event(event);
     }
 
-    fn press(&mut self, x: f32, y: f32) {
+    /// Puts a finger down at (x, y), without rendering (see [`Emulator::render`]).
+    pub fn press(&mut self, x: f32, y: f32) {
         let position = LogicalPosition::new(x, y);
         self.touches.push(Point::new(x as i32, y as i32));
         self.dispatch(WindowEvent::PointerMoved { position });
@@ -229,7 +242,8 @@ impl Emulator {
         });
     }
 
-    fn release(&mut self, x: f32, y: f32) {
+    /// Lifts the finger at (x, y), without rendering.
+    pub fn release(&mut self, x: f32, y: f32) {
         let position = LogicalPosition::new(x, y);
         self.dispatch(WindowEvent::PointerReleased {
             position,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aws_lc_rs::rand::SystemRandom;
+use sha2::{Digest, Sha256};
 use tough::editor::RepositoryEditor;
 use tough::editor::signed::{PathExists, SignedRole};
 use tough::schema::{KeyHolder, RoleKeys, Root};
@@ -105,9 +106,13 @@ pub struct ChangeReport {
     pub total_targets: usize,
 }
 
+/// When a role signed at `now` with `lifetime` expires, in whole seconds:
+/// the TUF specification's `expires` format has no fraction
+/// (`2030-01-01T00:00:00Z`), and other clients (python-tuf) reject one.
 fn expiry(now: jiff::Timestamp, lifetime: Duration) -> Result<jiff::Timestamp, RepoError> {
     let span = jiff::SignedDuration::try_from(lifetime).map_err(|_| RepoError::Expiry)?;
-    now.checked_add(span).map_err(|_| RepoError::Expiry)
+    let expires = now.checked_add(span).map_err(|_| RepoError::Expiry)?;
+    jiff::Timestamp::from_second(expires.as_second()).map_err(|_| RepoError::Expiry)
 }
 
 /// Creates the role keys (where missing) and a new repository whose
@@ -242,11 +247,15 @@ pub async fn publish_targets(
         .await
         .map_err(RepoError::tuf)?;
 
-    let existing = count_files(&repo.targets());
     std::fs::create_dir_all(repo.targets())
         .map_err(|source| RepoError::io("create", &repo.targets(), source))?;
-    for name in targets.keys() {
+    let mut new_targets = 0;
+    for (name, bytes) in &targets {
         let target_name = tough::TargetName::new(name.as_str()).map_err(RepoError::tuf)?;
+        let stored = StoredTarget::new(&repo.targets(), target_name.resolved(), bytes);
+        if !stored.specification.exists() {
+            new_targets += 1;
+        }
         signed
             .copy_target(
                 &staging.join(name),
@@ -256,8 +265,8 @@ pub async fn publish_targets(
             )
             .await
             .map_err(RepoError::tuf)?;
+        stored.link_specification_path()?;
     }
-    let new_targets = count_files(&repo.targets()).saturating_sub(existing);
     // Targets first, metadata last: a kiosk never sees metadata naming missing files.
     let timestamp_path = repo.metadata().join("timestamp.json");
     let previous_mtime = std::fs::metadata(&timestamp_path)
@@ -327,20 +336,43 @@ fn advance_mtime(path: &Path, previous: std::time::SystemTime) -> Result<(), Rep
     Ok(())
 }
 
-fn count_files(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|entry| {
-            if entry.path().is_dir() {
-                count_files(&entry.path())
-            } else {
-                1
-            }
-        })
-        .sum()
+/// Where a consistent-snapshot target is stored. tough writes (and asks
+/// for) `HASH.folder/name.ext`; the TUF specification's reference
+/// implementation and go-tuf use `folder/HASH.name.ext`. The publisher
+/// writes both (one file, two links) so every TUF client finds it.
+struct StoredTarget {
+    /// tough's path.
+    tough: PathBuf,
+    /// The specification's path (the same as tough's for names without folders).
+    specification: PathBuf,
+}
+
+impl StoredTarget {
+    /// `name` is the target's resolved name (no `..`, no leading `/`).
+    fn new(targets: &Path, name: &str, bytes: &[u8]) -> Self {
+        let hash = format!("{:x}", Sha256::digest(bytes));
+        let specification = match name.rsplit_once('/') {
+            Some((folder, file)) => targets.join(folder).join(format!("{hash}.{file}")),
+            None => targets.join(format!("{hash}.{name}")),
+        };
+        StoredTarget {
+            tough: targets.join(format!("{hash}.{name}")),
+            specification,
+        }
+    }
+
+    /// Links the specification's path to the file tough wrote.
+    fn link_specification_path(&self) -> Result<(), RepoError> {
+        if self.specification.exists() {
+            return Ok(());
+        }
+        if let Some(folder) = self.specification.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|source| RepoError::io("create", folder, source))?;
+        }
+        std::fs::hard_link(&self.tough, &self.specification)
+            .map_err(|source| RepoError::io("link", &self.specification, source))
+    }
 }
 
 fn read_last_catalog(repo: &RepoPaths) -> Option<Catalog> {

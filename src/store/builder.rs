@@ -39,6 +39,11 @@ impl<'s> GenerationBuilder<'s> {
         self.store.has_blob(sha256)
     }
 
+    /// Reads a stored blob, checking its hash (see [`Store::read`]).
+    pub fn read(&self, file: &FileRef) -> Result<Vec<u8>, StoreError> {
+        self.store.read(file)
+    }
+
     /// Adds a file with these contents at the logical `path` (replacing an
     /// earlier file at the same path); its blob is written and flushed now.
     pub fn add(&mut self, path: impl Into<String>, bytes: &[u8]) -> Result<FileRef, StoreError> {

@@ -227,11 +227,17 @@ impl SyncEngine {
             );
         }
 
-        let missing: Vec<(String, TargetName)> = wanted
-            .iter()
-            .filter(|(_, (_, file))| !store.has_blob(&file.sha256))
-            .map(|(raw, (name, _))| (raw.clone(), name.clone()))
-            .collect();
+        // The builder holds the store's write lock from here to the switch,
+        // so no garbage collection removes a blob this sync relies on.
+        let mut generation = store.begin(&version.to_string())?;
+        let mut missing = Vec::new();
+        for (raw, (name, file)) in &wanted {
+            if generation.has_blob(&file.sha256) {
+                generation.add_stored(raw.clone(), file.clone());
+            } else {
+                missing.push((raw.clone(), name.clone()));
+            }
+        }
         let downloaded = missing.len();
         let repository = &repository;
         let mut fetches = futures::stream::iter(missing)
@@ -244,11 +250,12 @@ impl SyncEngine {
                         SyncError::Malformed(format!("target {raw} is listed but cannot be found"))
                     })?;
                 let bytes = stream.into_vec().await.map_err(SyncError::from_tough)?;
-                Ok::<_, SyncError>(bytes)
+                Ok::<_, SyncError>((raw, bytes))
             })
             .buffer_unordered(self.settings.parallel_downloads.max(1));
         while let Some(result) = fetches.next().await {
-            store.put_blob(&result?)?;
+            let (raw, bytes) = result?;
+            generation.add(raw, &bytes)?;
         }
         drop(fetches);
 
@@ -257,14 +264,10 @@ impl SyncEngine {
             .iter()
             .filter(|(raw, _)| raw.starts_with(layout::CATALOG_PREFIX))
         {
-            catalog_targets.insert(raw.clone(), store.read(file)?);
+            catalog_targets.insert(raw.clone(), generation.read(file)?);
         }
         layout::join(&catalog_targets).map_err(|e| SyncError::Malformed(e.to_string()))?;
-        let files = wanted
-            .into_iter()
-            .map(|(raw, (_, file))| (raw, file))
-            .collect();
-        store.commit(&version.to_string(), files)?;
+        generation.commit()?;
         Ok(SyncOutcome::Updated {
             version,
             downloaded,

@@ -2,14 +2,13 @@
 //! syncs on the schedule or when woken ("sync now"), and reports every
 //! result to the UI.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::Notify;
 
 use super::content::active_content;
 use super::schedule::{Schedule, random_fraction};
-use super::{SyncEngine, SyncError, SyncOutcome, SyncSettings};
+use super::{SyncEngine, SyncError, SyncOutcome};
 use crate::content::LoadedContent;
 use crate::store::Store;
 
@@ -59,10 +58,12 @@ impl SyncTrigger {
     }
 }
 
-/// Starts the sync thread; `report` is called on that thread after every attempt.
+/// Starts the sync thread, which takes over the store (opened and verified
+/// by the caller) and the engine; `report` is called on that thread after
+/// every attempt.
 pub fn spawn(
-    settings: SyncSettings,
-    store_dir: PathBuf,
+    engine: SyncEngine,
+    store: Store,
     schedule: Schedule,
     report: impl Fn(SyncReport) + Send + 'static,
 ) -> std::io::Result<SyncTrigger> {
@@ -89,34 +90,24 @@ pub fn spawn(
                     return;
                 }
             };
-            runtime.block_on(run(settings, store_dir, schedule, notify, report));
+            runtime.block_on(run(engine, store, schedule, notify, report));
         })?;
     Ok(trigger)
 }
 
+/// Syncs until the process ends. The store keeps its verified state and
+/// the engine its conditional-request cache across attempts (unchanged
+/// metadata is answered 304).
 async fn run(
-    settings: SyncSettings,
-    store_dir: PathBuf,
+    engine: SyncEngine,
+    mut store: Store,
     schedule: Schedule,
     notify: Arc<Notify>,
     report: impl Fn(SyncReport),
 ) {
     let mut failures = 0u32;
-    // Kept across attempts: the store's verified state and the transport's
-    // conditional-request cache (unchanged metadata is answered 304).
-    let mut session: Option<(Store, SyncEngine)> = None;
     loop {
-        let event = match session.as_mut() {
-            Some((store, engine)) => attempt(store, engine).await,
-            None => match open(&settings, &store_dir) {
-                Ok(mut opened) => {
-                    let event = attempt(&mut opened.0, &opened.1).await;
-                    session = Some(opened);
-                    event
-                }
-                Err(error) => failed(error),
-            },
-        };
+        let event = attempt(&mut store, &engine).await;
         failures = if matches!(event, SyncEvent::Failed { .. }) {
             failures.saturating_add(1)
         } else {
@@ -125,16 +116,13 @@ async fn run(
         if let SyncEvent::Failed { message, .. } = &event {
             tracing::warn!("sync failed: {message}");
         }
-        let bytes_received = session.as_ref().map_or(0, |(_, engine)| {
-            engine
-                .stats()
-                .bytes
-                .load(std::sync::atomic::Ordering::Relaxed)
-        });
         report(SyncReport {
             event,
             finished_at: chrono::Utc::now(),
-            bytes_received,
+            bytes_received: engine
+                .stats()
+                .bytes
+                .load(std::sync::atomic::Ordering::Relaxed),
         });
         let delay = schedule.next_delay(failures, random_fraction());
         tokio::select! {
@@ -142,15 +130,6 @@ async fn run(
             _ = notify.notified() => {}
         }
     }
-}
-
-fn open(
-    settings: &SyncSettings,
-    store_dir: &std::path::Path,
-) -> Result<(Store, SyncEngine), SyncError> {
-    let store = Store::open(store_dir)?;
-    let engine = SyncEngine::new(settings.clone(), &store_dir.join("sync"))?;
-    Ok((store, engine))
 }
 
 fn failed(error: SyncError) -> SyncEvent {

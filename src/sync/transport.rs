@@ -187,6 +187,29 @@ impl KioskTransport {
         }
     }
 
+    /// Asks for a target from byte `have` on, at the TUF specification's
+    /// consistent-snapshot location first, then at the one tough asked for
+    /// (see [`specification_location`]).
+    async fn get_target(&self, url: &Url, have: u64) -> reqwest::Result<reqwest::Response> {
+        if let Some(location) = specification_location(url) {
+            let response = self.get(location, have).await?;
+            if response.status() != StatusCode::NOT_FOUND {
+                return Ok(response);
+            }
+        }
+        self.get(url.clone(), have).await
+    }
+
+    /// One GET, from byte `have` on.
+    async fn get(&self, url: Url, have: u64) -> reqwest::Result<reqwest::Response> {
+        let mut request = self.client.get(url);
+        if have > 0 {
+            request = request.header(RANGE, format!("bytes={have}-"));
+        }
+        self.stats.requests.fetch_add(1, Ordering::Relaxed);
+        request.send().await
+    }
+
     /// Streams a target into `sender`, keeping what arrived in a partial
     /// file and resuming with `Range` after a failure.
     async fn download(self, url: Url, mut sender: mpsc::Sender<Result<Bytes, TransportError>>) {
@@ -208,12 +231,7 @@ impl KioskTransport {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
             }
-            let mut request = self.client.get(url.clone());
-            if have > 0 {
-                request = request.header(RANGE, format!("bytes={have}-"));
-            }
-            self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let response = match request.send().await {
+            let response = match self.get_target(&url, have).await {
                 Ok(response) => response,
                 Err(e) => {
                     last_error = describe(&e);
@@ -315,8 +333,37 @@ impl KioskTransport {
     }
 }
 
+/// Where the TUF specification stores a consistent-snapshot target whose
+/// name has folders, when that differs from the URL tough asks for.
+///
+/// The specification names the file `HASH.FILENAME.EXT`; for the target
+/// `catalog/site.json` its reference implementation (python-tuf) and
+/// go-tuf store `catalog/HASH.site.json`, while tough asks for
+/// `HASH.catalog/site.json`. Trying the first, then tough's, lets the kiosk
+/// read repositories written by either (our publisher writes both).
+fn specification_location(url: &Url) -> Option<Url> {
+    let segments: Vec<&str> = url.path_segments()?.collect();
+    let hashed = segments.iter().position(|segment| {
+        segment.len() > 65
+            && segment.as_bytes()[64] == b'.'
+            && segment.as_bytes()[..64].iter().all(u8::is_ascii_hexdigit)
+    })?;
+    let (file, folders) = segments[hashed + 1..].split_last()?;
+    let (hash, first_folder) = (&segments[hashed][..64], &segments[hashed][65..]);
+    let mut location = url.clone();
+    location
+        .path_segments_mut()
+        .ok()?
+        .clear()
+        .extend(&segments[..hashed])
+        .push(first_folder)
+        .extend(folders)
+        .push(&format!("{hash}.{file}"));
+    Some(location)
+}
+
 /// A reqwest error in words a status line can show.
-fn describe(error: &reqwest::Error) -> String {
+pub(crate) fn describe(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         "timed out (the server stopped answering)".into()
     } else if error.is_connect() {
@@ -331,5 +378,46 @@ fn describe(error: &reqwest::Error) -> String {
             source = inner.source();
         }
         message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "8500bf0dc4a5a6b2382de2078a78c6f5158fde9d5b4b976dc8d905b565944fe0";
+
+    fn location(url: &str) -> Option<String> {
+        specification_location(&Url::parse(url).unwrap()).map(String::from)
+    }
+
+    #[test]
+    fn nested_target_names_move_the_hash_to_the_file_name() {
+        assert_eq!(
+            location(&format!(
+                "https://site/kiosk/targets/{HASH}.assets/maps/x.png"
+            )),
+            Some(format!(
+                "https://site/kiosk/targets/assets/maps/{HASH}.x.png"
+            ))
+        );
+        assert_eq!(
+            location(&format!(
+                "http://127.0.0.1:8080/targets/{HASH}.catalog/site.json"
+            )),
+            Some(format!(
+                "http://127.0.0.1:8080/targets/catalog/{HASH}.site.json"
+            ))
+        );
+    }
+
+    #[test]
+    fn flat_names_and_other_urls_have_no_second_location() {
+        assert_eq!(
+            location(&format!("https://site/targets/{HASH}.site.json")),
+            None
+        );
+        assert_eq!(location("https://site/targets/abc.catalog/site.json"), None);
+        assert_eq!(location("https://site/metadata/1.root.json"), None);
     }
 }

@@ -85,6 +85,23 @@ struct State {
     pin_gate: PinGate,
     status: ContentStatus,
     kiosk_id: String,
+    /// A list screen the visitor extended with "show more", and how many
+    /// rows it shows; every other list shows [`LIST_PAGE`] rows.
+    list_extended: Option<(Screen, usize)>,
+}
+
+/// Rows a list shows before the visitor asks for more: enough for every
+/// demo list, few enough that a 10,000-notice catalog stays light.
+pub const LIST_PAGE: usize = 30;
+
+impl State {
+    /// How many rows the list `screen` shows.
+    fn list_rows(&self, screen: &Screen) -> usize {
+        match &self.list_extended {
+            Some((extended, rows)) if extended == screen => *rows,
+            _ => LIST_PAGE,
+        }
+    }
 }
 
 /// The kiosk UI bound to a window.
@@ -118,6 +135,7 @@ impl KioskApp {
                 pin_gate: PinGate::new(config.admin.pin_sha256.clone()),
                 status: ContentStatus::default(),
                 kiosk_id: config.kiosk_id.clone(),
+                list_extended: None,
             }),
             clock,
             clock_timer: slint::Timer::default(),
@@ -304,6 +322,18 @@ impl KioskApp {
                 }
             })
         });
+        let w = with.clone();
+        content.on_show_more(move || {
+            w(&|app| {
+                {
+                    let mut state = app.state.borrow_mut();
+                    let screen = state.navigator.current().clone();
+                    let rows = state.list_rows(&screen) + LIST_PAGE;
+                    state.list_extended = Some((screen, rows));
+                }
+                app.render();
+            })
+        });
         let w = with;
         content.on_open_table_view(move |index| {
             w(&|app| {
@@ -315,7 +345,17 @@ impl KioskApp {
     }
 
     fn go(&self, step: impl FnOnce(&mut Navigator)) {
-        step(&mut self.state.borrow_mut().navigator);
+        {
+            let mut state = self.state.borrow_mut();
+            step(&mut state.navigator);
+            // A list extended with "show more" stays extended while the
+            // visitor can return to it, not on a later visit.
+            if let Some((list, _)) = &state.list_extended
+                && !state.navigator.contains(list)
+            {
+                state.list_extended = None;
+            }
+        }
         self.render();
     }
 
@@ -394,6 +434,7 @@ impl KioskApp {
             let mut state = self.state.borrow_mut();
             state.settings = VisitorSettings::defaults(state.default_lang);
             state.navigator.home();
+            state.list_extended = None;
         }
         let app_state = self.window.global::<AppState>();
         app_state.set_pin_pad_open(false);
@@ -483,7 +524,11 @@ impl KioskApp {
         let page = match state.navigator.current() {
             Screen::Home => Page::Home,
             Screen::List { section, category } => {
-                let list = presenter.list(*section, category, now);
+                let mut list = presenter.list(*section, category, now);
+                let total = list.items.len();
+                list.items
+                    .truncate(state.list_rows(state.navigator.current()));
+                content.set_more_count((total - list.items.len()) as i32);
                 content.set_list_title(list.title.into());
                 content.set_categories(ModelRc::new(VecModel::from(list.chips)));
                 content.set_selected_category(category.as_str().into());

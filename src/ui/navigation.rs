@@ -89,6 +89,11 @@ impl Navigator {
         self.stack.push(Screen::Home);
     }
 
+    /// Whether `screen` is on the stack (shown now or reachable by Back).
+    pub fn contains(&self, screen: &Screen) -> bool {
+        self.stack.contains(screen)
+    }
+
     /// Whether Back leads anywhere.
     pub fn can_go_back(&self) -> bool {
         self.stack.len() > 1

@@ -1,0 +1,219 @@
+//! UI benchmarks in the emulator at 1080×1920, printed next to DESIGN.md's
+//! budgets: process start to first frame, a full repaint of Home and of the
+//! longest detail page (the 2019 annual report), a tap's partial repaint,
+//! and memory (PSS) with the demo content and with 10,000 extra notices.
+//!
+//! Run: `cargo bench --bench ui` (release build). Start-up and memory are
+//! measured in fresh child processes (this binary, re-run with a mode
+//! argument) so that nothing measured earlier is counted.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use lobby_kiosk::config::Config;
+use lobby_kiosk::content::{Lang, LoadedContent, demo, synthetic};
+use lobby_kiosk::emulator::memory::MemoryUsage;
+use lobby_kiosk::emulator::{Emulator, default_start};
+use lobby_kiosk::startup::Startup;
+
+const WIDTH: u32 = 1080;
+const HEIGHT: u32 = 1920;
+const REPAINTS: usize = 60;
+const STARTS: usize = 15;
+const SYNTHETIC_NOTICES: usize = 10_000;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("--first-frame") => {
+            let _emulator = start(demo::content());
+            println!("first frame");
+        }
+        Some("--memory") => {
+            let content = match args.get(2).map(String::as_str) {
+                Some("10k") => LoadedContent {
+                    catalog: synthetic::catalog(SYNTHETIC_NOTICES),
+                    ..demo::content()
+                },
+                _ => demo::content(),
+            };
+            let mut emulator = start(content);
+            visit_every_section(&mut emulator);
+            let usage = MemoryUsage::current().expect("/proc/self/smaps_rollup");
+            println!("{} {}", usage.rss_kib, usage.pss_kib);
+        }
+        _ => parent(),
+    }
+}
+
+fn start(content: LoadedContent) -> Emulator {
+    let startup = Startup {
+        content: Some(content),
+        ..Startup::demo()
+    };
+    Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start()).expect("emulator")
+}
+
+fn tap(emulator: &mut Emulator, label: &str) {
+    emulator
+        .tap_label(label)
+        .unwrap_or_else(|error| panic!("{error}"));
+}
+
+/// Opens every section's list and the annual report, then returns Home.
+fn visit_every_section(emulator: &mut Emulator) {
+    for section in ["公告栏", "办事指南", "信息公开", "互动交流", "场馆开放"] {
+        tap(emulator, section);
+        tap(emulator, "首页");
+    }
+    open_annual_report(emulator);
+    tap(emulator, "首页");
+}
+
+fn open_annual_report(emulator: &mut Emulator) {
+    let report = demo::catalog()
+        .documents
+        .iter()
+        .find(|d| d.id == "annual-report-2019")
+        .map(|d| d.meta.title.text(Lang::ZhHans).to_owned())
+        .expect("the demo has the 2019 annual report");
+    tap(emulator, "信息公开");
+    tap(emulator, &report);
+}
+
+fn parent() {
+    println!("UI benchmarks, emulator {WIDTH}×{HEIGHT}, release build\n");
+    // Memory first: later children would share (and halve the PSS of) the
+    // font pages this process maps once it starts an emulator itself.
+    memory();
+    first_frame();
+    repaints();
+}
+
+fn first_frame() {
+    let exe = std::env::current_exe().expect("own path");
+    let mut times = Vec::new();
+    for _ in 0..STARTS {
+        let started = Instant::now();
+        let mut child = Command::new(&exe)
+            .arg("--first-frame")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("child starts");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped stdout");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("child output");
+        times.push(started.elapsed());
+        assert_eq!(line.trim(), "first frame");
+        let _ = child.wait();
+    }
+    report(
+        "process start → first frame",
+        &mut times,
+        Duration::from_millis(200),
+    );
+}
+
+fn repaints() {
+    let mut emulator = start(demo::content());
+    let mut home = full_repaints(&mut emulator);
+    report("full repaint, Home", &mut home, Duration::from_millis(16));
+
+    // A tap's partial repaint: the frame after a finger lands on a tile
+    // (its pressed state), then the tap completes and Back returns Home.
+    let tile = emulator.find("公告栏").expect("the notice tile").centre();
+    let mut partial = Vec::new();
+    let mut pixels = 0;
+    for _ in 0..REPAINTS {
+        emulator.press(tile.0, tile.1);
+        let started = Instant::now();
+        pixels = emulator.render();
+        partial.push(started.elapsed());
+        emulator.release(tile.0, tile.1);
+        emulator.advance(Duration::from_millis(50));
+        tap(&mut emulator, "首页");
+    }
+    report(
+        &format!(
+            "partial repaint after a tap ({:.1} % of the screen)",
+            pixels as f64 * 100.0 / f64::from(WIDTH * HEIGHT)
+        ),
+        &mut partial,
+        Duration::from_millis(4),
+    );
+
+    open_annual_report(&mut emulator);
+    let mut detail = full_repaints(&mut emulator);
+    report(
+        "full repaint, annual report detail",
+        &mut detail,
+        Duration::from_millis(16),
+    );
+}
+
+/// Times full repaints of the current screen.
+fn full_repaints(emulator: &mut Emulator) -> Vec<Duration> {
+    (0..REPAINTS)
+        .map(|_| {
+            emulator.invalidate();
+            let started = Instant::now();
+            let pixels = emulator.render();
+            let elapsed = started.elapsed();
+            assert_eq!(pixels, u64::from(WIDTH * HEIGHT), "a full repaint");
+            elapsed
+        })
+        .collect()
+}
+
+fn memory() {
+    let exe = std::env::current_exe().expect("own path");
+    for (mode, what, budget_mib) in [
+        ("demo", "memory (PSS), demo content", 40.0),
+        ("10k", "memory (PSS), 10,000 extra notices", 80.0),
+    ] {
+        let output = Command::new(&exe)
+            .args(["--memory", mode])
+            .output()
+            .expect("child runs");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let numbers: Vec<f64> = text
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let [rss_kib, pss_kib] = numbers[..] else {
+            panic!("memory child printed {text:?}");
+        };
+        let pss = pss_kib / 1024.0;
+        println!(
+            "{what:<52} {pss:>8.1} MiB   (RSS {:.1} MiB)   budget ≤ {budget_mib} MiB   {}",
+            rss_kib / 1024.0,
+            verdict(pss <= budget_mib)
+        );
+    }
+}
+
+/// Prints the median and worst of `times` against `budget` (judged on the median).
+fn report(what: &str, times: &mut [Duration], budget: Duration) {
+    times.sort();
+    let median = times[times.len() / 2];
+    let worst = times[times.len() - 1];
+    println!(
+        "{what:<52} {:>8.2} ms   (worst {:.2} ms, n = {})   budget ≤ {} ms   {}",
+        ms(median),
+        ms(worst),
+        times.len(),
+        budget.as_millis(),
+        verdict(median <= budget)
+    );
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn verdict(within: bool) -> &'static str {
+    if within { "ok" } else { "OVER BUDGET" }
+}
