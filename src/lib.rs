@@ -7,6 +7,7 @@
 //! - [`config`]: the kiosk's configuration file.
 //! - [`mirror`]: import of the department site's columns (HTML, RSS) as
 //!   authoring content.
+//! - [`platform`]: the board's OS integration (systemd readiness and watchdog).
 //! - [`search`]: the search index (pinyin, simplified/traditional folding,
 //!   ranking, highlights) behind the on-screen keyboard.
 //! - [`store`]: the offline content cache (content-addressed blobs,
@@ -20,6 +21,7 @@ pub mod content;
 pub mod emulator;
 pub mod fleet;
 pub mod mirror;
+pub mod platform;
 pub mod repo;
 pub mod search;
 pub mod startup;

@@ -13,6 +13,7 @@ use lobby_kiosk::admin::services;
 use lobby_kiosk::admin::status::StatusHandle;
 use lobby_kiosk::config::Config;
 use lobby_kiosk::emulator::{self, Emulator, script};
+use lobby_kiosk::platform::watchdog;
 use lobby_kiosk::startup;
 use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::SyncEngine;
@@ -137,6 +138,7 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
     if let Some((events, trigger)) = startup.sync {
         app.attach_sync(events, trigger);
     }
+    let _watchdog = watchdog::start();
     // The endpoint and the fleet channel run until the window closes.
     let _services = services::start(config, &shared, trigger)?;
     app.window().run().context("the UI event loop failed")?;

@@ -9,6 +9,8 @@ pub struct MemoryUsage {
     pub rss_kib: u64,
     /// Proportional set size.
     pub pss_kib: u64,
+    /// Anonymous (heap, stacks): private memory no file backs.
+    pub anon_kib: u64,
 }
 
 impl MemoryUsage {
@@ -19,7 +21,7 @@ impl MemoryUsage {
         MemoryUsage::parse(&text)
     }
 
-    /// Reads the `Rss:` and `Pss:` lines of an smaps_rollup text.
+    /// Reads the `Rss:`, `Pss:` and `Anonymous:` lines of an smaps_rollup text.
     fn parse(text: &str) -> Option<MemoryUsage> {
         let field = |name: &str| {
             text.lines()
@@ -29,6 +31,7 @@ impl MemoryUsage {
         Some(MemoryUsage {
             rss_kib: field("Rss:")?,
             pss_kib: field("Pss:")?,
+            anon_kib: field("Anonymous:")?,
         })
     }
 
@@ -43,13 +46,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_rss_and_pss_from_smaps_rollup() {
-        let text = "55d0-7ffd ---p 00000000 00:00 0  [rollup]\nRss:               30720 kB\nPss:               20480 kB\nPss_Anon:           8000 kB\n";
+    fn reads_rss_pss_and_anonymous_from_smaps_rollup() {
+        let text = "55d0-7ffd ---p 00000000 00:00 0  [rollup]\nRss:               30720 kB\nPss:               20480 kB\nPss_Anon:           8000 kB\nAnonymous:          9000 kB\n";
         assert_eq!(
             MemoryUsage::parse(text),
             Some(MemoryUsage {
                 rss_kib: 30720,
-                pss_kib: 20480
+                pss_kib: 20480,
+                anon_kib: 9000
             })
         );
         assert_eq!(MemoryUsage::parse("Rss: 1 kB\n"), None);

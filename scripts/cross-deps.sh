@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the cross toolchain for the ARM board build from Debian's archive
+# (bookworm + bookworm-security): Debian's Rust (rustc-web/cargo-web) with its
+# multiarch standard library for each target, the cross gcc, the board's -dev
+# libraries for each target architecture, and qemu-user to run ARM test binaries.
+# Usage: scripts/cross-deps.sh [arm64] [armhf]   (default: arm64 armhf). Needs root.
+set -euo pipefail
+arches=("$@")
+[ ${#arches[@]} -gt 0 ] || arches=(arm64 armhf)
+if [ "$(id -u)" -ne 0 ]; then
+  echo "cross-deps: needs root (dpkg --add-architecture, apt-get install)" >&2
+  exit 1
+fi
+pkgs=(rustc-web cargo-web qemu-user pkg-config python3)
+for arch in "${arches[@]}"; do
+  case "$arch" in
+    arm64) gnu=aarch64-linux-gnu ;;
+    armhf) gnu=arm-linux-gnueabihf ;;
+    *) echo "cross-deps: unknown architecture '$arch' (arm64 or armhf)" >&2; exit 1 ;;
+  esac
+  dpkg --add-architecture "$arch"
+  pkgs+=("gcc-$gnu" "libc6-dev:$arch" "libstd-rust-web-dev:$arch"
+         "libudev-dev:$arch" "libinput-dev:$arch" "libxkbcommon-dev:$arch"
+         "libfontconfig-dev:$arch" "libfreetype-dev:$arch")
+done
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null

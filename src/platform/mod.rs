@@ -1,0 +1,3 @@
+//! Integration with the board's operating system.
+
+pub mod watchdog;
