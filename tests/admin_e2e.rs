@@ -99,7 +99,11 @@ fn edit_publish_push_and_the_kiosk_shows_it() {
     let mut emulator = Emulator::new(1080, 1920, startup, &config, default_start()).unwrap();
     let shared = StatusHandle::default();
     emulator.app().share_status(shared.clone());
-    let services = services::start(&config, &shared, trigger).expect("the admin endpoint starts");
+    let (services, problems) = services::start(&config, &shared, trigger);
+    assert!(
+        problems.is_empty(),
+        "the admin endpoint starts: {problems:?}"
+    );
     let kiosk = services.endpoint.as_ref().unwrap().local_addr().to_string();
     assert!(
         wait_for(&mut emulator, |e| content_version(e) == "v1"),

@@ -214,3 +214,26 @@ fn nothing_but_a_sync_request_reaches_the_kiosk() {
     assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 1);
     assert_eq!(kiosk.status.get(), before);
 }
+
+#[test]
+fn a_taken_port_is_reported_and_the_kiosk_runs_on_without_the_endpoint() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let config = lobby_kiosk::config::Config {
+        admin_endpoint: Some(AdminEndpointConfig {
+            bind: taken.local_addr().unwrap(),
+            token_sha256: hash_pin(TOKEN),
+            requests_per_minute: 60,
+            burst: 5,
+        }),
+        ..lobby_kiosk::config::Config::demo()
+    };
+    let (services, problems) =
+        lobby_kiosk::admin::services::start(&config, &StatusHandle::default(), None);
+    assert!(services.endpoint.is_none());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let message = problems[0].to_string();
+    assert!(
+        message.contains(&taken.local_addr().unwrap().to_string()),
+        "the message names the address: {message}"
+    );
+}

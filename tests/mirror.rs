@@ -194,28 +194,64 @@ async fn mirrors_columns_reports_bad_pages_and_updates_only_what_changed() {
     assert_eq!(hand_written(content), before);
 }
 
+/// Runs the built `kioskctl`; returns its standard output.
+fn kioskctl(args: &[&std::ffi::OsStr]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kioskctl"))
+        .args(args)
+        .output()
+        .expect("kioskctl runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "kioskctl {args:?}: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 #[test]
 fn imported_notices_reach_the_kiosk_screen() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let fixture = runtime.block_on(Fixture::new());
     let site = tempfile::tempdir().unwrap();
     serve_copy(site.path());
-    let (report, repo_server) = runtime.block_on(async {
-        let server = FaultServer::start(site.path().to_owned()).await;
-        let report = run(&config(&server), &fixture.content).await;
-        fixture.publish().await;
+    let site_server = runtime.block_on(FaultServer::start(site.path().to_owned()));
+    let config_file = site.path().join("mirror.toml");
+    let config_text = std::fs::read_to_string(&config_file)
+        .unwrap()
+        .replace("SITE/", site_server.url().as_str());
+    std::fs::write(&config_file, config_text).unwrap();
+
+    // The admin's commands: mirror the site into the content folder, publish.
+    let content = fixture.content.as_os_str();
+    let mirrored = kioskctl(&[
+        "mirror".as_ref(),
+        content,
+        "--config".as_ref(),
+        config_file.as_os_str(),
+    ]);
+    assert!(
+        mirrored.contains("6 added, 0 updated, 0 unchanged, 1 skipped"),
+        "the 404 page is skipped: {mirrored}"
+    );
+    let published = kioskctl(&[
+        "publish".as_ref(),
+        content,
+        "--repo".as_ref(),
+        fixture.repo.root().as_os_str(),
+        "--keys".as_ref(),
+        fixture.keys.dir().as_os_str(),
+    ]);
+    assert!(published.contains("published version 1"), "{published}");
+
+    let repo_server = runtime.block_on(async {
         let repo_server = FaultServer::start(fixture.repo.root().to_owned()).await;
         let settings = SyncSettings::for_base(&repo_server.url(), fixture.trusted_root()).unwrap();
         let engine = SyncEngine::new(settings, &fixture.work).unwrap();
         let mut store = Store::open(&fixture.store).unwrap();
         engine.sync_once(&mut store).await.expect("the kiosk syncs");
-        (report, repo_server)
+        repo_server
     });
-    assert_eq!(
-        report.added.len(),
-        6,
-        "here the slow page answers: {report:#?}"
-    );
 
     let config = Config {
         repository: Some(RepositoryConfig {

@@ -120,6 +120,19 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         timestamp_days: u64,
     },
+    /// Import the department site's columns (HTML list pages, RSS/Atom feeds) as notices.
+    ///
+    /// Writes only notices/mirror-*.md and assets/mirror/ in the content
+    /// folder; pages that fail are reported and skipped. Check and publish
+    /// the result as usual. See docs/authoring.md, section 15.
+    #[command(after_help = EXIT_CODES)]
+    Mirror {
+        /// The authoring folder to import into.
+        content: PathBuf,
+        /// The mirror configuration: which columns, which selectors.
+        #[arg(long, default_value = "mirror.toml")]
+        config: PathBuf,
+    },
     /// Show the real kiosk UI in a desktop window on a content folder, reloading on changes.
     #[command(after_help = EXIT_CODES)]
     Preview {
@@ -170,6 +183,12 @@ pub enum CliError {
     /// The preview window failed.
     #[error(transparent)]
     Preview(#[from] super::preview::PreviewError),
+    /// The mirror configuration is unusable.
+    #[error(transparent)]
+    MirrorConfig(#[from] crate::mirror::config::ConfigError),
+    /// The mirror could not run.
+    #[error(transparent)]
+    Mirror(#[from] crate::mirror::MirrorError),
     /// A runtime could not start.
     #[error("cannot start: {0}")]
     Runtime(std::io::Error),
@@ -295,6 +314,7 @@ async fn run_async(command: Command) -> Result<(), CliError> {
         }
         // The window's event loop runs on this (the main) thread until it closes.
         Command::Preview { content } => Ok(super::preview::run(&content)?),
+        Command::Mirror { content, config } => mirror(&content, &config).await,
         Command::Push { target } => push(&target).await,
         Command::Status { target } => status(&target).await,
     }
@@ -308,6 +328,36 @@ fn spinner(message: String) -> ProgressBar {
     let spinner = ProgressBar::new_spinner().with_message(message);
     spinner.enable_steady_tick(Duration::from_millis(100));
     spinner
+}
+
+async fn mirror(content: &Path, config: &Path) -> Result<(), CliError> {
+    let config = crate::mirror::config::MirrorConfig::load(config)?;
+    let spinner = spinner(format!("mirroring into {}", content.display()));
+    let progress = spinner.clone();
+    let report = crate::mirror::mirror(&config, content, &move |page| {
+        progress.set_message(page.to_owned());
+    })
+    .await;
+    spinner.finish_and_clear();
+    let report = report?;
+    for failure in &report.failed {
+        eprintln!("skipped: {failure}");
+    }
+    for url in &report.added {
+        println!("+ {url}");
+    }
+    for url in &report.updated {
+        println!("~ {url}");
+    }
+    println!(
+        "{} added, {} updated, {} unchanged, {} skipped; next: kioskctl validate {} and kioskctl publish",
+        report.added.len(),
+        report.updated.len(),
+        report.unchanged,
+        report.failed.len(),
+        content.display()
+    );
+    Ok(())
 }
 
 fn validate(content: &Path) -> Result<(), CliError> {

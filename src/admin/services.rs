@@ -31,28 +31,31 @@ pub enum ServicesError {
 
 /// Starts what `config` enables. `trigger` is the background sync (None when
 /// the kiosk shows the embedded demo content: a sync request is then logged).
+///
+/// A service that cannot start (its port taken, a bad broker address) is
+/// left out and its error returned: the kiosk keeps showing content
+/// without it rather than blanking the screen.
 pub fn start(
     config: &Config,
     status: &StatusHandle,
     trigger: Option<SyncTrigger>,
-) -> Result<AdminServices, ServicesError> {
+) -> (AdminServices, Vec<ServicesError>) {
     let sync_now: Arc<dyn Fn() + Send + Sync> = match trigger {
         Some(trigger) => Arc::new(move || trigger.sync_now()),
         None => Arc::new(|| {
             tracing::warn!("sync requested, but no [repository] is configured: nothing to sync")
         }),
     };
-    let endpoint = config
-        .admin_endpoint
-        .as_ref()
-        .map(|endpoint| {
-            Endpoint::start(endpoint, &config.kiosk_id, status.clone(), sync_now.clone())
-        })
-        .transpose()?;
-    let fleet = config
-        .fleet
-        .as_ref()
-        .map(|fleet| Fleet::start(fleet, &config.kiosk_id, status.clone(), sync_now.clone()))
-        .transpose()?;
-    Ok(AdminServices { endpoint, fleet })
+    let mut errors = Vec::new();
+    let endpoint = config.admin_endpoint.as_ref().and_then(|endpoint| {
+        Endpoint::start(endpoint, &config.kiosk_id, status.clone(), sync_now.clone())
+            .map_err(|error| errors.push(ServicesError::from(error)))
+            .ok()
+    });
+    let fleet = config.fleet.as_ref().and_then(|fleet| {
+        Fleet::start(fleet, &config.kiosk_id, status.clone(), sync_now.clone())
+            .map_err(|error| errors.push(ServicesError::from(error)))
+            .ok()
+    });
+    (AdminServices { endpoint, fleet }, errors)
 }

@@ -139,8 +139,15 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
         app.attach_sync(events, trigger);
     }
     let _watchdog = watchdog::start();
-    // The endpoint and the fleet channel run until the window closes.
-    let _services = services::start(config, &shared, trigger)?;
+    // The endpoint and the fleet channel run until the window closes. One
+    // that cannot start is reported; the kiosk keeps showing content.
+    let (_services, problems) = services::start(config, &shared, trigger);
+    for problem in problems {
+        tracing::error!("admin service not started: {problem}");
+        let mut status = app.status();
+        status.last_error = format!("admin service not started: {problem}");
+        app.set_status(status);
+    }
     app.window().run().context("the UI event loop failed")?;
     Ok(())
 }
