@@ -52,7 +52,7 @@ fn main() {
             for c in query.chars() {
                 typed.push(c);
                 let started = Instant::now();
-                let results = index.search(&typed, local, SHOWN);
+                let results = index.search(&catalog, &typed, local, SHOWN);
                 let took = started.elapsed();
                 slowest = slowest.max(took);
                 samples.push(took);

@@ -2,7 +2,7 @@
 //! each must put on top, visibility, and highlights.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use lobby_kiosk::content::{Lang, demo};
+use lobby_kiosk::content::{Catalog, Lang, demo};
 use lobby_kiosk::search::{ItemKind, SearchIndex};
 
 /// Noon on a day, site time.
@@ -18,8 +18,8 @@ fn now() -> NaiveDateTime {
     local(2026, 11, 25)
 }
 
-fn ids(index: &SearchIndex, query: &str, at: NaiveDateTime) -> Vec<String> {
-    let results = index.search(query, at, usize::MAX);
+fn ids(index: &SearchIndex, catalog: &Catalog, query: &str, at: NaiveDateTime) -> Vec<String> {
+    let results = index.search(catalog, query, at, usize::MAX);
     results.hits.iter().map(|h| h.id.to_owned()).collect()
 }
 
@@ -73,11 +73,12 @@ const TOP_RESULTS: &[(&str, &str)] = &[
 
 #[test]
 fn every_query_puts_its_expected_item_on_top() {
-    let index = SearchIndex::build(&demo::catalog());
+    let catalog = demo::catalog();
+    let index = SearchIndex::build(&catalog);
     let wrong: Vec<String> = TOP_RESULTS
         .iter()
         .filter_map(|(query, expected)| {
-            let found = ids(&index, query, now());
+            let found = ids(&index, &catalog, query, now());
             (found.first().map(String::as_str) != Some(expected)).then(|| {
                 format!(
                     "{query:?}: expected {expected}, got {:?}",
@@ -91,19 +92,21 @@ fn every_query_puts_its_expected_item_on_top() {
 
 #[test]
 fn initials_of_a_section_name_find_its_items() {
-    let index = SearchIndex::build(&demo::catalog());
-    let hits = index.search("bszn", now(), usize::MAX).hits;
+    let catalog = demo::catalog();
+    let index = SearchIndex::build(&catalog);
+    let hits = index.search(&catalog, "bszn", now(), usize::MAX).hits;
     assert_eq!(hits.len(), demo::catalog().guides.len());
     assert!(hits.iter().all(|h| h.kind == ItemKind::Guide));
     // "cg" (场馆) finds the items with 场馆 in their title.
-    let cg = ids(&index, "cg", now());
+    let cg = ids(&index, &catalog, "cg", now());
     assert!(cg.contains(&"faq-free-opening-hours".to_owned()), "{cg:?}");
 }
 
 #[test]
 fn title_matches_rank_first_then_newest() {
-    let index = SearchIndex::build(&demo::catalog());
-    let hits = index.search("马拉松", now(), usize::MAX).hits;
+    let catalog = demo::catalog();
+    let index = SearchIndex::build(&catalog);
+    let hits = index.search(&catalog, "马拉松", now(), usize::MAX).hits;
     let titles: Vec<&str> = hits.iter().take(3).map(|h| h.id).collect();
     assert_eq!(
         titles,
@@ -122,15 +125,16 @@ fn title_matches_rank_first_then_newest() {
 
 #[test]
 fn only_notices_shown_now_are_found() {
-    let index = SearchIndex::build(&demo::catalog());
-    let now_ids = ids(&index, "惠民开放", now());
+    let catalog = demo::catalog();
+    let index = SearchIndex::build(&catalog);
+    let now_ids = ids(&index, &catalog, "惠民开放", now());
     assert!(now_ids.contains(&"huimin-open-2026".to_owned()));
     assert!(!now_ids.contains(&"huimin-open-2025".to_owned()), "expired");
     assert!(
         !now_ids.contains(&"huimin-open-2027".to_owned()),
         "not yet valid"
     );
-    let next_year = ids(&index, "惠民开放", local(2027, 1, 2));
+    let next_year = ids(&index, &catalog, "惠民开放", local(2027, 1, 2));
     assert_eq!(
         next_year.first().map(String::as_str),
         Some("huimin-open-2027")
@@ -139,9 +143,10 @@ fn only_notices_shown_now_are_found() {
 
 #[test]
 fn nothing_matches_gibberish_or_an_empty_query() {
-    let index = SearchIndex::build(&demo::catalog());
-    assert_eq!(index.search("zzqxj", now(), 10).total, 0);
-    assert_eq!(index.search("  ", now(), 10).total, 0);
+    let catalog = demo::catalog();
+    let index = SearchIndex::build(&catalog);
+    assert_eq!(index.search(&catalog, "zzqxj", now(), 10).total, 0);
+    assert_eq!(index.search(&catalog, "  ", now(), 10).total, 0);
 }
 
 #[test]

@@ -4,6 +4,7 @@ use std::cmp::Reverse;
 use std::ops::Range;
 
 use chrono::NaiveDateTime;
+use memchr::memmem::Finder;
 
 use super::pinyin::{PinyinMatch, ReadingTable};
 use super::query::{self, Term};
@@ -86,9 +87,7 @@ pub struct Hit<'a> {
 struct Field {
     rank: FieldRank,
     text: String,
-    /// Reading ids per character of `text`; empty for bodies, which are
-    /// matched by characters, words and numbers but not by pinyin (initials
-    /// over whole bodies would match almost anything).
+    /// Reading ids per character of `text`.
     readings: Vec<u16>,
     /// Whether the text holds any ASCII letter or digit: most Chinese
     /// bodies hold none, and then words and numbers are not searched.
@@ -103,6 +102,57 @@ struct Entry {
     /// Notices: shown only inside their validity window.
     window: Option<(Option<LocalTime>, Option<EndBound>)>,
     fields: Vec<Field>,
+    /// The body, searched where it is in the catalog (bodies are most of
+    /// a catalog's text; a folded copy would double it).
+    body: Option<BodySource>,
+}
+
+/// Where an item's body is in the catalog.
+#[derive(Debug, Clone, Copy)]
+struct BodySource {
+    kind: ItemKind,
+    /// Position in the catalog's list of that kind.
+    position: usize,
+    /// Whether the body holds any ASCII letter or digit (see [`Field::latin`]).
+    latin: bool,
+    /// Whether it holds upper-case ASCII letters (its texts are then folded
+    /// when searched; most bodies are Chinese and are searched as they are).
+    upper: bool,
+}
+
+impl BodySource {
+    fn new(kind: ItemKind, position: usize, body: &Body) -> BodySource {
+        let (mut latin, mut upper) = (false, false);
+        for_each_body_text(body, &mut |text| {
+            latin |= text.bytes().any(|b| b.is_ascii_alphanumeric());
+            upper |= text.bytes().any(|b| b.is_ascii_uppercase());
+        });
+        BodySource {
+            kind,
+            position,
+            latin,
+            upper,
+        }
+    }
+
+    fn body<'c>(&self, catalog: &'c Catalog) -> Option<&'c Body> {
+        match self.kind {
+            ItemKind::Notice => catalog.notices.get(self.position).map(|n| &n.body),
+            ItemKind::Document => catalog.documents.get(self.position).map(|d| &d.body),
+            ItemKind::Faq => catalog.faqs.get(self.position).map(|f| &f.answer),
+            ItemKind::Guide | ItemKind::Venue | ItemKind::Channel => None,
+        }
+    }
+}
+
+/// The body texts that are searched: simplified Chinese (authored or
+/// converted) and English.
+fn for_each_body_text<'b>(body: &'b Body, f: &mut impl FnMut(&'b str)) {
+    for lang in [Lang::ZhHans, Lang::En] {
+        if let Some(blocks) = body.exact(lang) {
+            blocks::each_text(blocks, f);
+        }
+    }
 }
 
 /// An in-memory index over a catalog's items. Build it again when the
@@ -118,6 +168,7 @@ pub struct SearchIndex {
 struct EntryBuilder<'a> {
     readings: &'a mut ReadingTable,
     fields: Vec<Field>,
+    body: Option<BodySource>,
 }
 
 impl EntryBuilder<'_> {
@@ -143,23 +194,15 @@ impl EntryBuilder<'_> {
         self.push(rank, folded);
     }
 
-    fn body(&mut self, body: &Body) {
-        let texts = [Lang::ZhHans, Lang::En]
-            .into_iter()
-            .filter_map(|lang| body.exact(lang))
-            .flat_map(|blocks| blocks::texts(blocks));
-        self.plain(FieldRank::Body, texts);
+    fn body(&mut self, kind: ItemKind, position: usize, body: &Body) {
+        self.body = Some(BodySource::new(kind, position, body));
     }
 
     fn push(&mut self, rank: FieldRank, text: String) {
         if text.trim().is_empty() {
             return;
         }
-        let readings = if rank == FieldRank::Body {
-            Vec::new()
-        } else {
-            self.readings.encode(&text)
-        };
+        let readings = self.readings.encode(&text);
         let latin = text.bytes().any(|b| b.is_ascii_alphanumeric());
         self.fields.push(Field {
             rank,
@@ -174,7 +217,7 @@ impl SearchIndex {
     /// Indexes every item of the catalog.
     pub fn build(catalog: &Catalog) -> SearchIndex {
         let mut index = SearchIndex::default();
-        for notice in &catalog.notices {
+        for (position, notice) in catalog.notices.iter().enumerate() {
             let meta = &notice.meta;
             index.add(&notice.id, ItemKind::Notice, Some(meta.published), |e| {
                 e.texts(FieldRank::Title, [&meta.title]);
@@ -186,7 +229,7 @@ impl SearchIndex {
                         .map(|a| &a.title)
                         .chain(catalog.notice_category(&meta.category).map(|c| &c.name)),
                 );
-                e.body(&notice.body);
+                e.body(ItemKind::Notice, position, &notice.body);
             });
             if let Some(entry) = index.entries.last_mut() {
                 entry.window = Some((meta.valid_from, meta.valid_until));
@@ -216,7 +259,7 @@ impl SearchIndex {
                 e.plain(FieldRank::Details, [&meta.phone]);
             });
         }
-        for document in &catalog.documents {
+        for (position, document) in catalog.documents.iter().enumerate() {
             let meta = &document.meta;
             index.add(
                 &document.id,
@@ -232,15 +275,15 @@ impl SearchIndex {
                             .map(|a| &a.title)
                             .chain(catalog.document_category(&meta.category).map(|c| &c.name)),
                     );
-                    e.body(&document.body);
+                    e.body(ItemKind::Document, position, &document.body);
                 },
             );
         }
-        for faq in &catalog.faqs {
+        for (position, faq) in catalog.faqs.iter().enumerate() {
             index.add(&faq.id, ItemKind::Faq, Some(faq.date), |e| {
                 e.texts(FieldRank::Title, [&faq.question]);
                 e.texts(FieldRank::Details, [&faq.category]);
-                e.body(&faq.answer);
+                e.body(ItemKind::Faq, position, &faq.answer);
             });
         }
         for venue in &catalog.venues {
@@ -276,9 +319,11 @@ impl SearchIndex {
         let mut builder = EntryBuilder {
             readings: &mut self.readings,
             fields: Vec::new(),
+            body: None,
         };
         fill(&mut builder);
         builder.plain(FieldRank::Details, section_names(kind));
+        let body = builder.body;
         let mut fields = builder.fields;
         fields.sort_by_key(|f| f.rank);
         self.entries.push(Entry {
@@ -287,6 +332,7 @@ impl SearchIndex {
             date: date.map(|d| d.0),
             window: None,
             fields,
+            body,
         });
     }
 
@@ -304,11 +350,22 @@ impl SearchIndex {
     /// time `local`: how many, and the best `limit` of them, best first:
     /// title matches, then exact over prefix over initials, then summary
     /// over details over body, then newest (ties keep the catalog's order).
-    pub fn search(&self, query: &str, local: NaiveDateTime, limit: usize) -> Results<'_> {
+    ///
+    /// `catalog` must be the catalog the index was built from: bodies are
+    /// searched there.
+    pub fn search(
+        &self,
+        catalog: &Catalog,
+        query: &str,
+        local: NaiveDateTime,
+        limit: usize,
+    ) -> Results<'_> {
         let terms = query::parse(query);
         if terms.is_empty() {
             return Results::default();
         }
+        // One searcher per term for every body (bodies are searched in place).
+        let finders: Vec<Finder<'_>> = terms.iter().map(|t| Finder::new(t.text())).collect();
         let mut ranked: Vec<(RankKey, usize)> = self
             .entries
             .iter()
@@ -320,7 +377,8 @@ impl SearchIndex {
             .filter_map(|(position, entry)| {
                 let (field, quality) = terms
                     .iter()
-                    .map(|term| self.best_field(entry, term))
+                    .zip(&finders)
+                    .map(|(term, finder)| self.best_field(catalog, entry, term, finder))
                     .try_fold((FieldRank::Title, MatchKind::Exact), |worst, best| {
                         best.map(|best| worst.max(best))
                     })?;
@@ -355,7 +413,13 @@ impl SearchIndex {
         Results { total, hits }
     }
 
-    fn best_field(&self, entry: &Entry, term: &Term) -> Option<(FieldRank, MatchKind)> {
+    fn best_field(
+        &self,
+        catalog: &Catalog,
+        entry: &Entry,
+        term: &Term,
+        finder: &Finder<'_>,
+    ) -> Option<(FieldRank, MatchKind)> {
         let mut best: Option<(FieldRank, MatchKind)> = None;
         for field in &entry.fields {
             if best.is_some_and(|b| b.0 < field.rank) {
@@ -368,6 +432,45 @@ impl SearchIndex {
                 }
             }
         }
+        best.or_else(|| {
+            let source = entry.body?;
+            self.find_in_body(source.body(catalog)?, &source, term, finder)
+                .map(|quality| (FieldRank::Body, quality))
+        })
+    }
+
+    /// The best match of a term in a body, by characters, words and numbers
+    /// (not pinyin: initials over whole bodies would match almost anything).
+    fn find_in_body(
+        &self,
+        body: &Body,
+        source: &BodySource,
+        term: &Term,
+        finder: &Finder<'_>,
+    ) -> Option<MatchKind> {
+        if !source.latin && !matches!(term, Term::Han(_)) {
+            return None;
+        }
+        let mut best: Option<MatchKind> = None;
+        for_each_body_text(body, &mut |text| {
+            if best == Some(MatchKind::Exact) {
+                return;
+            }
+            let folded: std::borrow::Cow<'_, str> = if source.upper {
+                text.to_lowercase().into()
+            } else {
+                text.into()
+            };
+            // The fast search rules most texts out; find_in then tells the quality.
+            if finder.find(folded.as_bytes()).is_none() {
+                return;
+            }
+            if let Some((quality, _)) = self.find_in(&folded, &[], source.latin, term)
+                && best.is_none_or(|b| quality < b)
+            {
+                best = Some(quality);
+            }
+        });
         best
     }
 

@@ -19,6 +19,15 @@ pub enum Term {
     Digits(String),
 }
 
+impl Term {
+    /// The term's text.
+    pub fn text(&self) -> &str {
+        match self {
+            Term::Han(text) | Term::Letters(text) | Term::Digits(text) => text,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Script {
     Han,

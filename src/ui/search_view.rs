@@ -23,7 +23,7 @@ pub fn results(
     query: &str,
     local: NaiveDateTime,
 ) -> (Vec<SearchResult>, usize) {
-    let found = index.search(query, local, SHOWN_RESULTS);
+    let found = index.search(catalog, query, local, SHOWN_RESULTS);
     let rows = found
         .hits
         .iter()
