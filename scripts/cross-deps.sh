@@ -12,13 +12,27 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 pkgs=(rustc-web cargo-web qemu-user pkg-config python3)
+# Architectures this run adds: if apt-get fails they are removed again, or a
+# broken index for them (e.g. a mirror serving a stale bookworm-security
+# Packages file) would make every later `apt-get update` on the machine fail.
+added=()
+remove_added() {
+  for arch in "${added[@]}"; do
+    dpkg --remove-architecture "$arch" ||
+      echo "cross-deps: could not remove architecture $arch again" >&2
+  done
+}
+trap 'status=$?; [ "$status" -eq 0 ] || remove_added; exit "$status"' EXIT
 for arch in "${arches[@]}"; do
   case "$arch" in
     arm64) gnu=aarch64-linux-gnu ;;
     armhf) gnu=arm-linux-gnueabihf ;;
     *) echo "cross-deps: unknown architecture '$arch' (arm64 or armhf)" >&2; exit 1 ;;
   esac
-  dpkg --add-architecture "$arch"
+  if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    dpkg --add-architecture "$arch"
+    added+=("$arch")
+  fi
   pkgs+=("gcc-$gnu" "libc6-dev:$arch" "libstd-rust-web-dev:$arch"
          "libudev-dev:$arch" "libinput-dev:$arch" "libxkbcommon-dev:$arch"
          "libfontconfig-dev:$arch" "libfreetype-dev:$arch")
