@@ -574,12 +574,20 @@ fn typing_bszn_on_the_keyboard_finds_guides_and_opens_the_first() {
 }
 
 #[test]
-fn golden_screenshot_of_search_results() {
-    let mut emulator = start();
-    let ui = emulator.ui().clone_strong();
-    ui.global::<lobby_kiosk::ui::AppState>()
-        .invoke_navigate(lobby_kiosk::ui::Page::Search);
-    ui.global::<lobby_kiosk::ui::SearchState>()
-        .invoke_type_text("changguan".into());
-    assert_matches_reference(&mut emulator, "search.zh-Hans");
+fn golden_screenshots_of_search_results_portrait_and_landscape() {
+    for (mut emulator, name) in [
+        (start(), "search.zh-Hans"),
+        // Landscape: results beside the keyboard, not squeezed above it.
+        (
+            start_sized(HEIGHT, WIDTH, Config::demo()),
+            "search.landscape",
+        ),
+    ] {
+        let ui = emulator.ui().clone_strong();
+        ui.global::<lobby_kiosk::ui::AppState>()
+            .invoke_navigate(lobby_kiosk::ui::Page::Search);
+        ui.global::<lobby_kiosk::ui::SearchState>()
+            .invoke_type_text("changguan".into());
+        assert_matches_reference(&mut emulator, name);
+    }
 }
