@@ -6,7 +6,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 
 use lobby_kiosk::admin::services;
 use lobby_kiosk::admin::status::StatusHandle;
@@ -16,6 +15,7 @@ use lobby_kiosk::startup;
 use lobby_kiosk::ui::session::hash_pin;
 use lobby_kiosk::ui::{AppState, Page};
 use slint::ComponentHandle;
+use support::kioskctl::kioskctl_with_env;
 use support::nginx::Nginx;
 use support::repo_fixture::copy_dir;
 use support::wait::wait_for;
@@ -23,18 +23,10 @@ use support::wait::wait_for;
 const TOKEN: &str = "lobby-admin-token-7f3a";
 const TITLE: &str = "越秀游泳场今日停止开放的紧急通知";
 
-/// Runs kioskctl; (exit code, stdout, stderr).
+/// Runs kioskctl with the kiosks' token in `KIOSKCTL_TOKEN` (a `--token`
+/// argument overrides it); (exit code, stdout, stderr).
 fn kioskctl(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_kioskctl"))
-        .args(args)
-        .env("KIOSKCTL_TOKEN", TOKEN)
-        .output()
-        .expect("kioskctl runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    kioskctl_with_env(args, &[("KIOSKCTL_TOKEN", TOKEN)])
 }
 
 fn ok(args: &[&str]) -> String {

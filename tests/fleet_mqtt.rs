@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -13,6 +12,7 @@ use lobby_kiosk::admin::status::{StatusHandle, StatusReport};
 use lobby_kiosk::config::FleetConfig;
 use lobby_kiosk::fleet::{self, Broker, Fleet, Topics};
 use lobby_kiosk::ui::app::ContentStatus;
+use support::kioskctl::kioskctl;
 use support::mosquitto::Mosquitto;
 
 struct Kiosk {
@@ -82,18 +82,6 @@ fn wait_until(done: impl Fn() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(50));
     }
     false
-}
-
-fn kioskctl(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_kioskctl"))
-        .args(args)
-        .output()
-        .expect("kioskctl runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -3,24 +3,11 @@
 
 mod support;
 
-use std::process::Command;
-
 use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::{SyncEngine, SyncOutcome, SyncSettings};
+use support::kioskctl::kioskctl;
 use support::nginx::Nginx;
 use support::repo_fixture::Fixture;
-
-fn kioskctl(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_kioskctl"))
-        .args(args)
-        .output()
-        .expect("kioskctl runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 macro_rules! args {
     ($($a:expr),*) => { &[$(std::ffi::OsStr::new($a)),*] };

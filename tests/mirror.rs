@@ -19,6 +19,7 @@ use lobby_kiosk::mirror::{self, MirrorReport};
 use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::{SyncEngine, SyncSettings};
 use support::fault_server::{Fault, FaultServer};
+use support::kioskctl::kioskctl;
 use support::repo_fixture::{Fixture, copy_dir};
 
 fn fixture_site() -> &'static Path {
@@ -194,18 +195,10 @@ async fn mirrors_columns_reports_bad_pages_and_updates_only_what_changed() {
     assert_eq!(hand_written(content), before);
 }
 
-/// Runs the built `kioskctl`; returns its standard output.
-fn kioskctl(args: &[&std::ffi::OsStr]) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kioskctl"))
-        .args(args)
-        .output()
-        .expect("kioskctl runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "kioskctl {args:?}: {stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+/// Runs `kioskctl`, which must succeed; returns its standard output.
+fn run_kioskctl(args: &[&std::ffi::OsStr]) -> String {
+    let (code, stdout, stderr) = kioskctl(args);
+    assert_eq!(code, 0, "kioskctl {args:?}: {stdout}{stderr}");
     stdout
 }
 
@@ -224,7 +217,7 @@ fn imported_notices_reach_the_kiosk_screen() {
 
     // The admin's commands: mirror the site into the content folder, publish.
     let content = fixture.content.as_os_str();
-    let mirrored = kioskctl(&[
+    let mirrored = run_kioskctl(&[
         "mirror".as_ref(),
         content,
         "--config".as_ref(),
@@ -234,7 +227,7 @@ fn imported_notices_reach_the_kiosk_screen() {
         mirrored.contains("6 added, 0 updated, 0 unchanged, 1 skipped"),
         "the 404 page is skipped: {mirrored}"
     );
-    let published = kioskctl(&[
+    let published = run_kioskctl(&[
         "publish".as_ref(),
         content,
         "--repo".as_ref(),

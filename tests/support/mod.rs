@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fault_server;
+pub mod kioskctl;
 pub mod mosquitto;
 pub mod nginx;
 pub mod repo_fixture;
