@@ -5,5 +5,6 @@ pub mod fault_server;
 pub mod kioskctl;
 pub mod mosquitto;
 pub mod nginx;
+pub mod process;
 pub mod repo_fixture;
 pub mod wait;

@@ -1,9 +1,10 @@
 //! mosquitto (installed by `scripts/install-test-deps.sh`) as a private MQTT
 //! broker on a free loopback port, for the fleet channel tests.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command};
-use std::time::Duration;
+
+use super::process::{free_port, installed, wait_until_listening};
 
 /// A broker on a free loopback port; stopped on drop.
 pub struct Mosquitto {
@@ -11,25 +12,11 @@ pub struct Mosquitto {
     port: u16,
 }
 
-fn mosquitto_binary() -> PathBuf {
-    ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect(
-            "mosquitto is not installed: run scripts/install-test-deps.sh (as root) before the tests",
-        )
-}
-
 impl Mosquitto {
     /// Starts a broker with its config and log in `work`.
     pub fn start(work: &Path) -> Mosquitto {
         std::fs::create_dir_all(work).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let conf = work.join("mosquitto.conf");
         std::fs::write(
             &conf,
@@ -39,7 +26,7 @@ impl Mosquitto {
             ),
         )
         .unwrap();
-        let child = Command::new(mosquitto_binary())
+        let child = Command::new(installed("mosquitto", "mosquitto"))
             .arg("-c")
             .arg(&conf)
             .stdout(std::process::Stdio::null())
@@ -47,16 +34,9 @@ impl Mosquitto {
             .spawn()
             .expect("mosquitto starts");
         let broker = Mosquitto { child, port };
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return broker;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "mosquitto did not start; see {}/mosquitto.log",
-            work.display()
-        );
+        let log = work.join("mosquitto.log");
+        wait_until_listening(port, &format!("see {}", log.display()));
+        broker
     }
 
     /// The port.

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
-use std::time::Duration;
+
+use super::process::{free_port, installed, wait_until_listening};
 
 /// An nginx serving a folder on a free loopback port; stopped on drop.
 pub struct Nginx {
@@ -12,25 +13,11 @@ pub struct Nginx {
     log: PathBuf,
 }
 
-fn nginx_binary() -> PathBuf {
-    ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect(
-            "nginx is not installed: run scripts/install-test-deps.sh (as root) before the tests",
-        )
-}
-
 impl Nginx {
     /// Serves `root` on a free loopback port, with its files in `work`.
     pub fn serve(root: &Path, work: &Path) -> Nginx {
         std::fs::create_dir_all(work).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let log = work.join("access.log");
         let user = if unsafe_is_root() { "user root;" } else { "" };
         let conf = format!(
@@ -41,7 +28,7 @@ impl Nginx {
         );
         let conf_path = work.join("nginx.conf");
         std::fs::write(&conf_path, conf).unwrap();
-        let child = Command::new(nginx_binary())
+        let child = Command::new(installed("nginx", "nginx"))
             .args([
                 "-p",
                 &work.display().to_string(),
@@ -55,13 +42,8 @@ impl Nginx {
             .spawn()
             .expect("nginx starts");
         let nginx = Nginx { child, port, log };
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return nginx;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("nginx did not start; see {}/error.log", work.display());
+        wait_until_listening(port, &format!("see {}/error.log", work.display()));
+        nginx
     }
 
     /// The base URL.
