@@ -591,3 +591,21 @@ fn golden_screenshots_of_search_results_portrait_and_landscape() {
         assert_matches_reference(&mut emulator, name);
     }
 }
+
+#[test]
+fn sync_now_without_a_repository_is_reported_to_the_admin_status_too() {
+    let emulator = start();
+    let shared = lobby_kiosk::admin::status::StatusHandle::default();
+    emulator.app().share_status(shared.clone());
+    emulator
+        .ui()
+        .global::<lobby_kiosk::ui::AppState>()
+        .invoke_admin_sync_now();
+    let message = "no repository configured: showing the embedded demo content";
+    assert_eq!(emulator.app().status().last_error, message);
+    assert_eq!(
+        shared.get().last_error,
+        message,
+        "the same status for /status and MQTT"
+    );
+}

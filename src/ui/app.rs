@@ -333,9 +333,10 @@ impl KioskApp {
             w(&|app| match app.sync_now.borrow().as_ref() {
                 Some(sync_now) => sync_now(),
                 None => {
-                    app.state.borrow_mut().status.last_error =
+                    let mut status = app.status();
+                    status.last_error =
                         "no repository configured: showing the embedded demo content".into();
-                    app.render();
+                    app.set_status(status);
                 }
             })
         });
