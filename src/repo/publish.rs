@@ -54,6 +54,17 @@ impl RepoPaths {
         self.root.join("root.json")
     }
 
+    /// The trust anchor of an initialized repository, or
+    /// [`RepoError::NotInitialized`] (run `kioskctl init` first).
+    pub fn existing_trust_anchor(&self) -> Result<PathBuf, RepoError> {
+        let anchor = self.trust_anchor();
+        if anchor.is_file() {
+            Ok(anchor)
+        } else {
+            Err(RepoError::NotInitialized(self.root.clone()))
+        }
+    }
+
     /// `published-catalog.json`: the last published catalog, for change reports (not served).
     fn last_catalog(&self) -> PathBuf {
         self.root.join("published-catalog.json")
@@ -207,10 +218,7 @@ pub async fn publish_targets(
     keys: &KeyDir,
     options: PublishOptions,
 ) -> Result<ChangeReport, RepoError> {
-    let anchor = repo.trust_anchor();
-    if !anchor.is_file() {
-        return Err(RepoError::NotInitialized(repo.root().to_owned()));
-    }
+    let anchor = repo.existing_trust_anchor()?;
     let root = read_root(&anchor)?;
     if root.signed.expires <= options.now {
         return Err(RepoError::RootExpired {

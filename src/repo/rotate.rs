@@ -36,10 +36,7 @@ pub async fn rotate_key(
     role: RoleType,
     root_lifetime: Duration,
 ) -> Result<Rotation, RepoError> {
-    let anchor = repo.trust_anchor();
-    if !anchor.is_file() {
-        return Err(RepoError::NotInitialized(repo.root().to_owned()));
-    }
+    let anchor = repo.existing_trust_anchor()?;
     let current = read_root(&anchor)?;
     let old_root_key = signer_id(keys, RoleType::Root, &keys.path(RoleType::Root)).await?;
     if !current

@@ -9,7 +9,7 @@ use memchr::memmem::Finder;
 use super::pinyin::{PinyinMatch, ReadingTable};
 use super::query::{self, Term};
 use crate::content::blocks;
-use crate::content::model::{Body, Catalog, within_window};
+use crate::content::model::{Attachment, Body, Catalog, Category, within_window};
 use crate::content::text::{Lang, Text};
 use crate::content::time::{EndBound, LocalTime};
 
@@ -194,6 +194,25 @@ impl EntryBuilder<'_> {
         self.push(rank, folded);
     }
 
+    /// A notice's or document's title, summary, attachment titles and category.
+    fn published(
+        &mut self,
+        title: &Text,
+        summary: Option<&Text>,
+        attachments: &[Attachment],
+        category: Option<&Category>,
+    ) {
+        self.texts(FieldRank::Title, [title]);
+        self.texts(FieldRank::Summary, summary);
+        self.texts(
+            FieldRank::Details,
+            attachments
+                .iter()
+                .map(|a| &a.title)
+                .chain(category.map(|c| &c.name)),
+        );
+    }
+
     fn body(&mut self, kind: ItemKind, position: usize, body: &Body) {
         self.body = Some(BodySource::new(kind, position, body));
     }
@@ -220,14 +239,11 @@ impl SearchIndex {
         for (position, notice) in catalog.notices.iter().enumerate() {
             let meta = &notice.meta;
             index.add(&notice.id, ItemKind::Notice, Some(meta.published), |e| {
-                e.texts(FieldRank::Title, [&meta.title]);
-                e.texts(FieldRank::Summary, meta.summary.iter());
-                e.texts(
-                    FieldRank::Details,
-                    meta.attachments
-                        .iter()
-                        .map(|a| &a.title)
-                        .chain(catalog.notice_category(&meta.category).map(|c| &c.name)),
+                e.published(
+                    &meta.title,
+                    meta.summary.as_ref(),
+                    &meta.attachments,
+                    catalog.notice_category(&meta.category),
                 );
                 e.body(ItemKind::Notice, position, &notice.body);
             });
@@ -266,14 +282,11 @@ impl SearchIndex {
                 ItemKind::Document,
                 Some(meta.published),
                 |e| {
-                    e.texts(FieldRank::Title, [&meta.title]);
-                    e.texts(FieldRank::Summary, meta.summary.iter());
-                    e.texts(
-                        FieldRank::Details,
-                        meta.attachments
-                            .iter()
-                            .map(|a| &a.title)
-                            .chain(catalog.document_category(&meta.category).map(|c| &c.name)),
+                    e.published(
+                        &meta.title,
+                        meta.summary.as_ref(),
+                        &meta.attachments,
+                        catalog.document_category(&meta.category),
                     );
                     e.body(ItemKind::Document, position, &document.body);
                 },
