@@ -21,13 +21,18 @@ struct Kiosk {
 }
 
 async fn setup() -> (Fixture, FaultServer, Kiosk) {
+    setup_with(|_| {}).await
+}
+
+/// [`setup`] with settings changed by `adjust` (limits, pace).
+async fn setup_with(adjust: impl FnOnce(&mut SyncSettings)) -> (Fixture, FaultServer, Kiosk) {
     let fixture = Fixture::new().await;
     fixture.publish().await;
     let server = FaultServer::start(fixture.repo.root().to_owned()).await;
     let mut settings = SyncSettings::for_base(&server.url(), fixture.trusted_root()).unwrap();
     settings.read_timeout = Duration::from_millis(800);
     settings.connect_timeout = Duration::from_secs(2);
-    settings.max_metadata_bytes = 2 * 1024 * 1024;
+    adjust(&mut settings);
     let engine = SyncEngine::new(settings, &fixture.work).unwrap();
     let mut store = Store::open(&fixture.store).unwrap();
     let first = engine.sync_once(&mut store).await.unwrap();
@@ -377,4 +382,171 @@ async fn target_names_with_path_tricks_are_refused() {
         kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
         SyncOutcome::Updated { version: 3, .. }
     ));
+}
+
+/// A sync that must end by itself; a hang fails the test after a minute.
+async fn sync_ends(kiosk: &mut Kiosk) -> Result<SyncOutcome, SyncError> {
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        kiosk.engine.sync_once(&mut kiosk.store),
+    )
+    .await
+    .expect("the sync is still running after 60 s: nothing stopped the hostile server")
+}
+
+/// What a client may have read beyond a limit: loopback socket buffers.
+const SOCKET_SLACK: u64 = 16 * 1024 * 1024;
+
+#[tokio::test]
+async fn endless_metadata_is_read_only_up_to_its_roles_limit() {
+    for (file, fault) in [
+        ("timestamp.json", Fault::Endless),
+        ("2.root.json", Fault::Endless),
+        ("timestamp.json", Fault::HugeLength(1 << 40)),
+    ] {
+        let (_fixture, server, mut kiosk) = setup().await;
+        server.inject(file, fault.clone(), None);
+        let error = sync_ends(&mut kiosk).await.expect_err("refused");
+        let sent = server.endless_bytes_sent();
+        assert!(
+            sent < SOCKET_SLACK,
+            "{file} {fault:?}: the server got {sent} bytes out before the kiosk stopped reading"
+        );
+        assert!(matches!(error, SyncError::Oversize(_)), "{error:?}");
+        assert!(
+            error.to_string().contains(&format!("rejected an oversize file: {file}: it is")),
+            "{error}"
+        );
+        assert_eq!(kiosk.store.active().unwrap().version, "1");
+        server.clear();
+        assert!(sync_ends(&mut kiosk).await.is_ok(), "healed");
+    }
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_before_reading() {
+    let (_fixture, server, mut kiosk) = setup().await;
+    server.inject("timestamp.json", Fault::HugeLength(1 << 40), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .ends_with("timestamp.json: it is 1048576.0 MiB and the limit is 64 KiB"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn endless_targets_stop_at_their_signed_length() {
+    let (fixture, server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "无尽的目标文件");
+    fixture.publish().await;
+    server.inject("notices", Fault::Endless, None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(server.endless_bytes_sent() < SOCKET_SLACK);
+    assert!(
+        matches!(error, SyncError::Oversize(_) | SyncError::Integrity(_)),
+        "{error:?}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+}
+
+/// A pace that a trickle of one byte per 300 ms misses on any file.
+fn brisk(settings: &mut SyncSettings) {
+    settings.pace = lobby_kiosk::net::Pace {
+        minimum_rate: 64 * 1024,
+        grace: Duration::from_secs(1),
+    };
+}
+
+#[tokio::test]
+async fn trickling_metadata_misses_its_deadline_and_says_so() {
+    let (fixture, server, mut kiosk) = setup_with(brisk).await;
+    fixture.edit_notice_title(NOTICE, "慢慢来的元数据");
+    fixture.publish().await;
+    // Under the read timeout between bytes: only a deadline stops it.
+    server.inject("timestamp.json", Fault::Trickle(Duration::from_millis(300)), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(matches!(error, SyncError::TooSlow(_)), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with("the content server is too slow: timestamp.json: it did not arrive within 1 s (slower than 64 KiB per second)"),
+        "{text}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+}
+
+#[tokio::test]
+async fn trickling_targets_miss_their_deadline() {
+    let (fixture, server, mut kiosk) = setup_with(brisk).await;
+    fixture.edit_notice_title(NOTICE, "慢慢来的标题");
+    fixture.publish().await;
+    server.inject("notices", Fault::Trickle(Duration::from_millis(300)), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(matches!(error, SyncError::TooSlow(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("did not arrive within"),
+        "{error}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+    server.clear();
+    assert!(matches!(
+        sync_ends(&mut kiosk).await.unwrap(),
+        SyncOutcome::Updated { version: 2, .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_whole_sync_stops_at_its_deadline() {
+    let (fixture, server, mut kiosk) = setup_with(|settings| {
+        settings.pace.minimum_rate = 1;
+        settings.max_sync_time = Duration::from_secs(2);
+    })
+    .await;
+    fixture.edit_notice_title(NOTICE, "整体超时的标题");
+    fixture.publish().await;
+    server.inject("notices", Fault::Trickle(Duration::from_millis(300)), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("too slow: the sync did not finish within 2 s"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_repository_is_not_an_unreachable_server() {
+    let (_fixture, server, mut kiosk) = setup().await;
+    server.inject("timestamp.json", Fault::Status(404), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    let text = error.to_string();
+    assert!(matches!(error, SyncError::NotFound(_)), "{error:?}");
+    assert!(
+        text.starts_with("the content server has no http://")
+            && text.contains("/metadata/timestamp.json (404 Not Found)"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_signature_is_reported_in_words() {
+    fails_then_recovers_with(
+        |fixture| {
+            let timestamp = std::fs::read(fixture.repo.metadata().join("timestamp.json")).unwrap();
+            let mut value: serde_json::Value = serde_json::from_slice(&timestamp).unwrap();
+            let signature = value["signatures"][0].clone();
+            value["signatures"]
+                .as_array_mut()
+                .unwrap()
+                .push(signature);
+            (
+                "timestamp.json".to_owned(),
+                Fault::Replace(serde_json::to_vec(&value).unwrap()),
+            )
+        },
+        |e| matches!(e, SyncError::Signature(_)) && !e.to_string().contains("Decoded"),
+        "the timestamp metadata carries two signatures by the same key (",
+    )
+    .await;
 }

@@ -11,7 +11,8 @@ use futures::StreamExt;
 use tough::{ExpirationEnforcement, IntoVec, Limits, RepositoryLoader, TargetName};
 use url::Url;
 
-use super::transport::{KioskTransport, TransferStats, TransportSettings};
+use super::transport::{KioskTransport, MetadataLimits, Refused, TransferStats, TransportSettings};
+use crate::net::{Pace, bytes_in_words};
 use crate::repo::layout;
 use crate::store::{FileRef, Store, StoreError};
 
@@ -26,14 +27,20 @@ pub struct SyncSettings {
     pub trusted_root: Vec<u8>,
     /// Downloads in flight at once.
     pub parallel_downloads: usize,
-    /// Largest metadata file accepted.
-    pub max_metadata_bytes: u64,
+    /// Largest metadata file accepted, per role.
+    pub metadata_limits: MetadataLimits,
     /// Largest target accepted.
     pub max_target_bytes: u64,
     /// Connect timeout of every request.
     pub connect_timeout: Duration,
     /// Longest silence while reading a response.
     pub read_timeout: Duration,
+    /// The slowest a download may be: each file (and all of a sync's
+    /// downloads together) must arrive within the deadline this gives for
+    /// its length.
+    pub pace: Pace,
+    /// The longest a whole sync may take, whatever its size.
+    pub max_sync_time: Duration,
 }
 
 impl SyncSettings {
@@ -45,10 +52,15 @@ impl SyncSettings {
             targets_url: base.join("targets/")?,
             trusted_root,
             parallel_downloads: 4,
-            max_metadata_bytes: 16 * 1024 * 1024,
+            metadata_limits: MetadataLimits::default(),
             max_target_bytes: 256 * 1024 * 1024,
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(20),
+            pace: Pace {
+                minimum_rate: 8 * 1024,
+                grace: Duration::from_secs(30),
+            },
+            max_sync_time: Duration::from_secs(60 * 60),
         })
     }
 }
@@ -76,6 +88,16 @@ pub enum SyncError {
     /// The repository could not be reached or answered badly.
     #[error("cannot reach the content server: {0}")]
     Network(String),
+    /// The server answered 404 for a file the repository must have.
+    #[error(
+        "the content server has no {0} (404 Not Found): check repository.url in kiosk.toml and that the repository is published there"
+    )]
+    NotFound(String),
+    /// A download or the whole sync took longer than its deadline.
+    #[error(
+        "the content server is too slow: {0}; the sync stopped and tries again later (the last verified content stays on screen)"
+    )]
+    TooSlow(String),
     /// The metadata is expired (kiosk offline too long, or a freeze attack).
     #[error(
         "the content server's signed metadata has expired; showing the last verified content until fresh metadata arrives ({0})"
@@ -105,9 +127,10 @@ impl SyncError {
     fn from_tough(error: tough::error::Error) -> Self {
         use tough::error::Error as E;
         let message = error.to_string();
-        // Hash and size checks run while a target streams, so they arrive
-        // wrapped in a transport error: classify by the innermost cause.
-        if let E::Transport { .. } = &error {
+        // Hash and size checks run while a target streams, and the
+        // transport's own limits stop a read, so they arrive wrapped in a
+        // transport error: classify by the innermost cause.
+        if let E::Transport { url, .. } = &error {
             let mut cause: Option<&(dyn std::error::Error + 'static)> =
                 std::error::Error::source(&error);
             while let Some(inner) = cause {
@@ -118,8 +141,24 @@ impl SyncError {
                         _ => {}
                     }
                 }
+                if let Some(refused) = inner.downcast_ref::<Refused>() {
+                    return match refused.reason {
+                        crate::net::BodyError::TooSlow { .. } => {
+                            SyncError::TooSlow(refused.to_string())
+                        }
+                        _ => SyncError::Oversize(refused.to_string()),
+                    };
+                }
+                if let Some(transport) = inner.downcast_ref::<tough::TransportError>()
+                    && transport.kind() == tough::TransportErrorKind::FileNotFound
+                {
+                    return SyncError::NotFound(url.to_string());
+                }
                 cause = inner.source();
             }
+        }
+        if let Some(words) = signature_in_words(&error) {
+            return SyncError::Signature(words);
         }
         match error {
             E::ExpiredMetadata { .. } => SyncError::Expired(message),
@@ -140,6 +179,40 @@ impl SyncError {
     }
 }
 
+/// Signature failures in words: tough prints some of them as Rust debug
+/// structures (a duplicate signature's key id is `Decoded { bytes: [..] }`).
+fn signature_in_words(error: &tough::error::Error) -> Option<String> {
+    use tough::error::Error as E;
+    use tough::schema::Error as S;
+    let (role, source) = match error {
+        E::VerifyMetadata { role, source, .. } => (role.to_string(), source),
+        E::VerifyRoleMetadata { role, source, .. } => (role.clone(), source),
+        E::VerifyTrustedMetadata { source, .. } => ("trusted root".to_owned(), source),
+        _ => return None,
+    };
+    match source {
+        S::DuplicateKeyId { keyid } => Some(format!(
+            "the {role} metadata carries two signatures by the same key{}; each key may sign once (sign it again with kioskctl publish)",
+            key_id_in_debug(keyid).map_or_else(String::new, |id| format!(" ({id})"))
+        )),
+        S::SignatureThreshold {
+            threshold, valid, ..
+        } => Some(format!(
+            "the {role} metadata has {valid} valid signature(s) of the {threshold} its keys require"
+        )),
+        _ => None,
+    }
+}
+
+/// The hex key id inside the debug form of tough's `Decoded<Hex>`
+/// (`Decoded { bytes: [..], original: "ab12..", .. }`).
+fn key_id_in_debug(debug: &str) -> Option<&str> {
+    let start = debug.find("original: \"")? + "original: \"".len();
+    let id = &debug[start..];
+    let end = id.find('"')?;
+    Some(&id[..end]).filter(|id| id.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// Runs syncs against one repository into one store.
 pub struct SyncEngine {
     settings: SyncSettings,
@@ -155,6 +228,9 @@ impl SyncEngine {
             read_timeout: settings.read_timeout,
             attempts: 3,
             partial_dir: work_dir.join("partial"),
+            metadata_limits: settings.metadata_limits,
+            max_target_bytes: settings.max_target_bytes,
+            pace: settings.pace,
         })
         .map_err(|e| SyncError::Network(e.to_string()))?;
         let datastore = work_dir.join("tuf");
@@ -175,13 +251,27 @@ impl SyncEngine {
         self.transport.stats()
     }
 
-    /// Syncs once. On any error nothing in the store changes.
+    /// Syncs once, within [`SyncSettings::max_sync_time`]. On any error
+    /// nothing in the store changes.
     pub async fn sync_once(&self, store: &mut Store) -> Result<SyncOutcome, SyncError> {
+        let limit = self.settings.max_sync_time;
+        tokio::time::timeout(limit, self.sync_within_deadline(store))
+            .await
+            .unwrap_or_else(|_| {
+                Err(SyncError::TooSlow(format!(
+                    "the sync did not finish within {}",
+                    duration_in_words(limit)
+                )))
+            })
+    }
+
+    async fn sync_within_deadline(&self, store: &mut Store) -> Result<SyncOutcome, SyncError> {
+        let metadata = self.settings.metadata_limits;
         let limits = Limits {
-            max_root_size: self.settings.max_metadata_bytes,
-            max_targets_size: self.settings.max_metadata_bytes,
-            max_timestamp_size: self.settings.max_metadata_bytes,
-            max_snapshot_size: self.settings.max_metadata_bytes,
+            max_root_size: metadata.root,
+            max_targets_size: metadata.targets,
+            max_timestamp_size: metadata.timestamp,
+            max_snapshot_size: metadata.snapshot,
             max_root_updates: 1024,
         };
         let repository = RepositoryLoader::new(
@@ -235,29 +325,46 @@ impl SyncEngine {
             if generation.has_blob(&file.sha256) {
                 generation.add_stored(raw.clone(), file.clone());
             } else {
-                missing.push((raw.clone(), name.clone()));
+                missing.push((raw.clone(), name.clone(), file.size));
             }
         }
         let downloaded = missing.len();
+        let total: u64 = missing.iter().map(|(_, _, size)| size).sum();
+        let pace = self.settings.pace;
         let repository = &repository;
         let mut fetches = futures::stream::iter(missing)
-            .map(|(raw, name)| async move {
-                let stream = repository
-                    .read_target(&name)
+            .map(|(raw, name, size)| async move {
+                let fetch = async {
+                    let stream = repository
+                        .read_target(&name)
+                        .await
+                        .map_err(SyncError::from_tough)?
+                        .ok_or_else(|| {
+                            SyncError::Malformed(format!(
+                                "target {raw} is listed but cannot be found"
+                            ))
+                        })?;
+                    stream.into_vec().await.map_err(SyncError::from_tough)
+                };
+                let deadline = pace.deadline(size);
+                let bytes = tokio::time::timeout(deadline, fetch)
                     .await
-                    .map_err(SyncError::from_tough)?
-                    .ok_or_else(|| {
-                        SyncError::Malformed(format!("target {raw} is listed but cannot be found"))
-                    })?;
-                let bytes = stream.into_vec().await.map_err(SyncError::from_tough)?;
+                    .map_err(|_| too_slow(&raw, size, deadline, pace))??;
                 Ok::<_, SyncError>((raw, bytes))
             })
             .buffer_unordered(self.settings.parallel_downloads.max(1));
-        while let Some(result) = fetches.next().await {
-            let (raw, bytes) = result?;
-            generation.add(raw, &bytes)?;
-        }
-        drop(fetches);
+        // All downloads together keep the same minimum pace.
+        let deadline = pace.deadline(total);
+        let all = async {
+            while let Some(result) = fetches.next().await {
+                let (raw, bytes) = result?;
+                generation.add(raw, &bytes)?;
+            }
+            Ok::<_, SyncError>(())
+        };
+        tokio::time::timeout(deadline, all)
+            .await
+            .map_err(|_| too_slow("the new content", total, deadline, pace))??;
 
         let mut catalog_targets = BTreeMap::new();
         for (raw, (_, file)) in wanted
@@ -272,6 +379,26 @@ impl SyncEngine {
             version,
             downloaded,
         })
+    }
+}
+
+/// The error of a download that missed its deadline.
+fn too_slow(what: &str, size: u64, deadline: Duration, pace: Pace) -> SyncError {
+    SyncError::TooSlow(format!(
+        "{what} ({}) did not arrive within {} (slower than {} per second)",
+        bytes_in_words(size),
+        duration_in_words(deadline),
+        bytes_in_words(pace.minimum_rate)
+    ))
+}
+
+/// `45 s`, `12 min`, `2 h 5 min`.
+fn duration_in_words(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    match seconds {
+        0..120 => format!("{seconds} s"),
+        120..7200 => format!("{} min", seconds / 60),
+        _ => format!("{} h {} min", seconds / 3600, seconds % 3600 / 60),
     }
 }
 

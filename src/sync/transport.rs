@@ -2,6 +2,12 @@
 //! request, conditional requests for metadata (ETag / Last-Modified, a 304
 //! reuses the cached copy), and downloads that resume with `Range` after a
 //! dropped connection or a restart instead of starting over.
+//!
+//! Every read stops at a limit whatever the server declares: metadata at
+//! its role's limit ([`MetadataLimits`]) and within a deadline sized from
+//! that length and a minimum rate ([`Pace`]), targets at the largest
+//! target allowed (the TUF client cuts each one at its signed length, and
+//! the engine gives each its own deadline).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,6 +26,8 @@ use tough::Bytes;
 use tough::{Transport, TransportError, TransportErrorKind, TransportStream};
 use url::Url;
 
+use crate::net::{BodyError, Pace, read_body};
+
 /// Downloads at least this large keep a partial copy on disk while they run.
 const RESUMABLE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -34,6 +42,70 @@ pub struct TransportSettings {
     pub attempts: u32,
     /// Where partial downloads are kept between attempts and restarts.
     pub partial_dir: PathBuf,
+    /// Largest metadata file accepted, per role.
+    pub metadata_limits: MetadataLimits,
+    /// Largest target accepted.
+    pub max_target_bytes: u64,
+    /// The slowest a metadata file may arrive.
+    pub pace: Pace,
+}
+
+/// Largest metadata file accepted, per TUF role. The transport stops
+/// reading at the limit whatever the server declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetadataLimits {
+    /// `N.root.json` (keys and roles: a few KiB).
+    pub root: u64,
+    /// `timestamp.json` (one entry: under 1 KiB).
+    pub timestamp: u64,
+    /// `N.snapshot.json` (one entry per targets role).
+    pub snapshot: u64,
+    /// `N.targets.json` (one entry per target: about 200 bytes each).
+    pub targets: u64,
+}
+
+impl Default for MetadataLimits {
+    fn default() -> Self {
+        MetadataLimits {
+            root: 1024 * 1024,
+            timestamp: 64 * 1024,
+            snapshot: 1024 * 1024,
+            targets: 16 * 1024 * 1024,
+        }
+    }
+}
+
+impl MetadataLimits {
+    /// The limit of a metadata file, by its name (`timestamp.json`,
+    /// `7.root.json`, `7.snapshot.json`, `7.targets.json`).
+    pub fn for_file(&self, name: &str) -> u64 {
+        let role = name.trim_end_matches(".json").rsplit('.').next();
+        match role {
+            Some("root") => self.root,
+            Some("timestamp") => self.timestamp,
+            Some("snapshot") => self.snapshot,
+            _ => self.targets,
+        }
+    }
+
+    /// The largest of the limits.
+    pub fn largest(&self) -> u64 {
+        self.root
+            .max(self.timestamp)
+            .max(self.snapshot)
+            .max(self.targets)
+    }
+}
+
+/// Why the transport stopped reading a file: the cause inside the
+/// [`TransportError`] it returns, for the engine to put in words.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {reason}")]
+pub struct Refused {
+    /// The file (its name in the repository).
+    pub file: String,
+    /// Too large or too slow.
+    pub reason: BodyError,
 }
 
 /// Counters of what went over the network.
@@ -111,8 +183,31 @@ impl Transport for KioskTransport {
             ));
         }
         if KioskTransport::is_metadata(&url) {
-            let body = self.fetch_metadata(&url).await?;
-            return Ok(Box::pin(futures::stream::once(async move { Ok(body) })));
+            // The deadline covers the request and the answer's headers too:
+            // a server may trickle those as well.
+            let limit = self.settings.metadata_limits.for_file(&file_name(&url));
+            let deadline = self.settings.pace.deadline(limit);
+            // Errors travel in the stream, where the TUF client reports
+            // them (an error from `fetch` itself would make it skip a root
+            // update as if the file did not exist).
+            let transport = self.clone();
+            return Ok(Box::pin(futures::stream::once(async move {
+                tokio::time::timeout(deadline, transport.fetch_metadata(&url))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(TransportError::new_with_cause(
+                            TransportErrorKind::Other,
+                            url.as_str(),
+                            Refused {
+                                file: file_name(&url),
+                                reason: BodyError::TooSlow {
+                                    deadline,
+                                    minimum_rate: transport.settings.pace.minimum_rate,
+                                },
+                            },
+                        ))
+                    })
+            })));
         }
         let (sender, receiver) = mpsc::channel(8);
         let transport = self.clone();
@@ -160,10 +255,21 @@ impl KioskTransport {
             status if status.is_success() => {
                 let etag = response.headers().get(ETAG).cloned();
                 let last_modified = response.headers().get(LAST_MODIFIED).cloned();
-                let body = response
-                    .bytes()
-                    .await
-                    .map_err(|e| error(TransportErrorKind::Other, url, describe(&e)))?;
+                let file = file_name(url);
+                let limit = self.settings.metadata_limits.for_file(&file);
+                let body = match read_body(response, limit, self.settings.pace).await {
+                    Ok(body) => Bytes::from(body),
+                    Err(BodyError::Network(e)) => {
+                        return Err(error(TransportErrorKind::Other, url, describe(&e)));
+                    }
+                    Err(reason) => {
+                        return Err(TransportError::new_with_cause(
+                            TransportErrorKind::Other,
+                            url.as_str(),
+                            Refused { file, reason },
+                        ));
+                    }
+                };
                 self.stats
                     .bytes
                     .fetch_add(body.len() as u64, Ordering::Relaxed);
@@ -276,6 +382,13 @@ impl KioskTransport {
                     continue;
                 }
             }
+            let limit = self.settings.max_target_bytes;
+            let declared = response.content_length().map(|length| length + have);
+            if let Some(length) = declared.filter(|length| *length > limit) {
+                let refused = self.refused(&url, limit, Some(length));
+                let _ = sender.send(Err(refused)).await;
+                return;
+            }
             // Large downloads keep a partial copy so a restart continues them
             // (best effort, buffered); small ones are cheaper to fetch again
             // than to write twice.
@@ -307,6 +420,12 @@ impl KioskTransport {
                             let _ = file.write_all(&chunk).await;
                         }
                         have += chunk.len() as u64;
+                        if have > limit {
+                            let refused = self.refused(&url, limit, None);
+                            let _ = sender.send(Err(refused)).await;
+                            let _ = tokio::fs::remove_file(&partial).await;
+                            return;
+                        }
                         if sender.send(Ok(chunk)).await.is_err() {
                             return;
                         }
@@ -331,6 +450,27 @@ impl KioskTransport {
             .send(Err(error(TransportErrorKind::Other, &url, last_error)))
             .await;
     }
+}
+
+impl KioskTransport {
+    /// The error of a target larger than any target may be.
+    fn refused(&self, url: &Url, limit: u64, declared: Option<u64>) -> TransportError {
+        TransportError::new_with_cause(
+            TransportErrorKind::Other,
+            url.as_str(),
+            Refused {
+                file: file_name(url),
+                reason: BodyError::TooLarge { limit, declared },
+            },
+        )
+    }
+}
+
+/// The last part of a URL's path: the file's name in the repository.
+fn file_name(url: &Url) -> String {
+    url.path_segments()
+        .and_then(|mut segments| segments.next_back().map(str::to_owned))
+        .unwrap_or_else(|| url.to_string())
 }
 
 /// Where the TUF specification stores a consistent-snapshot target whose
