@@ -21,6 +21,7 @@ pub mod config;
 pub mod content;
 pub mod emulator;
 pub mod fleet;
+pub mod log_limit;
 pub mod mirror;
 pub mod net;
 pub mod platform;

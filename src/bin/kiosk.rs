@@ -142,10 +142,12 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
     // The endpoint and the fleet channel run until the window closes. One
     // that cannot start is reported; the kiosk keeps showing content.
     let (_services, problems) = services::start(config, &shared, trigger);
-    for problem in problems {
-        tracing::error!("admin service not started: {problem}");
+    if !problems.is_empty() {
         let mut status = app.status();
-        status.last_error = format!("admin service not started: {problem}");
+        for problem in services::in_words(&problems) {
+            tracing::error!("{problem}");
+            status.service_errors.push(problem);
+        }
         app.set_status(status);
     }
     app.window().run().context("the UI event loop failed")?;

@@ -18,7 +18,7 @@ use crate::admin::status::StatusHandle;
 use crate::config::Config;
 use crate::content::{Lang, LoadedContent};
 use crate::search::SearchIndex;
-use crate::sync::runner::{SyncEvent, SyncReport, SyncTrigger};
+use crate::sync::runner::{SyncControl, SyncEvent, SyncReport, SyncRequest, SyncTrigger};
 
 /// Wall-clock and monotonic time, injectable so the emulator can mock it.
 pub trait Clock {
@@ -68,6 +68,9 @@ pub struct ContentStatus {
     pub last_success: Option<DateTime<Utc>>,
     /// Bytes received from the repository since start.
     pub bytes_received: u64,
+    /// Admin services that could not start, in words; unlike `last_error`
+    /// a sync does not clear them.
+    pub service_errors: Vec<String>,
 }
 
 impl ContentStatus {
@@ -94,6 +97,8 @@ struct State {
     list_extended: Option<(Screen, usize)>,
     /// Index over the current content, rebuilt when it changes.
     search_index: SearchIndex,
+    /// What the admin panel's last "sync now" did, in words.
+    sync_request: String,
     /// What the visitor typed on the search keyboard.
     query: String,
 }
@@ -119,7 +124,7 @@ pub struct KioskApp {
     clock: Rc<dyn Clock>,
     clock_timer: slint::Timer,
     sync_timer: slint::Timer,
-    sync_now: RefCell<Option<Box<dyn Fn()>>>,
+    sync_now: RefCell<Option<Box<dyn Fn() -> SyncRequest>>>,
     shared_status: RefCell<Option<StatusHandle>>,
 }
 
@@ -142,6 +147,7 @@ impl KioskApp {
             window,
             state: RefCell::new(State {
                 search_index,
+                sync_request: String::new(),
                 query: String::new(),
                 content,
                 navigator: Navigator::default(),
@@ -330,14 +336,18 @@ impl KioskApp {
         state.on_close_admin(move || w(&|app| app.go(|n| n.back())));
         let w = with.clone();
         state.on_admin_sync_now(move || {
-            w(&|app| match app.sync_now.borrow().as_ref() {
-                Some(sync_now) => sync_now(),
-                None => {
+            w(&|app| {
+                let request = match app.sync_now.borrow().as_ref() {
+                    Some(sync_now) => sync_now(),
+                    None => SyncRequest::NoRepository,
+                };
+                if request == SyncRequest::NoRepository {
                     let mut status = app.status();
-                    status.last_error =
-                        "no repository configured: showing the embedded demo content".into();
-                    app.set_status(status);
+                    status.last_error = request.to_string();
+                    app.store_status(status);
                 }
+                app.state.borrow_mut().sync_request = request.to_string();
+                app.render();
             })
         });
         let search = app.window.global::<SearchState>();
@@ -682,6 +692,22 @@ fn admin_lines(state: &State) -> Vec<LabelledText> {
                 "—".into()
             } else {
                 state.status.last_error.clone()
+            },
+        ),
+        line(
+            "Admin services",
+            if state.status.service_errors.is_empty() {
+                "—".into()
+            } else {
+                state.status.service_errors.join("; ")
+            },
+        ),
+        line(
+            "Sync now",
+            if state.sync_request.is_empty() {
+                "—".into()
+            } else {
+                state.sync_request.clone()
             },
         ),
     ]

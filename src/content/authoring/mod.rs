@@ -6,6 +6,7 @@
 //! (see `docs/authoring.md`).
 
 mod diagnostics;
+mod folder;
 mod markdown;
 mod source;
 
@@ -20,6 +21,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub use diagnostics::{Diagnostic, Diagnostics, InvalidContent, Severity};
+pub use folder::read_asset;
+use folder::{ContentFolder, Kind, ReadError};
 use source::{SourceFile, deserialize, table_value};
 
 use super::convert::clean_and_complete;
@@ -39,15 +42,24 @@ pub struct Compiled {
     pub catalog: Catalog,
     /// Warnings (never errors: those make compilation fail).
     pub diagnostics: Diagnostics,
+    /// Assets in the catalog that no item uses (the publisher leaves them
+    /// out unless asked).
+    pub unused_assets: Vec<String>,
 }
 
 /// Validates and compiles an authoring folder. `now` decides which notices
 /// are about to expire (warnings only; nothing is dropped).
 pub fn compile_folder(root: &Path, now: DateTime<Utc>) -> Result<Compiled, InvalidContent> {
-    let mut loader = Loader::new(root, now);
+    let folder = ContentFolder::open(root).map_err(|message| {
+        let mut diagnostics = Diagnostics::default();
+        SourceFile::new(root.display().to_string(), "").error(&mut diagnostics, 0, message);
+        InvalidContent { diagnostics }
+    })?;
+    let mut loader = Loader::new(root, folder, now);
     let catalog = loader.load();
     match catalog {
         Some(catalog) if !loader.diagnostics.has_errors() => Ok(Compiled {
+            unused_assets: loader.unused_assets(&catalog.assets),
             catalog,
             diagnostics: loader.diagnostics,
         }),
@@ -74,6 +86,7 @@ struct Anchor {
 
 struct Loader {
     root: PathBuf,
+    folder: ContentFolder,
     now: DateTime<Utc>,
     diagnostics: Diagnostics,
     assets: BTreeMap<String, AssetInfo>,
@@ -114,9 +127,10 @@ struct MarkdownItem {
 }
 
 impl Loader {
-    fn new(root: &Path, now: DateTime<Utc>) -> Self {
+    fn new(root: &Path, folder: ContentFolder, now: DateTime<Utc>) -> Self {
         Loader {
             root: root.to_owned(),
+            folder,
             now,
             diagnostics: Diagnostics::default(),
             assets: BTreeMap::new(),
@@ -182,7 +196,7 @@ impl Loader {
 
     fn read(&mut self, path: &Path) -> Option<SourceFile> {
         let relative = self.relative(path);
-        match std::fs::read(path) {
+        match self.folder.read(path) {
             Ok(bytes) => {
                 match String::from_utf8(bytes) {
                     Ok(text) => Some(SourceFile::new(relative, text)),
@@ -195,11 +209,7 @@ impl Loader {
                 }
             }
             Err(error) => {
-                SourceFile::new(relative, "").error(
-                    &mut self.diagnostics,
-                    0,
-                    format!("cannot read the file: {error}"),
-                );
+                SourceFile::new(relative, "").error(&mut self.diagnostics, 0, error.to_string());
                 None
             }
         }
@@ -211,11 +221,18 @@ impl Loader {
         let Ok(entries) = std::fs::read_dir(&directory) else {
             return Vec::new();
         };
-        let mut files: Vec<PathBuf> = entries
+        let paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
-            .filter(|path| path.is_file())
             .collect();
+        let mut files = Vec::new();
+        for path in paths {
+            match self.folder.classify(&path) {
+                Ok(Kind::File) => files.push(path),
+                Ok(Kind::Folder) => {}
+                Err(refusal) => self.refuse(&path, refusal),
+            }
+        }
         files.sort();
         files.retain(|path| {
             let matches = path.extension().is_some_and(|ext| ext == extension);
@@ -236,20 +253,53 @@ impl Loader {
         files
     }
 
+    /// Reports a path the folder refuses to read (a link out, a FIFO).
+    fn refuse(&mut self, path: &Path, refusal: folder::Refusal) {
+        let relative = self.relative(path);
+        SourceFile::new(relative, "").error(&mut self.diagnostics, 0, refusal.to_string());
+    }
+
     fn scan_assets(&mut self) {
-        let mut pending = vec![self.root.join("assets")];
+        let assets = self.root.join("assets");
+        let mut pending = vec![assets.clone()];
+        let mut seen = std::collections::BTreeSet::new();
         while let Some(directory) = pending.pop() {
+            match self.folder.classify(&directory) {
+                Ok(Kind::Folder) => {}
+                Ok(Kind::File) => continue,
+                Err(refusal) => {
+                    if directory != assets || directory.symlink_metadata().is_ok() {
+                        self.refuse(&directory, refusal);
+                    }
+                    continue;
+                }
+            }
+            // A link back to a folder above would walk forever.
+            if !self
+                .folder
+                .identity(&directory)
+                .is_some_and(|identity| seen.insert(identity))
+            {
+                continue;
+            }
             let Ok(entries) = std::fs::read_dir(&directory) else {
                 continue;
             };
             for entry in entries.filter_map(Result::ok) {
                 let path = entry.path();
-                if path.is_dir() {
-                    pending.push(path);
-                    continue;
+                match self.folder.classify(&path) {
+                    Ok(Kind::Folder) => {
+                        pending.push(path);
+                        continue;
+                    }
+                    Ok(Kind::File) => {}
+                    Err(refusal) => {
+                        self.refuse(&path, refusal);
+                        continue;
+                    }
                 }
                 let relative = self.relative(&path);
-                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                let size = self.folder.size(&path).unwrap_or(0);
                 if size > MAX_ASSET_BYTES {
                     SourceFile::new(relative, "").error(
                         &mut self.diagnostics,
@@ -262,16 +312,17 @@ impl Loader {
                     );
                     continue;
                 }
-                match std::fs::read(&path) {
+                match self.folder.read(&path) {
                     Ok(bytes) => {
                         let sha256 = format!("{:x}", Sha256::digest(&bytes));
                         self.assets.insert(relative, AssetInfo { size, sha256 });
                     }
-                    Err(error) => SourceFile::new(relative, "").error(
+                    Err(ReadError::Io(error)) => SourceFile::new(relative, "").error(
                         &mut self.diagnostics,
                         0,
                         format!("cannot read the asset: {error}"),
                     ),
+                    Err(ReadError::Refused(refusal)) => self.refuse(&path, refusal),
                 }
             }
         }
@@ -763,6 +814,15 @@ impl Loader {
             "front matter is not closed: add a line `+++` after the TOML fields",
         );
         None
+    }
+
+    /// The assets of `assets` that no item uses.
+    fn unused_assets(&self, assets: &BTreeMap<String, AssetInfo>) -> Vec<String> {
+        assets
+            .keys()
+            .filter(|asset| !self.referenced_assets.contains(asset))
+            .cloned()
+            .collect()
     }
 
     fn warn_unreferenced_assets(&mut self) {
