@@ -550,3 +550,58 @@ async fn a_duplicate_signature_is_reported_in_words() {
     )
     .await;
 }
+
+/// Peak resident memory of a finished child, from the kernel (KiB).
+fn wait_with_peak_rss(child: std::process::Child) -> (i32, u64) {
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value to be filled in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; both pointers are valid for the call.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64)
+}
+
+#[tokio::test]
+async fn kiosk_sync_against_an_endless_server_stays_small() {
+    let (fixture, server, _kiosk) = setup().await;
+    let config = fixture.work.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[repository]\nurl = \"{}\"\nroot = \"{}\"\nstore = \"{}\"\n",
+            server.url(),
+            fixture.repo.trust_anchor().display(),
+            fixture.work.join("cli-store").display()
+        ),
+    )
+    .unwrap();
+    for (file, fault) in [
+        ("timestamp.json", Fault::Endless),
+        ("snapshot.json", Fault::Endless),
+        ("2.root.json", Fault::Endless),
+    ] {
+        server.clear();
+        server.inject(file, fault.clone(), None);
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+            .arg("--config")
+            .arg(&config)
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (code, peak_kib) = tokio::task::spawn_blocking(move || wait_with_peak_rss(child))
+            .await
+            .unwrap();
+        println!(
+            "kiosk sync, {fault:?} on {file}: exit {code}, peak RSS {:.1} MiB, server sent {:.1} MiB",
+            peak_kib as f64 / 1024.0,
+            server.endless_bytes_sent() as f64 / 1048576.0
+        );
+        assert!(
+            peak_kib < 100 * 1024,
+            "{file}: peak RSS {peak_kib} KiB: the endless body was read into memory"
+        );
+    }
+}

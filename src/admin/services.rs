@@ -9,6 +9,7 @@ use super::status::StatusHandle;
 use crate::config::Config;
 use crate::fleet::{Fleet, FleetError};
 use crate::sync::runner::{SyncControl, SyncRequest, SyncTrigger};
+use crate::ui::app::KioskApp;
 
 /// The running services; they stop when this is dropped.
 pub struct AdminServices {
@@ -43,13 +44,19 @@ impl SyncControl for NoRepository {
     }
 }
 
-/// Services that did not start, as the kiosk's status says it (these stay
-/// in the status until a restart, whatever later syncs do).
-pub fn in_words(problems: &[ServicesError]) -> Vec<String> {
-    problems
-        .iter()
-        .map(|problem| format!("admin service not started: {problem}"))
-        .collect()
+/// Logs the services that did not start and puts them in the app's status,
+/// where they stay until a restart, whatever later syncs do.
+pub fn report_in_status(app: &KioskApp, problems: &[ServicesError]) {
+    if problems.is_empty() {
+        return;
+    }
+    let mut status = app.status();
+    for problem in problems {
+        let message = format!("admin service not started: {problem}");
+        tracing::error!("{message}");
+        status.service_errors.push(message);
+    }
+    app.set_status(status);
 }
 
 /// Starts what `config` enables. `trigger` is the background sync (None when

@@ -68,10 +68,23 @@ fn main() -> ExitCode {
     match run(Args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("kiosk: {error:#}");
+            eprintln!("kiosk: {}", in_words(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error with its causes, each said once: most of our messages already
+/// include their cause, which the chain would repeat.
+fn in_words(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
@@ -142,14 +155,7 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
     // The endpoint and the fleet channel run until the window closes. One
     // that cannot start is reported; the kiosk keeps showing content.
     let (_services, problems) = services::start(config, &shared, trigger);
-    if !problems.is_empty() {
-        let mut status = app.status();
-        for problem in services::in_words(&problems) {
-            tracing::error!("{problem}");
-            status.service_errors.push(problem);
-        }
-        app.set_status(status);
-    }
+    services::report_in_status(&app, &problems);
     app.window().run().context("the UI event loop failed")?;
     Ok(())
 }
