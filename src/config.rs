@@ -324,10 +324,16 @@ impl Config {
         ];
         if let Some(repository) = &self.repository {
             counts.push(("repository.interval_minutes", repository.interval_minutes));
-            counts.push(("repository.backoff_max_minutes", repository.backoff_max_minutes));
+            counts.push((
+                "repository.backoff_max_minutes",
+                repository.backoff_max_minutes,
+            ));
         }
         if let Some(endpoint) = &self.admin_endpoint {
-            counts.push(("admin_endpoint.requests_per_minute", endpoint.requests_per_minute));
+            counts.push((
+                "admin_endpoint.requests_per_minute",
+                endpoint.requests_per_minute,
+            ));
             counts.push(("admin_endpoint.burst", endpoint.burst));
         }
         if let Some(fleet) = &self.fleet {
@@ -440,7 +446,9 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            error.to_string().contains("k.toml:3:1: fleet.heartbeat_seconds must be at least 1"),
+            error
+                .to_string()
+                .contains("k.toml:3:1: fleet.heartbeat_seconds must be at least 1"),
             "{error}"
         );
     }
@@ -451,7 +459,9 @@ mod tests {
             let text = format!("\n\nkiosk_id = \"{id}\"\n");
             let error = Config::parse(&text, Path::new("k.toml")).unwrap_err();
             assert!(
-                error.to_string().contains(&format!("k.toml:3:1: kiosk_id `{id}` cannot name a kiosk")),
+                error
+                    .to_string()
+                    .contains(&format!("k.toml:3:1: kiosk_id `{id}` cannot name a kiosk")),
                 "{error}"
             );
         }

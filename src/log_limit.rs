@@ -59,7 +59,10 @@ mod tests {
         for _ in 0..5000 {
             assert_eq!(limit.allow(), None);
         }
-        assert_eq!(left_out(5000), " (and 5000 more like it since the last one logged)");
+        assert_eq!(
+            left_out(5000),
+            " (and 5000 more like it since the last one logged)"
+        );
         assert_eq!(left_out(0), "");
     }
 }

@@ -43,7 +43,7 @@ fn kiosk(requests_per_minute: u32, burst: u32) -> Kiosk {
         ..ContentStatus::default()
     });
     let endpoint = Endpoint::start(&config, "hall-2", status.clone(), syncs.clone())
-    .expect("the endpoint starts");
+        .expect("the endpoint starts");
     Kiosk {
         endpoint,
         syncs,
@@ -125,11 +125,7 @@ fn status_and_sync_need_the_right_token() {
             401
         );
     }
-    assert_eq!(
-        kiosk.syncs.count(),
-        0,
-        "no sync without the token"
-    );
+    assert_eq!(kiosk.syncs.count(), 0, "no sync without the token");
 
     let (code, _, body) = kiosk.request(
         reqwest::Method::GET,
@@ -158,11 +154,7 @@ fn bodies_over_the_limit_are_refused_with_413() {
         kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), big),
         413
     );
-    assert_eq!(
-        kiosk.syncs.count(),
-        0,
-        "a refused request does nothing"
-    );
+    assert_eq!(kiosk.syncs.count(), 0, "a refused request does nothing");
     // Chunked, without a declared length: still cut off at the limit.
     let chunks = futures::stream::iter(
         (0..8).map(|_| Ok::<_, std::io::Error>(vec![b'y'; MAX_BODY_BYTES / 2])),
@@ -184,7 +176,9 @@ const ADMIN: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 #[test]
 fn failures_are_limited_per_address_and_never_lock_the_admin_out() {
     let kiosk = kiosk(1, 3);
-    let stranger: Vec<u16> = (0..5).map(|_| kiosk.status_from(STRANGER, "guess")).collect();
+    let stranger: Vec<u16> = (0..5)
+        .map(|_| kiosk.status_from(STRANGER, "guess"))
+        .collect();
     assert_eq!(stranger, [401, 401, 401, 429, 429]);
     // Over its limit, an address learns nothing, not even with the right token.
     assert_eq!(kiosk.status_from(STRANGER, TOKEN), 429);
@@ -244,7 +238,11 @@ fn a_strangers_connections_beyond_its_share_are_closed_and_the_admin_is_served()
         40 - MAX_CONNECTIONS_PER_ADDRESS,
         "idle connections beyond the stranger's share are closed at once"
     );
-    assert_eq!(kiosk.status_from(ADMIN, TOKEN), 200, "while the admin is served");
+    assert_eq!(
+        kiosk.status_from(ADMIN, TOKEN),
+        200,
+        "while the admin is served"
+    );
 }
 
 #[test]

@@ -68,7 +68,10 @@ async fn symbolic_links_out_of_the_folder_are_refused_at_file_level_and_never_pu
         ("assets/etc", "/etc".to_owned()),
         (
             "notices/planted.md",
-            std::fs::canonicalize(&notice).unwrap().display().to_string(),
+            std::fs::canonicalize(&notice)
+                .unwrap()
+                .display()
+                .to_string(),
         ),
     ] {
         assert!(
@@ -91,7 +94,14 @@ async fn symbolic_links_out_of_the_folder_are_refused_at_file_level_and_never_pu
     let repo = fixture.repo.root().as_os_str();
     let keys = fixture.keys.path(tough::schema::RoleType::Root);
     let keys = keys.parent().unwrap().as_os_str();
-    let (code, _, err) = kioskctl(args!("publish", content.as_os_str(), "--repo", repo, "--keys", keys));
+    let (code, _, err) = kioskctl(args!(
+        "publish",
+        content.as_os_str(),
+        "--repo",
+        repo,
+        "--keys",
+        keys
+    ));
     assert_eq!(code, 3, "{err}");
     let secret_bytes = std::fs::read(&secret).unwrap();
     assert!(

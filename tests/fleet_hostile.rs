@@ -44,7 +44,11 @@ const USERS: [(&str, &str); 3] = [
     ("hall-8", "hall-8-secret"),
 ];
 
-fn kiosk(broker: &SecureBroker, id: &str, min_sync_interval_seconds: u32) -> (Fleet, Arc<SyncCounter>) {
+fn kiosk(
+    broker: &SecureBroker,
+    id: &str,
+    min_sync_interval_seconds: u32,
+) -> (Fleet, Arc<SyncCounter>) {
     let syncs = SyncCounter::shared();
     let status = StatusHandle::default();
     status.set(ContentStatus {
@@ -120,10 +124,8 @@ impl Client {
     fn pump(&mut self, time: Duration) {
         if let Some(mut events) = self.events.take() {
             let events = self.runtime.block_on(async move {
-                let _ = tokio::time::timeout(time, async {
-                    while events.poll().await.is_ok() {}
-                })
-                .await;
+                let _ = tokio::time::timeout(time, async { while events.poll().await.is_ok() {} })
+                    .await;
                 events
             });
             self.events = Some(events);
@@ -163,7 +165,9 @@ fn connections(broker: &SecureBroker, prefix: &str) -> usize {
     broker
         .log()
         .lines()
-        .filter(|line| line.contains("New client connected") && line.contains(&format!(" as {prefix}")))
+        .filter(|line| {
+            line.contains("New client connected") && line.contains(&format!(" as {prefix}"))
+        })
         .count()
 }
 
@@ -182,14 +186,23 @@ fn strangers_and_a_compromised_kiosk_cannot_steer_or_fool_the_fleet() {
     );
     let (code, table, stderr) = kioskctl_status(&broker);
     assert_eq!(code, 0, "{table}{stderr}");
-    assert!(table.lines().any(|l| l.starts_with("hall-7") && l.contains("v5")), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("hall-7") && l.contains("v5")),
+        "{table}"
+    );
 
     // Anonymous and wrong-password clients are turned away.
-    assert!(!Client::connect(&broker, "stranger", None).1, "anonymous refused");
+    assert!(
+        !Client::connect(&broker, "stranger", None).1,
+        "anonymous refused"
+    );
     assert!(!Client::connect(&broker, "stranger", Some(("hall-7", "guess"))).1);
 
     // A compromised kiosk: its own credentials, someone else's topics and client id.
-    let (mut rogue, accepted) = Client::connect(&broker, "kiosk-hall-7", Some(("hall-8", "hall-8-secret")));
+    let (mut rogue, accepted) =
+        Client::connect(&broker, "kiosk-hall-7", Some(("hall-8", "hall-8-secret")));
     assert!(accepted);
     let forged = br#"{"kiosk_id":"hall-7","running":true,"repository_reachable":true,"out_of_date":false,"version":"v999","last_success":null,"last_error":"","reported_at":"2030-01-01T00:00:00Z"}"#;
     rogue.publish("lobby/hall-7/status", true, forged.to_vec());
@@ -200,13 +213,18 @@ fn strangers_and_a_compromised_kiosk_cannot_steer_or_fool_the_fleet() {
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(syncs.count(), 0, "a kiosk cannot command the fleet");
     assert!(
-        !broker.log().contains("already connected, closing old connection")
+        !broker
+            .log()
+            .contains("already connected, closing old connection")
             || connections(&broker, "kiosk-hall-7-") == 1,
         "nobody can guess the kiosk's client id and kick it off"
     );
     let (code, table, stderr) = kioskctl_status(&broker);
     assert_eq!(code, 0, "{table}{stderr}");
-    assert!(!table.contains("v999") && !table.contains("ghost"), "{table}");
+    assert!(
+        !table.contains("v999") && !table.contains("ghost"),
+        "{table}"
+    );
     assert!(
         stderr.contains("skipped lobby/hall-8/status: claims to be kiosk `hall-7`"),
         "{stderr}"
@@ -214,7 +232,8 @@ fn strangers_and_a_compromised_kiosk_cannot_steer_or_fool_the_fleet() {
 
     // The admin's own user, in a hurry: 200 "sync now" are one sync now and
     // one when the interval is over.
-    let (mut admin, accepted) = Client::connect(&broker, "admin-script", Some(("kioskctl", "admin-secret")));
+    let (mut admin, accepted) =
+        Client::connect(&broker, "admin-script", Some(("kioskctl", "admin-secret")));
     assert!(accepted);
     for _ in 0..200 {
         let client = admin.client.clone();
@@ -240,7 +259,12 @@ fn strangers_and_a_compromised_kiosk_cannot_steer_or_fool_the_fleet() {
         let client = admin.client.clone();
         admin.runtime.block_on(async move {
             client
-                .publish("lobby/hall-7/cmd", QoS::AtMostOnce, false, format!("reboot {i}"))
+                .publish(
+                    "lobby/hall-7/cmd",
+                    QoS::AtMostOnce,
+                    false,
+                    format!("reboot {i}"),
+                )
                 .await
                 .unwrap();
         });
@@ -262,5 +286,9 @@ fn strangers_and_a_compromised_kiosk_cannot_steer_or_fool_the_fleet() {
         std::thread::sleep(Duration::from_millis(50));
         waited += 1;
     }
-    assert_eq!(syncs.count(), 2, "the burst's second sync, after the interval");
+    assert_eq!(
+        syncs.count(),
+        2,
+        "the burst's second sync, after the interval"
+    );
 }

@@ -38,8 +38,8 @@ fn kiosk(broker: &str, id: &str) -> Kiosk {
         ca_file: None,
         min_sync_interval_seconds: 0,
     };
-    let fleet = Fleet::start(&config, id, status.clone(), syncs.clone())
-        .expect("the fleet channel starts");
+    let fleet =
+        Fleet::start(&config, id, status.clone(), syncs.clone()).expect("the fleet channel starts");
     Kiosk {
         fleet,
         syncs,
@@ -116,15 +116,8 @@ fn kioskctl_sees_and_pushes_kiosks_through_the_broker() {
         "hall-3",
     ]);
     assert_eq!(code, 0, "{out}{stderr}");
-    assert!(
-        wait_until(|| hall.syncs.count() == 1),
-        "hall-3 woken"
-    );
-    assert_eq!(
-        other.syncs.count(),
-        0,
-        "hall-4 not addressed"
-    );
+    assert!(wait_until(|| hall.syncs.count() == 1), "hall-3 woken");
+    assert_eq!(other.syncs.count(), 0, "hall-4 not addressed");
     let (code, _, stderr) =
         kioskctl(&["push", "--broker", &broker.url(), "--topic-prefix", "lobby"]);
     assert_eq!(code, 0, "{stderr}");

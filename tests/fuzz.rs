@@ -28,10 +28,50 @@ fn budget() -> Duration {
 
 /// Fragments the input grammars give meaning to.
 const TOKENS: &[&str] = &[
-    "\n", "\r\n", "\"", "'", "\"\"\"", "=", "[", "]", "[[", "]]", "{", "}", ",", ":", "+++", "#",
-    "\\", "\\u", "```", "```table", "![x](", "](qr:", "](assets/", ")", "|", "*", "**", "<b>", "\0",
-    "\u{FEFF}", "\u{3000}", "关(guān)", "1e999", "-1", "18446744073709551616", "null", "true",
-    "2025-02-30", "T25:00:00", "+08:00", "..", "/", "%00", "\u{10FFFF}",
+    "\n",
+    "\r\n",
+    "\"",
+    "'",
+    "\"\"\"",
+    "=",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "+++",
+    "#",
+    "\\",
+    "\\u",
+    "```",
+    "```table",
+    "![x](",
+    "](qr:",
+    "](assets/",
+    ")",
+    "|",
+    "*",
+    "**",
+    "<b>",
+    "\0",
+    "\u{FEFF}",
+    "\u{3000}",
+    "关(guān)",
+    "1e999",
+    "-1",
+    "18446744073709551616",
+    "null",
+    "true",
+    "2025-02-30",
+    "T25:00:00",
+    "+08:00",
+    "..",
+    "/",
+    "%00",
+    "\u{10FFFF}",
 ];
 
 /// `seed` changed by a handful of random edits.
@@ -99,7 +139,10 @@ fn kiosk_toml() {
             && let Err(error) = lobby_kiosk::config::Config::parse(text, Path::new("kiosk.toml"))
         {
             let message = error.to_string();
-            assert!(message.starts_with("invalid config kiosk.toml:"), "{message}");
+            assert!(
+                message.starts_with("invalid config kiosk.toml:"),
+                "{message}"
+            );
             let line: usize = message["invalid config kiosk.toml:".len()..]
                 .split(':')
                 .next()
@@ -204,10 +247,16 @@ fn authoring_files() {
         let diagnostics = lobby_kiosk::content::authoring::validate_folder(dir.path(), now);
         std::fs::write(&path, &originals[index]).unwrap();
         for diagnostic in diagnostics.sorted() {
-            assert!(diagnostic.line >= 1 && diagnostic.column >= 1, "{diagnostic}");
+            assert!(
+                diagnostic.line >= 1 && diagnostic.column >= 1,
+                "{diagnostic}"
+            );
             if diagnostic.file == files[index] {
                 let lines = String::from_utf8_lossy(&mutated).lines().count();
-                assert!(diagnostic.line <= lines + 1, "{diagnostic} in a file of {lines} lines");
+                assert!(
+                    diagnostic.line <= lines + 1,
+                    "{diagnostic} in a file of {lines} lines"
+                );
             }
         }
         Ok(())
@@ -246,14 +295,20 @@ fn endpoint_requests() {
         let request = mutate(u, seed)?;
         let before = syncs.count();
         let mut stream = std::net::TcpStream::connect(address).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
         let _ = stream.write_all(&request);
         let _ = stream.shutdown(std::net::Shutdown::Write);
         let mut reply = Vec::new();
         let _ = stream.take(64 * 1024).read_to_end(&mut reply);
         let has_token = request.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes());
         if !has_token {
-            assert_eq!(syncs.count(), before, "a sync without the token: {request:?}");
+            assert_eq!(
+                syncs.count(),
+                before,
+                "a sync without the token: {request:?}"
+            );
         }
         Ok(())
     });

@@ -234,6 +234,14 @@ fn an_admin_service_that_did_not_start_stays_in_the_status_after_a_sync() {
         )),
         "{status:?}"
     );
-    let report = lobby_kiosk::admin::status::StatusReport::running("k", &shared.get(), None, chrono::Utc::now());
-    assert_eq!(report.service_errors, status.service_errors, "and in /status and MQTT");
+    let report = lobby_kiosk::admin::status::StatusReport::running(
+        "k",
+        &shared.get(),
+        None,
+        chrono::Utc::now(),
+    );
+    assert_eq!(
+        report.service_errors, status.service_errors,
+        "and in /status and MQTT"
+    );
 }

@@ -414,7 +414,9 @@ async fn endless_metadata_is_read_only_up_to_its_roles_limit() {
         );
         assert!(matches!(error, SyncError::Oversize(_)), "{error:?}");
         assert!(
-            error.to_string().contains(&format!("rejected an oversize file: {file}: it is")),
+            error
+                .to_string()
+                .contains(&format!("rejected an oversize file: {file}: it is")),
             "{error}"
         );
         assert_eq!(kiosk.store.active().unwrap().version, "1");
@@ -465,7 +467,11 @@ async fn trickling_metadata_misses_its_deadline_and_says_so() {
     fixture.edit_notice_title(NOTICE, "慢慢来的元数据");
     fixture.publish().await;
     // Under the read timeout between bytes: only a deadline stops it.
-    server.inject("timestamp.json", Fault::Trickle(Duration::from_millis(300)), None);
+    server.inject(
+        "timestamp.json",
+        Fault::Trickle(Duration::from_millis(300)),
+        None,
+    );
     let error = sync_ends(&mut kiosk).await.unwrap_err();
     assert!(matches!(error, SyncError::TooSlow(_)), "{error:?}");
     let text = error.to_string();
@@ -536,10 +542,7 @@ async fn a_duplicate_signature_is_reported_in_words() {
             let timestamp = std::fs::read(fixture.repo.metadata().join("timestamp.json")).unwrap();
             let mut value: serde_json::Value = serde_json::from_slice(&timestamp).unwrap();
             let signature = value["signatures"][0].clone();
-            value["signatures"]
-                .as_array_mut()
-                .unwrap()
-                .push(signature);
+            value["signatures"].as_array_mut().unwrap().push(signature);
             (
                 "timestamp.json".to_owned(),
                 Fault::Replace(serde_json::to_vec(&value).unwrap()),

@@ -523,7 +523,9 @@ impl StatusRow {
             state: match (report.running, report.syncing_since) {
                 (false, _) => "offline".into(),
                 (true, None) => "online".into(),
-                (true, Some(since)) => format!("online, syncing since {}", since.format("%H:%M:%SZ")),
+                (true, Some(since)) => {
+                    format!("online, syncing since {}", since.format("%H:%M:%SZ"))
+                }
             },
             version: or_dash(&report.version),
             last_sync: report.last_success.map_or("—".into(), |at| {
@@ -594,8 +596,7 @@ pub fn table(rows: &[StatusRow]) -> String {
 async fn status(target: &KioskArgs) -> Result<(), CliError> {
     let rows = if let Some(broker) = &target.broker {
         let access = broker_access(target, broker)?;
-        let statuses =
-            fleet::admin::statuses(&access, &Topics::new(&target.topic_prefix)).await?;
+        let statuses = fleet::admin::statuses(&access, &Topics::new(&target.topic_prefix)).await?;
         for skipped in &statuses.skipped {
             eprintln!("skipped {skipped}");
         }

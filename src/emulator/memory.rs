@@ -102,7 +102,8 @@ mod tests {
         assert_eq!(usage(48.7, 30.2).leaked_since(&warm, 0.05), Ok(()));
         let error = usage(46.0, 33.0).leaked_since(&warm, 0.05).unwrap_err();
         assert!(
-            error.starts_with("anonymous memory grew 10.0 % (30.0 → 33.0 MiB; PSS 45.4 → 46.0 MiB)"),
+            error
+                .starts_with("anonymous memory grew 10.0 % (30.0 → 33.0 MiB; PSS 45.4 → 46.0 MiB)"),
             "{error}"
         );
     }
@@ -111,7 +112,10 @@ mod tests {
     #[test]
     fn mapping_a_font_moves_pss_and_rss_but_not_anonymous_memory() {
         use std::os::fd::AsRawFd;
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/NotoSansSC_400Regular.ttf");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/fonts/NotoSansSC_400Regular.ttf"
+        );
         let file = std::fs::File::open(path).unwrap();
         let length = file.metadata().unwrap().len() as usize;
         let before = MemoryUsage::current().unwrap();
@@ -136,7 +140,11 @@ mod tests {
                 mapped.rss_kib > before.rss_kib + (length as u64 / 1024) / 2,
                 "{before:?} → {mapped:?}"
             );
-            assert_eq!(mapped.leaked_since(&before, 0.05), Ok(()), "{before:?} → {mapped:?}");
+            assert_eq!(
+                mapped.leaked_since(&before, 0.05),
+                Ok(()),
+                "{before:?} → {mapped:?}"
+            );
         }
     }
 

@@ -69,7 +69,8 @@ impl Fleet {
             ignored: LogLimit::new(LOG_PERIOD),
             connection_errors: LogLimit::new(LOG_PERIOD),
         };
-        let mut options = access.options(&client_id(&format!("kiosk-{kiosk_id}")), KIOSK_MAX_PACKET);
+        let mut options =
+            access.options(&client_id(&format!("kiosk-{kiosk_id}")), KIOSK_MAX_PACKET);
         options.set_last_will(LastWill::new(
             channel.topics.status(kiosk_id),
             StatusReport::gone(kiosk_id).to_json(),
@@ -145,8 +146,10 @@ impl SyncPacer {
 
     /// When the pending sync is due (None: none is pending).
     fn due(&self) -> Option<Instant> {
-        self.pending
-            .then(|| self.last.map_or_else(Instant::now, |last| last + self.interval))
+        self.pending.then(|| {
+            self.last
+                .map_or_else(Instant::now, |last| last + self.interval)
+        })
     }
 
     /// The pending sync runs now.
@@ -297,6 +300,9 @@ mod tests {
         assert_eq!(pacer.due(), Some(start + Duration::from_secs(10)));
         pacer.run_pending(start + Duration::from_secs(10));
         assert_eq!(pacer.due(), None);
-        assert!(pacer.request(start + Duration::from_secs(21)), "a quiet fleet syncs at once");
+        assert!(
+            pacer.request(start + Duration::from_secs(21)),
+            "a quiet fleet syncs at once"
+        );
     }
 }

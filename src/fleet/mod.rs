@@ -67,7 +67,9 @@ impl Command {
 #[derive(Debug, thiserror::Error)]
 pub enum FleetError {
     /// The broker address is not usable.
-    #[error("broker `{url}` is not a valid mqtt://host:port or mqtts://host:port address: {reason}")]
+    #[error(
+        "broker `{url}` is not a valid mqtt://host:port or mqtts://host:port address: {reason}"
+    )]
     BrokerUrl {
         /// The address given.
         url: String,
@@ -198,7 +200,11 @@ impl BrokerAccess {
         let password = password_file
             .map(|path| read("password file", path))
             .transpose()?
-            .map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']).to_owned());
+            .map(|bytes| {
+                String::from_utf8_lossy(&bytes)
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned()
+            });
         let credentials = match (username, password) {
             (Some(user), Some(password)) => Some((user.to_owned(), password)),
             (None, None) => None,
@@ -247,8 +253,14 @@ fn client_id(name: &str) -> String {
     use aws_lc_rs::rand::SecureRandom;
     let mut random = [0u8; 8];
     let suffix = match aws_lc_rs::rand::SystemRandom::new().fill(&mut random) {
-        Ok(()) => random.iter().map(|b| format!("{b:02x}")).collect::<String>(),
-        Err(_) => format!("{:016x}", crate::sync::schedule::random_fraction().to_bits()),
+        Ok(()) => random
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+        Err(_) => format!(
+            "{:016x}",
+            crate::sync::schedule::random_fraction().to_bits()
+        ),
     };
     format!("{name}-{suffix}")
 }
@@ -325,7 +337,10 @@ mod tests {
         assert_eq!(topics.fleet_command(), "lobby/all/cmd");
         assert_eq!(topics.status("hall-1"), "lobby/hall-1/status");
         assert_eq!(topics.all_statuses(), "lobby/+/status");
-        assert_eq!(topics.kiosk_of_status("lobby/hall-1/status"), Some("hall-1"));
+        assert_eq!(
+            topics.kiosk_of_status("lobby/hall-1/status"),
+            Some("hall-1")
+        );
         assert_eq!(topics.kiosk_of_status("lobby/a/b/status"), None);
         assert_eq!(topics.kiosk_of_status("other/hall-1/status"), None);
     }

@@ -221,7 +221,8 @@ pub async fn publish_folder(
     for (path, asset) in &compiled.catalog.assets {
         // Read the way the compiler did (no symbolic link out of the folder,
         // no special file), and only what it hashed.
-        let bytes = read_asset(content, path).map_err(|source| RepoError::io("read", &content.join(path), source))?;
+        let bytes = read_asset(content, path)
+            .map_err(|source| RepoError::io("read", &content.join(path), source))?;
         if format!("{:x}", Sha256::digest(&bytes)) != asset.sha256 {
             return Err(RepoError::AssetChanged(content.join(path)));
         }

@@ -100,7 +100,11 @@ impl Mosquitto {
                 .status()
                 .expect("mosquitto_passwd runs");
             assert!(status.success(), "mosquitto_passwd for {user}");
-            std::fs::write(work.join(format!("{user}.password")), format!("{password}\n")).unwrap();
+            std::fs::write(
+                work.join(format!("{user}.password")),
+                format!("{password}\n"),
+            )
+            .unwrap();
         }
         let acl = work.join("acl");
         std::fs::write(&acl, ACL).unwrap();

@@ -19,7 +19,9 @@ pub enum Refusal {
     #[error("symbolic link to {0}, which does not exist")]
     Broken(PathBuf),
     /// A FIFO, socket or device.
-    #[error("{0}, not a regular file: remove it (only files and folders belong in the content folder)")]
+    #[error(
+        "{0}, not a regular file: remove it (only files and folders belong in the content folder)"
+    )]
     Special(&'static str),
 }
 
@@ -55,17 +57,28 @@ impl ContentFolder {
     pub fn open(root: &Path) -> Result<Self, String> {
         match std::fs::metadata(root) {
             Ok(metadata) if metadata.is_dir() => {}
-            Ok(_) => return Err(format!("{} is not a folder: give the content folder", root.display())),
+            Ok(_) => {
+                return Err(format!(
+                    "{} is not a folder: give the content folder",
+                    root.display()
+                ));
+            }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Err(format!(
                     "the content folder {} does not exist (check the path)",
                     root.display()
                 ));
             }
-            Err(error) => return Err(format!("cannot open the content folder {}: {error}", root.display())),
+            Err(error) => {
+                return Err(format!(
+                    "cannot open the content folder {}: {error}",
+                    root.display()
+                ));
+            }
         }
-        let canonical = std::fs::canonicalize(root)
-            .map_err(|error| format!("cannot open the content folder {}: {error}", root.display()))?;
+        let canonical = std::fs::canonicalize(root).map_err(|error| {
+            format!("cannot open the content folder {}: {error}", root.display())
+        })?;
         Ok(ContentFolder { canonical })
     }
 
@@ -137,10 +150,12 @@ impl ContentFolder {
 /// compiler does.
 pub fn read_asset(root: &Path, relative: &str) -> Result<Vec<u8>, std::io::Error> {
     let folder = ContentFolder::open(root).map_err(std::io::Error::other)?;
-    folder.read(&root.join(relative)).map_err(|error| match error {
-        ReadError::Io(error) => error,
-        refused => std::io::Error::other(refused.to_string()),
-    })
+    folder
+        .read(&root.join(relative))
+        .map_err(|error| match error {
+            ReadError::Io(error) => error,
+            refused => std::io::Error::other(refused.to_string()),
+        })
 }
 
 fn special_kind(kind: &std::fs::FileType) -> &'static str {
