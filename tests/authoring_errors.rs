@@ -169,14 +169,14 @@ fn every_file_kind_reports_its_errors_at_their_positions() {
             "venues.toml:{}:",
             line_of(root, "venues.toml", "booking_phone = 87594021")
         ),
-        "invalid type: integer",
+        "booking_phone must be text in double quotes, e.g. \"…\" (found the number 87594021)",
     );
     has(
         format!(
             "channels.toml:{}:",
             line_of(root, "channels.toml", "letterbox")
         ),
-        "unknown variant `letterbox`",
+        "`letterbox` is not a possible kind: write one of `mailbox`",
     );
     has("assets/huge.bin:1:1: ".into(), "over the 20 MiB limit");
     assert!(errors.len() >= 12, "{errors:#?}");
@@ -280,7 +280,8 @@ fn lost_characters_before_pinyin_are_restored_or_named_in_a_warning() {
     let local = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
         .and_then(|d| d.and_hms_opt(12, 0, 0))
         .unwrap();
-    for query in ["tiaojian", "xiangmu", "fazhan"] {
+    // Titles are found by pinyin, bodies by characters.
+    for query in ["tiaojian", "banli", "項目", "发展"] {
         let hits = index.search(&catalog, query, local, usize::MAX);
         assert!(
             hits.hits.iter().any(|hit| hit.id == "debris"),

@@ -259,18 +259,16 @@ fn stand_in<T: DeserializeOwned>(value: &mut Spanned<DeValue<'_>>, error: &toml:
     };
     let message = error.message();
     let missing = backticked(message, "missing field `").map(str::to_owned);
-    let mut candidates: Vec<DeValue<'static>> = Vec::new();
-    if let Some((_, choices)) = message.split_once("expected ")
-        && let Some(first) = backticked(choices.trim_start_matches("one of "), "`")
-    {
-        candidates.push(DeValue::String(first.to_owned().into()));
+    let mut candidates: std::collections::VecDeque<DeValue<'static>> = ["\"\"", "0", "false", "[]", "{}", "2000-01-01"]
+        .into_iter()
+        .filter_map(|literal| DeValue::parse(literal).ok())
+        .map(Spanned::into_inner)
+        .collect();
+    if let Some(choice) = first_choice(message) {
+        candidates.push_front(choice);
     }
-    for literal in ["\"\"", "0", "false", "[]", "{}", "2000-01-01"] {
-        if let Ok(parsed) = DeValue::parse(literal) {
-            candidates.push(parsed.into_inner());
-        }
-    }
-    for candidate in candidates {
+    let mut tried_choice = false;
+    while let Some(candidate) = candidates.pop_front() {
         let mut trial = value.clone();
         let Some(node) = node_at(&mut trial, &path) else {
             return false;
@@ -289,9 +287,16 @@ fn stand_in<T: DeserializeOwned>(value: &mut Spanned<DeValue<'_>>, error: &toml:
         let past = match &result {
             Ok(_) => true,
             Err(next) if next.span() != Some(span.clone()) => true,
-            // Same table: another missing field is progress, a wrong stand-in is not.
-            Err(next) => backticked(next.message(), "missing field `")
-                .is_some_and(|field| missing.as_deref().is_some_and(|this| this != field)),
+            Err(next) => {
+                // An enum stand-in that was refused names the possible values.
+                if !tried_choice && let Some(choice) = first_choice(next.message()) {
+                    tried_choice = true;
+                    candidates.push_front(choice);
+                }
+                // Same table: another missing field is progress, a wrong stand-in is not.
+                backticked(next.message(), "missing field `")
+                    .is_some_and(|field| missing.as_deref().is_some_and(|this| this != field))
+            }
         };
         if past {
             *value = trial;
@@ -301,13 +306,18 @@ fn stand_in<T: DeserializeOwned>(value: &mut Spanned<DeValue<'_>>, error: &toml:
     false
 }
 
-/// The path to the innermost value whose span is `span`.
+/// The first possible value an `expected one of `a`, `b`` message names.
+fn first_choice(message: &str) -> Option<DeValue<'static>> {
+    let (_, choices) = message.split_once("expected ")?;
+    let first = backticked(choices.trim_start_matches("one of "), "`")?;
+    Some(DeValue::String(first.to_owned().into()))
+}
+
+/// The path to the innermost value whose span is `span`. (Spans do not
+/// nest: a document's table has an empty span, and an array of tables
+/// spans its first `[[header]]`.)
 fn path_to(value: &Spanned<DeValue<'_>>, span: &Range<usize>) -> Option<Vec<Segment>> {
     let here = value.span();
-    // A whole document's table has an empty span: it contains everything.
-    if !here.is_empty() && (here.start > span.start || here.end < span.end) {
-        return None;
-    }
     let children: Vec<(Segment, &Spanned<DeValue<'_>>)> = match value.get_ref() {
         DeValue::Table(table) => table
             .iter()
