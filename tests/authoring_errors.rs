@@ -359,7 +359,10 @@ fn pictures_are_checked_by_content_and_jpeg_becomes_png() {
     let photo = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
     let mut jpeg = Vec::new();
     image::DynamicImage::ImageRgb8(photo)
-        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
         .unwrap();
     std::fs::write(root.join("assets/photo.jpg"), &jpeg).unwrap();
     let file = "notices/pictures.md";
@@ -468,7 +471,9 @@ fn a_traditional_original_is_told_the_translation_file_that_works() {
     );
     let findings = findings(root);
     assert!(
-        !findings.iter().any(|f| f.starts_with("notices/trad-original")),
+        !findings
+            .iter()
+            .any(|f| f.starts_with("notices/trad-original")),
         "{findings:#?}"
     );
     let catalog = compile(root).catalog;
@@ -494,7 +499,11 @@ fn a_simplified_original_written_in_traditional_characters_is_warned() {
     assert_finding(
         &findings,
         &format!("{file}:2:"),
-        &["warning:", "traditional characters", "written-traditional.zh-Hant.md"],
+        &[
+            "warning:",
+            "traditional characters",
+            "written-traditional.zh-Hant.md",
+        ],
     );
     assert!(
         !findings
@@ -513,7 +522,9 @@ fn a_huge_paragraph_is_warned_with_its_size() {
     write(
         root,
         file,
-        &format!("+++\ntitle = {{ zh-Hans = \"长文\", en = \"Long\" }}\ncategory = \"tzgg\"\npublished = 2026-01-05\n+++\n\n短段落。\n\n{paragraph}\n"),
+        &format!(
+            "+++\ntitle = {{ zh-Hans = \"长文\", en = \"Long\" }}\ncategory = \"tzgg\"\npublished = 2026-01-05\n+++\n\n短段落。\n\n{paragraph}\n"
+        ),
     );
     assert_finding(
         &findings(root),

@@ -14,8 +14,8 @@ use std::time::{Duration, SystemTime};
 use slint::ComponentHandle;
 
 use crate::config::Config;
-use crate::content::authoring::compile_folder;
 use crate::content::LoadedContent;
+use crate::content::authoring::compile_folder;
 use crate::startup;
 use crate::ui::app::{ContentStatus, KioskApp, SystemClock};
 

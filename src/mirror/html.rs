@@ -8,7 +8,7 @@ use scraper::{ElementRef, Node};
 use url::Url;
 
 use crate::content::blocks::{Cell, Table};
-use crate::content::clean::{clean_text, is_han};
+use crate::content::clean::{clean_source_text, is_han};
 
 /// Where the images of a body went: the asset path of a downloaded image,
 /// or `None` when it could not be fetched (the Markdown then links to it).
@@ -40,7 +40,7 @@ pub fn to_markdown(body: ElementRef<'_>, base: &Url, images: ImagePaths<'_>) -> 
 
 /// The text of an element, cleaned, on one line.
 pub fn plain_text(element: ElementRef<'_>) -> String {
-    clean_text(&join_lines(&collapse(&element.text().collect::<String>())))
+    clean_source_text(&join_lines(&collapse(&element.text().collect::<String>())))
 }
 
 struct Writer<'a> {
@@ -71,7 +71,7 @@ impl Writer<'_> {
 
     /// Ends the paragraph being collected.
     fn flush(&mut self) {
-        let text = clean_text(&join_lines(&std::mem::take(&mut self.paragraph)));
+        let text = clean_source_text(&join_lines(&std::mem::take(&mut self.paragraph)));
         if !text.is_empty() {
             self.blocks.push(text);
         }
@@ -179,7 +179,7 @@ impl Writer<'_> {
 
     fn image(&self, element: ElementRef<'_>) -> Option<String> {
         let url = self.base.join(element.value().attr("src")?).ok()?;
-        let alt = clean_text(&join_lines(&collapse(
+        let alt = clean_source_text(&join_lines(&collapse(
             element.value().attr("alt").unwrap_or(""),
         )));
         let caption = if alt.is_empty() {
@@ -387,9 +387,19 @@ mod tests {
     }
 
     #[test]
+    fn lost_characters_that_cannot_be_told_stay_for_validate() {
+        assert_eq!(
+            convert("<div id=zoom><p>重大?xiàng)目，其他事宜?lì)。</p></div>"),
+            "重大項目，其他事宜?lì)。\n"
+        );
+    }
+
+    #[test]
     fn source_line_breaks_join_chinese_and_meant_spaces_stay() {
         assert_eq!(
-            convert("<div id=zoom><p>根據\n    <b>規定</b>\n 辦理,\nsee\n the rules</p><p>廣州市體育局 廣州市教育局</p></div>"),
+            convert(
+                "<div id=zoom><p>根據\n    <b>規定</b>\n 辦理,\nsee\n the rules</p><p>廣州市體育局 廣州市教育局</p></div>"
+            ),
             "根據**規定**辦理, see the rules\n\n廣州市體育局 廣州市教育局\n"
         );
     }

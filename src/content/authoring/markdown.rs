@@ -242,7 +242,11 @@ impl BlockBuilder {
 
     /// Warns about a paragraph or list item too long to read on a kiosk.
     fn warn_if_huge(&self, what: &str, context: &mut Context<'_, '_>) {
-        let length: usize = self.inline.iter().map(|span| span.text.chars().count()).sum();
+        let length: usize = self
+            .inline
+            .iter()
+            .map(|span| span.text.chars().count())
+            .sum();
         if length > MAX_PARAGRAPH_CHARS {
             context.source.warning(
                 context.diagnostics,
@@ -325,7 +329,13 @@ impl BlockBuilder {
         });
     }
 
-    fn fence_block(&mut self, info: &str, text: &str, offset: usize, context: &mut Context<'_, '_>) {
+    fn fence_block(
+        &mut self,
+        info: &str,
+        text: &str,
+        offset: usize,
+        context: &mut Context<'_, '_>,
+    ) {
         if info != "table" {
             self.blocks.push(Block::Paragraph {
                 spans: vec![Span::plain(text.trim_end())],
@@ -342,7 +352,9 @@ impl BlockBuilder {
             .iter()
             .find(|(key, _)| &**key.get_ref() == "rows")
             .and_then(|(_, rows)| match rows.get_ref() {
-                DeValue::Array(rows) => Some(rows.iter().map(|row| offset + row.span().start).collect()),
+                DeValue::Array(rows) => {
+                    Some(rows.iter().map(|row| offset + row.span().start).collect())
+                }
                 _ => None,
             })
             .unwrap_or_default();
@@ -444,7 +456,9 @@ mod tests {
                 if path == "assets/map.png" {
                     Ok(())
                 } else {
-                    Err(format!("image `{path}` does not exist in the content folder"))
+                    Err(format!(
+                        "image `{path}` does not exist in the content folder"
+                    ))
                 }
             },
             &mut diagnostics,

@@ -883,7 +883,9 @@ fn check_picture(
     asset: &str,
 ) -> Result<(), String> {
     if !assets.contains_key(asset) {
-        return Err(format!("image `{asset}` does not exist in the content folder"));
+        return Err(format!(
+            "image `{asset}` does not exist in the content folder"
+        ));
     }
     pictures.check(asset, assets)
 }
@@ -892,11 +894,20 @@ fn check_picture(
 fn excerpt(text: &str, range: std::ops::Range<usize>) -> String {
     const AROUND: usize = 10;
     let line_start = text[..range.start].rfind('\n').map_or(0, |index| index + 1);
-    let line_end = text[range.end..].find('\n').map_or(text.len(), |index| range.end + index);
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |index| range.end + index);
     let before: Vec<char> = text[line_start..range.start].chars().collect();
-    let before: String = before[before.len().saturating_sub(AROUND)..].iter().collect();
+    let before: String = before[before.len().saturating_sub(AROUND)..]
+        .iter()
+        .collect();
     let after: String = text[range.end..line_end].chars().take(AROUND).collect();
-    format!("{}{}{}", before.trim_start(), &text[range], after.trim_end())
+    format!(
+        "{}{}{}",
+        before.trim_start(),
+        &text[range],
+        after.trim_end()
+    )
 }
 
 fn file_stem(path: &Path) -> String {

@@ -89,7 +89,9 @@ impl Pictures {
             format!("`{asset}` is not a picture ({holds}): the kiosk shows PNG or JPEG pictures")
         })?;
         let picture = decode(&bytes, format).map_err(|error| {
-            format!("`{asset}` is a damaged {format:?} picture ({error}): save it again as PNG or JPEG")
+            format!(
+                "`{asset}` is a damaged {format:?} picture ({error}): save it again as PNG or JPEG"
+            )
         })?;
         match format {
             ImageFormat::Png => Ok(None),

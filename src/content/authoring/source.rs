@@ -192,7 +192,10 @@ fn friendly(message: &str, key: Option<&str>) -> String {
         && let Some((found, expected)) = rest.split_once(", expected ")
     {
         let (what, example) = expected_value(expected);
-        return format!("{name} must be {what}, e.g. {example} (found {})", found_value(found));
+        return format!(
+            "{name} must be {what}, e.g. {example} (found {})",
+            found_value(found)
+        );
     }
     if let Some(variant) = backticked(message, "unknown variant `")
         && let Some((_, choices)) = message.split_once("expected ")
@@ -250,7 +253,10 @@ fn backticked<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
 /// possible variant of an enum, else the first of an empty string, 0,
 /// false, an empty list, an empty table and a date that does; a missing
 /// field is added the same way. False when nothing gets past.
-fn stand_in<T: DeserializeOwned>(value: &mut Spanned<DeValue<'_>>, error: &toml::de::Error) -> bool {
+fn stand_in<T: DeserializeOwned>(
+    value: &mut Spanned<DeValue<'_>>,
+    error: &toml::de::Error,
+) -> bool {
     let Some(span) = error.span() else {
         return false;
     };
@@ -259,11 +265,12 @@ fn stand_in<T: DeserializeOwned>(value: &mut Spanned<DeValue<'_>>, error: &toml:
     };
     let message = error.message();
     let missing = backticked(message, "missing field `").map(str::to_owned);
-    let mut candidates: std::collections::VecDeque<DeValue<'static>> = ["\"\"", "0", "false", "[]", "{}", "2000-01-01"]
-        .into_iter()
-        .filter_map(|literal| DeValue::parse(literal).ok())
-        .map(Spanned::into_inner)
-        .collect();
+    let mut candidates: std::collections::VecDeque<DeValue<'static>> =
+        ["\"\"", "0", "false", "[]", "{}", "2000-01-01"]
+            .into_iter()
+            .filter_map(|literal| DeValue::parse(literal).ok())
+            .map(Spanned::into_inner)
+            .collect();
     if let Some(choice) = first_choice(message) {
         candidates.push_front(choice);
     }

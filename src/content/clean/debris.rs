@@ -83,9 +83,13 @@ pub fn find(text: &str) -> Vec<Debris> {
 }
 
 /// The text with its debris removed and the lost characters that can be
-/// told put back.
-pub fn remove(text: &str) -> String {
-    let found = find(text);
+/// told put back; lost characters that cannot be told are left out, or with
+/// `keep_unknown` left as they are (for a person to fix).
+pub fn remove(text: &str, keep_unknown: bool) -> String {
+    let mut found = find(text);
+    if keep_unknown {
+        found.retain(|debris| !debris.lost || debris.replacement.is_some());
+    }
     if found.is_empty() {
         return text.to_owned();
     }
@@ -158,9 +162,7 @@ fn is_tone_marked(syllable: &str) -> bool {
 fn glued_letter(text: &str, at: usize) -> Option<u8> {
     let mut rest = text[at..].chars();
     let letter = rest.next().filter(char::is_ascii_alphabetic)?;
-    rest.next()
-        .filter(|c| is_han(*c))
-        .map(|_| letter as u8)
+    rest.next().filter(|c| is_han(*c)).map(|_| letter as u8)
 }
 
 /// The Han characters that end `text`.
@@ -182,4 +184,3 @@ fn han_after(text: &str) -> &str {
         .map_or(text.len(), |(index, _)| index);
     &text[..end]
 }
-

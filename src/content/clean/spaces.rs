@@ -99,7 +99,10 @@ mod tests {
         assert_eq!(clean_line("（一） 強化"), "（一）強化");
         assert_eq!(clean_line("稱為 “群體通” 小程序"), "稱為“群體通”小程序");
         assert_eq!(clean_line("體育  局"), "體育 局");
-        assert_eq!(clean_line("\u{3000}\u{3000}2019年，廣州市 "), "2019年，廣州市");
+        assert_eq!(
+            clean_line("\u{3000}\u{3000}2019年，廣州市 "),
+            "2019年，廣州市"
+        );
         assert_eq!(clean_line("體育\u{00A0}\u{3000}局"), "體育 局");
         assert_eq!(clean_line("Sports\u{00A0}\u{00A0}Bureau"), "Sports Bureau");
         assert_eq!(clean_line("a\u{200B}b"), "ab");
