@@ -121,7 +121,7 @@ fn by_words(candidates: &[&Losable], before: &str, after: &str) -> Option<char> 
             )
         })
         .collect();
-    scored.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_unstable_by_key(|(score, _)| std::cmp::Reverse(*score));
     let (best, character) = scored[0];
     let runner_up = scored.get(1).map_or(0, |(score, _)| *score);
     (best > 0 && best >= runner_up.saturating_mul(CLEAR_LEAD)).then_some(character)
