@@ -21,7 +21,6 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub use diagnostics::{Diagnostic, Diagnostics, InvalidContent, Severity};
-pub use markdown::MAX_PARAGRAPH_CHARS;
 pub use pictures::CompiledAssets;
 use pictures::Pictures;
 use source::{SourceFile, deserialize, table_value};
