@@ -17,7 +17,7 @@ use super::RepoError;
 use super::keys::{KeyDir, ROLES};
 use super::layout;
 use crate::content::Catalog;
-use crate::content::authoring::{Diagnostic, Diagnostics, Severity, compile_folder, read_asset};
+use crate::content::authoring::{Diagnostic, Diagnostics, Severity, compile_folder};
 
 /// TUF specification version written into metadata.
 const SPEC_VERSION: &str = "1.0.0";
@@ -219,10 +219,12 @@ pub async fn publish_folder(
     }
     let mut targets = layout::split(&compiled.catalog);
     for (path, asset) in &compiled.catalog.assets {
-        // Read the way the compiler did (no symbolic link out of the folder,
-        // no special file), and only what it hashed.
-        let bytes = read_asset(content, path)
+        let bytes = compiled
+            .assets
+            .bytes(path)
             .map_err(|source| RepoError::io("read", &content.join(path), source))?;
+        // Only what the compiler checked and hashed is published (a file
+        // swapped since, for a link out of the folder say, is not).
         if format!("{:x}", Sha256::digest(&bytes)) != asset.sha256 {
             return Err(RepoError::AssetChanged(content.join(path)));
         }

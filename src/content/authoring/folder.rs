@@ -1,8 +1,8 @@
 //! The authoring folder on disk, read so that nothing outside it gets in:
 //! a symbolic link is followed only when it stays inside the folder, and
 //! only regular files are read (a named pipe would block the reader
-//! forever, a device would read without end). Publishing reads assets the
-//! same way, so what validates is what is published.
+//! forever, a device would read without end). The publisher publishes
+//! only the bytes the compiler read and hashed.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -144,18 +144,6 @@ impl ContentFolder {
         let resolved = self.resolve(path)?;
         Ok(std::fs::metadata(resolved)?.len())
     }
-}
-
-/// Reads an asset of a content folder (`relative` to `root`) as the
-/// compiler does.
-pub fn read_asset(root: &Path, relative: &str) -> Result<Vec<u8>, std::io::Error> {
-    let folder = ContentFolder::open(root).map_err(std::io::Error::other)?;
-    folder
-        .read(&root.join(relative))
-        .map_err(|error| match error {
-            ReadError::Io(error) => error,
-            refused => std::io::Error::other(refused.to_string()),
-        })
 }
 
 fn special_kind(kind: &std::fs::FileType) -> &'static str {
