@@ -20,6 +20,9 @@ use lobby_kiosk::sync::SyncEngine;
 use lobby_kiosk::ui::app::{KioskApp, SystemClock};
 use lobby_kiosk::ui::session::hash_pin;
 
+#[path = "kiosk/tuf_client.rs"]
+mod tuf_client;
+
 /// Lobby kiosk: self-service information terminal.
 #[derive(Parser)]
 #[command(version, about)]
@@ -59,6 +62,9 @@ enum Command {
         /// The PIN or token.
         pin: String,
     },
+    /// The kiosk's TUF client behind the TUF conformance suite's command
+    /// line (init / refresh / download); see scripts/tuf-conformance.sh.
+    TufClient(tuf_client::TufClientArgs),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +99,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         None => Config::demo(),
     };
     match args.command {
+        Some(Command::TufClient(args)) => tuf_client::run(args),
         Some(Command::HashPin { pin }) => {
             println!("{}", hash_pin(&pin));
             Ok(())

@@ -48,6 +48,10 @@ pub struct TransportSettings {
     pub max_target_bytes: u64,
     /// The slowest a metadata file may arrive.
     pub pace: Pace,
+    /// The folder of the roles the kiosk trusts, as received
+    /// (`snapshot.json`, `targets.json`): a versioned file it already holds
+    /// is read from there instead of the network.
+    pub trusted_dir: PathBuf,
 }
 
 /// Largest metadata file accepted, per TUF role. The transport stops
@@ -119,6 +123,9 @@ pub struct TransferStats {
     pub not_modified: AtomicU64,
     /// Requests that resumed with a Range.
     pub resumed: AtomicU64,
+    /// Metadata files read from the kiosk's trusted copies instead of the
+    /// network.
+    pub trusted_copies: AtomicU64,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +141,7 @@ pub struct KioskTransport {
     client: reqwest::Client,
     settings: Arc<TransportSettings>,
     cache: Arc<Mutex<HashMap<Url, CachedResponse>>>,
+    received: Arc<Mutex<HashMap<Url, Bytes>>>,
     stats: Arc<TransferStats>,
 }
 
@@ -149,6 +157,7 @@ impl KioskTransport {
             client,
             settings: Arc::new(settings),
             cache: Arc::default(),
+            received: Arc::default(),
             stats: Arc::default(),
         })
     }
@@ -156,6 +165,15 @@ impl KioskTransport {
     /// The transfer counters, shared with every clone.
     pub fn stats(&self) -> Arc<TransferStats> {
         self.stats.clone()
+    }
+
+    /// The metadata files handed to the TUF client since the last call, by
+    /// URL, as the server sent them (a 304's body is the cached copy).
+    pub fn take_received(&self) -> HashMap<Url, Bytes> {
+        self.received
+            .lock()
+            .map(|mut received| std::mem::take(&mut *received))
+            .unwrap_or_default()
     }
 
     fn partial_path(&self, url: &Url) -> PathBuf {
@@ -167,6 +185,33 @@ impl KioskTransport {
     fn is_metadata(url: &Url) -> bool {
         url.path().ends_with(".json") && url.path().contains("/metadata/")
     }
+
+    /// The trusted copy of `N.snapshot.json` or `N.targets.json` when the
+    /// kiosk already holds version N: with consistent snapshots a versioned
+    /// file never changes, so an unchanged repository costs one request
+    /// (`timestamp.json`), also after a restart. The TUF client verifies
+    /// the copy as it would the download.
+    fn trusted_copy(&self, url: &Url) -> Option<Bytes> {
+        let file = file_name(url);
+        let (version, role) = versioned(&file)?;
+        if !matches!(role, "snapshot" | "targets") {
+            return None;
+        }
+        let path = self.settings.trusted_dir.join(format!("{role}.json"));
+        let limit = self.settings.metadata_limits.for_file(&file);
+        if std::fs::metadata(&path).ok()?.len() > limit {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        (super::trusted::version_of(&bytes) == Some(version)).then(|| Bytes::from(bytes))
+    }
+}
+
+/// The version and role of a versioned metadata file name (`7.targets.json`).
+fn versioned(name: &str) -> Option<(u64, &str)> {
+    let (version, rest) = name.split_once('.')?;
+    let role = rest.strip_suffix(".json")?;
+    Some((version.parse().ok()?, role))
 }
 
 fn error(kind: TransportErrorKind, url: &Url, message: impl Into<String>) -> TransportError {
@@ -218,6 +263,11 @@ impl Transport for KioskTransport {
 
 impl KioskTransport {
     async fn fetch_metadata(&self, url: &Url) -> Result<Bytes, TransportError> {
+        if let Some(body) = self.trusted_copy(url) {
+            self.stats.trusted_copies.fetch_add(1, Ordering::Relaxed);
+            self.record(url, &body);
+            return Ok(body);
+        }
         let cached = self
             .cache
             .lock()
@@ -240,13 +290,15 @@ impl KioskTransport {
         match response.status() {
             StatusCode::NOT_MODIFIED => {
                 self.stats.not_modified.fetch_add(1, Ordering::Relaxed);
-                cached.map(|c| c.body).ok_or_else(|| {
+                let body = cached.map(|c| c.body).ok_or_else(|| {
                     error(
                         TransportErrorKind::Other,
                         url,
                         "304 Not Modified without a cached copy",
                     )
-                })
+                })?;
+                self.record(url, &body);
+                Ok(body)
             }
             StatusCode::NOT_FOUND => Err(TransportError::new(
                 TransportErrorKind::FileNotFound,
@@ -273,7 +325,11 @@ impl KioskTransport {
                 self.stats
                     .bytes
                     .fetch_add(body.len() as u64, Ordering::Relaxed);
-                if let Ok(mut cache) = self.cache.lock() {
+                // Versioned files are kept as trusted copies instead; the
+                // cache holds the few fixed names (`timestamp.json`).
+                if let Ok(mut cache) = self.cache.lock()
+                    && versioned(&file).is_none()
+                {
                     cache.insert(
                         url.clone(),
                         CachedResponse {
@@ -283,6 +339,7 @@ impl KioskTransport {
                         },
                     );
                 }
+                self.record(url, &body);
                 Ok(body)
             }
             status => Err(error(
@@ -453,6 +510,13 @@ impl KioskTransport {
 }
 
 impl KioskTransport {
+    /// Keeps a metadata body for [`KioskTransport::take_received`].
+    fn record(&self, url: &Url, body: &Bytes) {
+        if let Ok(mut received) = self.received.lock() {
+            received.insert(url.clone(), body.clone());
+        }
+    }
+
     /// The error of a target larger than any target may be.
     fn refused(&self, url: &Url, limit: u64, declared: Option<u64>) -> TransportError {
         TransportError::new_with_cause(
