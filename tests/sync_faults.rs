@@ -608,3 +608,122 @@ async fn kiosk_sync_against_an_endless_server_stays_small() {
         );
     }
 }
+
+// What the TUF conformance suite (scripts/tuf-conformance.sh) and the work
+// behind it found in the kiosk's own path, kept here so CI keeps it.
+
+#[tokio::test]
+async fn the_trusted_roles_are_kept_as_the_server_sent_them() {
+    let (fixture, _server, _kiosk) = setup().await;
+    let metadata = fixture.repo.metadata();
+    for (kept, served) in [
+        ("root.json", fixture.repo.trust_anchor()),
+        ("timestamp.json", metadata.join("timestamp.json")),
+        ("snapshot.json", metadata.join("1.snapshot.json")),
+        ("targets.json", metadata.join("1.targets.json")),
+    ] {
+        let kept_bytes = std::fs::read(fixture.work.join(kept))
+            .unwrap_or_else(|error| panic!("the kiosk keeps no {kept}: {error}"));
+        assert!(
+            kept_bytes == std::fs::read(&served).unwrap(),
+            "{kept} differs from the server's {}",
+            served.display()
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unchanged_repository_costs_one_request_after_a_restart() {
+    let (fixture, server, kiosk) = setup().await;
+    drop(kiosk);
+    let mut settings = SyncSettings::for_base(&server.url(), fixture.trusted_root()).unwrap();
+    settings.read_timeout = Duration::from_millis(800);
+    let restarted = SyncEngine::new(settings, &fixture.work).unwrap();
+    let mut store = Store::open(&fixture.store).unwrap();
+    let seen = server.log().len();
+    let outcome = restarted.sync_once(&mut store).await.unwrap();
+    assert_eq!(outcome, SyncOutcome::UpToDate { version: 1 });
+    let requests: Vec<String> = server.log()[seen..]
+        .iter()
+        .map(|(path, status)| format!("{path} {status}"))
+        .collect();
+    assert_eq!(
+        requests,
+        ["/metadata/2.root.json 404", "/metadata/timestamp.json 200"],
+        "snapshot and targets v1 come from the kiosk's trusted copies"
+    );
+}
+
+#[tokio::test]
+async fn withholding_newer_roots_does_not_bring_back_a_rotated_out_key() {
+    let (fixture, _server, mut kiosk) = setup().await;
+    let first_root = std::fs::read(fixture.repo.trust_anchor()).unwrap();
+    let rotation = lobby_kiosk::repo::rotate::rotate_key(
+        &fixture.repo,
+        &fixture.keys,
+        tough::schema::RoleType::Targets,
+        Duration::from_secs(365 * 24 * 3600),
+    )
+    .await
+    .unwrap();
+    fixture.edit_notice_title(NOTICE, "轮换密钥之后的标题");
+    fixture.publish().await;
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 2, .. }
+    ));
+    // Whoever holds the retired targets key and the server withholds
+    // root v2 and signs content with the retired key.
+    let targets_key = fixture.keys.path(tough::schema::RoleType::Targets);
+    std::fs::copy(&rotation.retired_key, &targets_key).unwrap();
+    std::fs::write(fixture.repo.trust_anchor(), &first_root).unwrap();
+    std::fs::remove_file(fixture.repo.metadata().join("2.root.json")).unwrap();
+    fixture.edit_notice_title(NOTICE, "用已撤销密钥伪造的标题");
+    fixture.publish().await;
+    let error = kiosk
+        .engine
+        .sync_once(&mut kiosk.store)
+        .await
+        .expect_err("content signed by a rotated-out key must be refused");
+    assert!(error.to_string().contains("did not sign"), "{error}");
+    assert_eq!(shown_title(&kiosk.store), "轮换密钥之后的标题");
+}
+
+/// Makes the kiosk's record of its last sync `ahead` of the clock, as if
+/// the clock went back by that much since.
+fn clock_went_back_by(fixture: &Fixture, ahead: jiff::SignedDuration) {
+    let last_sync = jiff::Timestamp::now().checked_add(ahead).unwrap();
+    std::fs::write(
+        fixture.work.join("tuf/latest_known_time.json"),
+        format!("\"{last_sync}\""),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_clock_that_went_back_is_named_as_the_cause() {
+    let (fixture, _server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "时钟回拨之后的标题");
+    fixture.publish().await;
+    clock_went_back_by(&fixture, jiff::SignedDuration::from_hours(1));
+    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
+    assert!(
+        error.to_string().starts_with("the kiosk's clock went back"),
+        "{error}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+}
+
+#[tokio::test]
+async fn a_clock_a_second_behind_the_last_sync_is_waited_out() {
+    let (fixture, _server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "时间同步校正之后的标题");
+    fixture.publish().await;
+    clock_went_back_by(&fixture, jiff::SignedDuration::from_secs(1));
+    let outcome = kiosk.engine.sync_once(&mut kiosk.store).await;
+    assert!(
+        matches!(outcome, Ok(SyncOutcome::Updated { version: 2, .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(shown_title(&kiosk.store), "时间同步校正之后的标题");
+}

@@ -77,6 +77,12 @@ impl SyncSettings {
     }
 }
 
+/// How far back the clock may have gone since the last update and still be
+/// waited out rather than fail the update: time sync corrects a clock by
+/// steps of this order, and the TUF conformance suite's faketime starts each
+/// run at the same second.
+pub const CLOCK_STEP_TOLERANCE: Duration = Duration::from_secs(2);
+
 /// The TUF client of one repository, with its state in one folder.
 pub struct TufClient {
     settings: SyncSettings,
@@ -130,7 +136,35 @@ impl TufClient {
     /// Updates the metadata by the TUF client workflow (root, timestamp,
     /// snapshot, targets) and returns the verified repository. Whatever
     /// the update accepted before it failed stays trusted.
+    ///
+    /// A clock that went back by less than [`CLOCK_STEP_TOLERANCE`] since
+    /// the last update (a time-sync correction) is waited out once;
+    /// further back fails with [`SyncError::Clock`].
     pub async fn refresh(&self) -> Result<Repository, SyncError> {
+        let (mut loaded, mut kept) = self.load().await;
+        if let Err(tough::error::Error::SystemTimeSteppedBackward {
+            sys_time,
+            latest_known_time,
+        }) = &loaded
+        {
+            let behind = latest_known_time.duration_since(*sys_time).unsigned_abs();
+            if behind < CLOCK_STEP_TOLERANCE {
+                tokio::time::sleep(behind + Duration::from_millis(10)).await;
+                (loaded, kept) = self.load().await;
+            }
+        }
+        let repository = loaded.map_err(SyncError::from_tough)?;
+        kept?;
+        Ok(repository)
+    }
+
+    /// One update by tough, then the trusted copies of what it accepted.
+    async fn load(
+        &self,
+    ) -> (
+        Result<Repository, tough::error::Error>,
+        Result<(), StoreError>,
+    ) {
         let metadata = self.settings.metadata_limits;
         let limits = Limits {
             max_root_size: metadata.root,
@@ -156,9 +190,7 @@ impl TufClient {
         let kept = self
             .trusted
             .keep(&before, &received, &self.settings.metadata_url, &start_root);
-        let repository = loaded.map_err(SyncError::from_tough)?;
-        kept?;
-        Ok(repository)
+        (loaded, kept)
     }
 
     /// What the repository says `name` must be, after the kiosk's checks:

@@ -27,6 +27,18 @@ pub enum SyncError {
         "the content server's signed metadata has expired; showing the last verified content until fresh metadata arrives ({0})"
     )]
     Expired(String),
+    /// The kiosk's clock is behind the time of an earlier sync, so expiry
+    /// dates cannot be checked (a clock set back, or a battery-less clock
+    /// before time sync).
+    #[error(
+        "the kiosk's clock went back: it says {now}, an earlier sync ran at {earlier}; set the clock (time sync) and the sync works again (the last verified content stays on screen)"
+    )]
+    Clock {
+        /// The clock's time now.
+        now: String,
+        /// When the earlier sync ran.
+        earlier: String,
+    },
     /// Metadata older than what the kiosk already trusts.
     #[error("rejected an older version of the content (rollback): {0}")]
     Rollback(String),
@@ -85,6 +97,13 @@ impl SyncError {
             return SyncError::Signature(words);
         }
         match error {
+            E::SystemTimeSteppedBackward {
+                sys_time,
+                latest_known_time,
+            } => SyncError::Clock {
+                now: sys_time.to_string(),
+                earlier: latest_known_time.to_string(),
+            },
             E::ExpiredMetadata { .. } => SyncError::Expired(message),
             E::OlderMetadata { .. }
             | E::VersionMismatch { .. }
