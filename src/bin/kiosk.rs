@@ -64,7 +64,7 @@ enum Command {
     },
     /// The kiosk's TUF client behind the TUF conformance suite's command
     /// line (init / refresh / download); see scripts/tuf-conformance.sh.
-    TufClient(tuf_client::TufClientArgs),
+    TufClient(Box<tuf_client::TufClientArgs>),
 }
 
 fn main() -> ExitCode {
@@ -99,7 +99,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         None => Config::demo(),
     };
     match args.command {
-        Some(Command::TufClient(args)) => tuf_client::run(args),
+        Some(Command::TufClient(args)) => tuf_client::run(*args),
         Some(Command::HashPin { pin }) => {
             println!("{}", hash_pin(&pin));
             Ok(())
