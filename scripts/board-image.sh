@@ -118,7 +118,7 @@ install -m 644 kiosk-config/kiosk.toml "$root/etc/lobby-kiosk/kiosk.toml"
 install -m 644 kiosk-config/systemd/lobby-kiosk.service "$root/etc/systemd/system/"
 install -m 644 kiosk-config/udev/99-lobby-kiosk-touch.rules "$root/etc/udev/rules.d/"
 install -D -m 644 docs/deploy.md "$root/usr/share/doc/lobby-kiosk/deploy.md"
-useradd --prefix "$root" --system --home-dir /var/lib/lobby-kiosk --shell /usr/sbin/nologin \
+useradd --prefix "$root" --system --user-group --home-dir /var/lib/lobby-kiosk --shell /usr/sbin/nologin \
   --groups video,input,render lobby-kiosk
 systemctl --root="$root" enable lobby-kiosk.service
 systemctl --root="$root" set-default multi-user.target

@@ -127,11 +127,6 @@ impl Board {
         self.started.elapsed()
     }
 
-    /// The display's size.
-    pub fn size(&self) -> (u32, u32) {
-        self.size
-    }
-
     /// Dumps the display into `name`.png in the boot's folder.
     pub fn dump(&mut self, name: &str) -> anyhow::Result<(PathBuf, Framebuffer)> {
         let path = self.dir.join(format!("{name}.png"));

@@ -81,6 +81,8 @@ impl Console {
             .name(format!("drain {name}"))
             .spawn(move || {
                 let mut buffer = [0u8; 8192];
+                // Bytes of a character split across two reads.
+                let mut pending = Vec::new();
                 loop {
                     let read = reader.read(&mut buffer).unwrap_or(0);
                     let (lock, wake) = &*shared;
@@ -91,10 +93,17 @@ impl Console {
                         return;
                     }
                     let _ = file.write_all(&buffer[..read]);
+                    pending.extend_from_slice(&buffer[..read]);
+                    let complete = match std::str::from_utf8(&pending) {
+                        Ok(_) => pending.len(),
+                        Err(error) if error.error_len().is_none() => error.valid_up_to(),
+                        Err(_) => pending.len(),
+                    };
+                    let text: Vec<u8> = pending.drain(..complete).collect();
                     if output.text.len() < MAX_BUFFERED {
                         output
                             .text
-                            .push_str(&String::from_utf8_lossy(&buffer[..read]).replace('\r', ""));
+                            .push_str(&String::from_utf8_lossy(&text).replace('\r', ""));
                     }
                     wake.notify_all();
                 }
@@ -145,23 +154,20 @@ impl Console {
         }
     }
 
-    /// Waits for a line containing `needle` after byte `from`; returns the
-    /// line and the position after it.
+    /// Waits for a line containing one of `needles` after byte `from`;
+    /// returns the line and the position after it.
     pub fn wait_for_line(
         &self,
-        needle: &str,
+        needles: &[&str],
         from: usize,
         timeout: Duration,
     ) -> Result<(String, usize), ConsoleError> {
-        self.wait_until(needle, timeout, |text| {
+        self.wait_until(&needles.join("` or `"), timeout, |text| {
             let tail = text.get(from..)?;
-            let start = tail.find(needle)?;
+            let start = needles.iter().filter_map(|needle| tail.find(needle)).min()?;
             let line_start = tail[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = tail[start..].find('\n')? + start;
-            Some((
-                tail[line_start..line_end].to_string(),
-                from + line_end + 1,
-            ))
+            Some((tail[line_start..line_end].to_string(), from + line_end + 1))
         })
     }
 

@@ -11,7 +11,7 @@
 //!
 //! ```text
 //! board-box --kernel vmlinuz --initrd rootfs.cpio --out DIR \
-//!           --rotation 90 --calibration "0 -1 1 1 0 0"
+//!           --rotation 90 --calibration "0 1 0 -1 0 1"
 //! ```
 
 mod board;

@@ -15,6 +15,8 @@ use crate::screen::Rotation;
 
 /// The line the box's drop-in prints once systemd has the kiosk's READY=1.
 const READY: &str = "BOARDBOX: lobby-kiosk ready, pid ";
+/// What systemd logs when the unit's start limit is reached.
+const GAVE_UP: &str = "lobby-kiosk.service: Start request repeated too quickly";
 /// The portrait panel's size.
 const PORTRAIT: (u32, u32) = (1080, 1920);
 /// Boot to the kiosk's READY=1, at most (TCG on a loaded 2-core machine).
@@ -133,7 +135,21 @@ fn ready_pid(line: &str) -> anyhow::Result<u32> {
 /// Waits for the next READY line after `from`; returns the pid and the
 /// position after the line.
 fn wait_ready(board: &Board, from: usize, timeout: Duration) -> anyhow::Result<(u32, usize)> {
-    let (line, next) = board.serial.wait_for_line(READY, from, timeout)?;
+    let (line, next) = board
+        .serial
+        .wait_for_line(&[READY, GAVE_UP], from, timeout)?;
+    if line.contains(GAVE_UP) {
+        let text = board.serial.text();
+        let failures: Vec<&str> = text[from..]
+            .lines()
+            .filter(|line| line.contains("lobby-kiosk") || line.contains("by-kiosk"))
+            .collect();
+        let last = &failures[failures.len().saturating_sub(12)..];
+        bail!(
+            "systemd gave up starting the kiosk; its last messages:\n{}",
+            last.join("\n")
+        );
+    }
     Ok((ready_pid(&line)?, next))
 }
 
@@ -197,7 +213,7 @@ pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> any
     let since = Instant::now();
     let (line, _) = board
         .serial
-        .wait_for_line("Watchdog timeout", serial_at, WATCHDOG_TIMEOUT)?;
+        .wait_for_line(&["Watchdog timeout"], serial_at, WATCHDOG_TIMEOUT)?;
     report.figure(
         "kill -STOP → watchdog fired",
         format!("{:.1} s: {}", since.elapsed().as_secs_f64(), line.trim()),

@@ -2,7 +2,6 @@
 //! the same tolerance as the emulator's golden screenshots, and the quarter
 //! turns of `SLINT_KMS_ROTATION`.
 
-use embedded_graphics::pixelcolor::Rgb888;
 use embedded_graphics::prelude::{DrawTarget, Pixel, Point};
 use lobby_kiosk::emulator::Framebuffer;
 
@@ -86,6 +85,7 @@ pub fn is_blank(screen: &Framebuffer) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use embedded_graphics::pixelcolor::Rgb888;
 
     fn marked(width: u32, height: u32) -> Framebuffer {
         let mut picture = Framebuffer::new(width, height);
