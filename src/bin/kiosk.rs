@@ -32,7 +32,12 @@ struct Args {
     /// Test hook, never set on a real kiosk: the UI's wall clock stands
     /// still at this instant (RFC 3339), so the board in a box
     /// (scripts/board-box.sh) shows what the emulator's golden screenshots show.
-    #[arg(long, env = "LOBBY_KIOSK_TEST_CLOCK", hide = true, value_name = "RFC3339")]
+    #[arg(
+        long,
+        env = "LOBBY_KIOSK_TEST_CLOCK",
+        hide = true,
+        value_name = "RFC3339"
+    )]
     test_clock: Option<DateTime<Utc>>,
     #[command(subcommand)]
     command: Option<Command>,

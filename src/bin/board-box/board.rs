@@ -13,8 +13,8 @@ use crate::console::Console;
 use crate::qmp::Qmp;
 use crate::screen;
 
-/// How often the display is dumped while waiting for a picture.
-const POLL: Duration = Duration::from_millis(100);
+/// Pause between two dumps while waiting for a picture.
+const POLL: Duration = Duration::from_millis(20);
 
 /// What to boot.
 pub struct BoardSpec {
@@ -50,6 +50,8 @@ pub struct Seen {
     pub after: Duration,
     /// Share of pixels that differ from the reference.
     pub difference: f64,
+    /// Time between two dumps while waiting (the resolution of `after`).
+    pub poll: Duration,
 }
 
 impl Board {
@@ -70,8 +72,22 @@ impl Board {
         let (width, height) = spec.size;
         let mut command = Command::new(&spec.qemu);
         command
-            .args(["-M", "virt", "-cpu", "cortex-a72", "-smp", "2", "-m", "1024"])
-            .args(["-accel", "tcg,thread=multi", "-nodefaults", "-no-user-config"])
+            .args([
+                "-M",
+                "virt",
+                "-cpu",
+                "cortex-a72",
+                "-smp",
+                "2",
+                "-m",
+                "1024",
+            ])
+            .args([
+                "-accel",
+                "tcg,thread=multi",
+                "-nodefaults",
+                "-no-user-config",
+            ])
             .args(["-display", "none", "-nic", "none", "-no-reboot", "-S"])
             .arg("-kernel")
             .arg(&spec.kernel)
@@ -82,14 +98,30 @@ impl Board {
                 "console=ttyAMA0 rdinit=/lib/systemd/systemd panic=-1 quiet \
                  systemd.show_status=0 systemd.journald.forward_to_console=1",
             ])
-            .args(["-device", &format!("virtio-gpu-pci,xres={width},yres={height}")])
-            .args(["-device", "virtio-multitouch-pci", "-device", "virtio-rng-pci"])
-            .args(["-device", "virtio-serial-pci", "-device", "virtconsole,chardev=shell"])
+            .args([
+                "-device",
+                &format!("virtio-gpu-pci,xres={width},yres={height}"),
+            ])
+            .args([
+                "-device",
+                "virtio-multitouch-pci",
+                "-device",
+                "virtio-rng-pci",
+            ])
+            .args([
+                "-device",
+                "virtio-serial-pci",
+                "-device",
+                "virtconsole,chardev=shell",
+            ])
             .args(["-chardev", &chardev("shell", "shell.sock")])
             .args(["-chardev", &chardev("serial", "serial.sock")])
             .args(["-serial", "chardev:serial"])
             .arg("-qmp")
-            .arg(format!("unix:{},server=on,wait=off", socket("qmp.sock").display()))
+            .arg(format!(
+                "unix:{},server=on,wait=off",
+                socket("qmp.sock").display()
+            ))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(
@@ -127,12 +159,11 @@ impl Board {
         self.started.elapsed()
     }
 
-    /// Dumps the display into `name`.png in the boot's folder.
-    pub fn dump(&mut self, name: &str) -> anyhow::Result<(PathBuf, Framebuffer)> {
-        let path = self.dir.join(format!("{name}.png"));
+    /// The display's current picture, as QEMU's raw PPM.
+    fn dump(&mut self) -> anyhow::Result<Vec<u8>> {
+        let path = self.dir.join("screendump.ppm");
         self.qmp.screendump(&path)?;
-        let screen = Framebuffer::load_png(&path)?;
-        Ok((path, screen))
+        std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
     }
 
     /// A short tap at display pixel (x, y).
@@ -158,16 +189,34 @@ impl Board {
         since: Instant,
         timeout: Duration,
     ) -> anyhow::Result<Seen> {
+        let waiting = Instant::now();
+        let mut dumps = 0;
+        // An unchanged dump is not decoded and compared again.
+        let mut previous: Option<(Vec<u8>, Framebuffer, f64)> = None;
         loop {
-            let (path, screen) = self.dump(name)?;
-            let difference = screen::difference(&screen, reference);
+            let ppm = self.dump()?;
+            dumps += 1;
+            let seen_before = previous.take().filter(|(bytes, _, _)| *bytes == ppm);
+            let (screen, difference) = match seen_before {
+                Some((_, screen, difference)) => (screen, difference),
+                None => {
+                    let screen = screen::from_ppm(&ppm)?;
+                    let difference = screen::difference(&screen, reference);
+                    (screen, difference)
+                }
+            };
+            let path = self.dir.join(format!("{name}.png"));
             if difference <= screen::MAX_DIFFERENCE {
+                let (after, poll) = (since.elapsed(), waiting.elapsed() / dumps);
+                screen.save_png(&path)?;
                 return Ok(Seen {
-                    after: since.elapsed(),
+                    after,
                     difference,
+                    poll,
                 });
             }
             if since.elapsed() > timeout {
+                screen.save_png(&path)?;
                 let blank = if screen::is_blank(&screen) {
                     " (the display is black)"
                 } else {
@@ -182,6 +231,7 @@ impl Board {
                     path.display()
                 );
             }
+            previous = Some((ppm, screen, difference));
             std::thread::sleep(POLL);
         }
     }

@@ -164,7 +164,10 @@ impl Console {
     ) -> Result<(String, usize), ConsoleError> {
         self.wait_until(&needles.join("` or `"), timeout, |text| {
             let tail = text.get(from..)?;
-            let start = needles.iter().filter_map(|needle| tail.find(needle)).min()?;
+            let start = needles
+                .iter()
+                .filter_map(|needle| tail.find(needle))
+                .min()?;
             let line_start = tail[..start].rfind('\n').map_or(0, |i| i + 1);
             let line_end = tail[start..].find('\n')? + start;
             Some((tail[line_start..line_end].to_string(), from + line_end + 1))

@@ -86,6 +86,9 @@ fn run(args: &Args, report: &mut Report) -> anyhow::Result<()> {
         calibration: args.calibration.clone(),
     };
     scenario::sideways(&spec("sideways", (1920, 1080)), &refs, &sideways, report)?;
-    std::fs::write(args.out.join("figures.txt"), report.lines().join("\n") + "\n")?;
+    std::fs::write(
+        args.out.join("figures.txt"),
+        report.lines().join("\n") + "\n",
+    )?;
     Ok(())
 }

@@ -62,9 +62,7 @@ impl Qmp {
 
     fn read_message(&mut self) -> Result<Value, QmpError> {
         let mut line = String::new();
-        let read = (&mut self.reader)
-            .take(MAX_MESSAGE)
-            .read_line(&mut line)?;
+        let read = (&mut self.reader).take(MAX_MESSAGE).read_line(&mut line)?;
         if read == 0 {
             return Err(QmpError::Protocol("connection closed".into()));
         }
@@ -97,12 +95,13 @@ impl Qmp {
         self.execute("cont", json!({})).map(drop)
     }
 
-    /// Writes the display's current picture as a PNG.
+    /// Writes the display's current picture as a binary PPM (P6): QEMU
+    /// writes it in ~10 ms, a PNG takes ~50 ms to encode and more to decode.
     pub fn screendump(&mut self, path: &Path) -> Result<(), QmpError> {
         let filename = path.to_string_lossy();
         self.execute(
             "screendump",
-            json!({ "filename": filename, "format": "png" }),
+            json!({ "filename": filename, "format": "ppm" }),
         )
         .map(drop)
     }

@@ -5,10 +5,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use lobby_kiosk::config::Config;
+use lobby_kiosk::config::{Config, DEMO_PIN};
 use lobby_kiosk::content::{Lang, demo};
 use lobby_kiosk::emulator::{self, Emulator, Framebuffer};
 use lobby_kiosk::startup::Startup;
+use lobby_kiosk::ui::navigation::Screen;
 
 use crate::board::{Board, BoardSpec, Seen};
 use crate::screen::Rotation;
@@ -17,6 +18,8 @@ use crate::screen::Rotation;
 const READY: &str = "BOARDBOX: lobby-kiosk ready, pid ";
 /// What systemd logs when the unit's start limit is reached.
 const GAVE_UP: &str = "lobby-kiosk.service: Start request repeated too quickly";
+/// The accessible label of the PIN pad's OK key.
+const PIN_OK: &str = "确认";
 /// The portrait panel's size.
 const PORTRAIT: (u32, u32) = (1080, 1920);
 /// Boot to the kiosk's READY=1, at most (TCG on a loaded 2-core machine).
@@ -43,6 +46,10 @@ pub struct References {
     pub landscape_home: Framebuffer,
     /// The emulator's screen after holding the department name.
     pub pin_pad: Framebuffer,
+    /// The emulator's admin panel after the demo PIN.
+    pub admin: Framebuffer,
+    /// Where the PIN pad's keys for the demo PIN and its OK key are.
+    pub pin_keys: Vec<(f32, f32)>,
     /// Centre of the 公告栏 tile.
     pub notice_tile: (f32, f32),
     /// Centre of the Back button.
@@ -55,8 +62,9 @@ impl References {
     /// Loads the goldens and runs the emulator for positions and the PIN pad.
     pub fn load(screenshots: &Path) -> anyhow::Result<References> {
         let golden = |name: &str| {
-            Framebuffer::load_png(&screenshots.join(format!("{name}.png")))
-                .context("a golden screenshot is missing (UPDATE_SCREENSHOTS=1 cargo test --test emulator)")
+            Framebuffer::load_png(&screenshots.join(format!("{name}.png"))).context(
+                "a golden screenshot is missing (UPDATE_SCREENSHOTS=1 cargo test --test emulator)",
+            )
         };
         let mut emulator = Emulator::new(
             PORTRAIT.0,
@@ -80,14 +88,32 @@ impl References {
             department_name.1,
             Duration::from_millis(3200),
         );
-        if !emulator.shows("确认") {
+        if !emulator.shows(PIN_OK) {
             bail!("the emulator shows no PIN pad after holding `{site_name}`");
+        }
+        let pin_pad = emulator.screen().clone();
+        let keys: Vec<String> = DEMO_PIN
+            .chars()
+            .map(String::from)
+            .chain([PIN_OK.to_string()])
+            .collect();
+        let pin_keys = keys
+            .iter()
+            .map(|key| centre(&emulator, key))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for &(x, y) in &pin_keys {
+            emulator.tap(x, y);
+        }
+        if emulator.app().screen() != Screen::Admin {
+            bail!("the emulator's admin panel does not open with the demo PIN");
         }
         Ok(References {
             home: golden("home.zh-Hans")?,
             notices: golden("notices.zh-Hans")?,
             landscape_home: golden("home.landscape")?,
-            pin_pad: emulator.screen().clone(),
+            pin_pad,
+            admin: emulator.screen().clone(),
+            pin_keys,
             notice_tile,
             back,
             department_name,
@@ -111,8 +137,9 @@ impl Report {
         self.figure(
             what,
             format!(
-                "{:.2} s, {:.3} % of pixels differ",
+                "{:.2} s (a dump every {:.2} s), {:.3} % of pixels differ",
                 seen.after.as_secs_f64(),
+                seen.poll.as_secs_f64(),
                 seen.difference * 100.0
             ),
         );
@@ -181,7 +208,10 @@ pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> any
         &format!("grep -E '^(Uid|Groups|VmRSS)' /proc/{pid}/status; grep '^Pss:' /proc/{pid}/smaps_rollup; id lobby-kiosk"),
         COMMAND_TIMEOUT,
     )?;
-    report.figure("kiosk process in the guest", status.split_whitespace().collect::<Vec<_>>().join(" "));
+    report.figure(
+        "kiosk process in the guest",
+        status.split_whitespace().collect::<Vec<_>>().join(" "),
+    );
 
     let since = tap(&mut board, refs.notice_tile)?;
     let seen = board.wait_for_screen("notices", &refs.notices, since, SCREEN_TIMEOUT)?;
@@ -194,11 +224,25 @@ pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> any
     board.hold(refs.department_name, ADMIN_HOLD)?;
     let since = Instant::now();
     let seen = board.wait_for_screen("pin-pad", &refs.pin_pad, since, SCREEN_TIMEOUT)?;
-    report.seen("hold the department name 3.5 s → PIN pad (release to frame)", &seen);
+    report.seen(
+        "hold the department name 3.5 s → PIN pad (release to frame)",
+        &seen,
+    );
+
+    // The PIN the installation hashed into kiosk.toml (docs/deploy.md §3).
+    for &key in &refs.pin_keys {
+        board.tap(key)?;
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let since = Instant::now();
+    let seen = board.wait_for_screen("admin", &refs.admin, since, SCREEN_TIMEOUT)?;
+    report.seen("PIN 2468 + 确认 → admin panel (last key to frame)", &seen);
 
     // A crash: SIGKILL (SIGTERM would be a clean stop, not restarted by
     // Restart=on-failure).
-    board.shell.run(&format!("kill -KILL {pid}"), COMMAND_TIMEOUT)?;
+    board
+        .shell
+        .run(&format!("kill -KILL {pid}"), COMMAND_TIMEOUT)?;
     let since = Instant::now();
     let (restarted, next) = wait_ready(&board, serial_at, RESTART_TIMEOUT)?;
     serial_at = next;
@@ -209,11 +253,14 @@ pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> any
     report.seen("kill -KILL → restarted by systemd, Home again", &seen);
 
     // A hung kiosk: stopped, it no longer feeds the watchdog.
-    board.shell.run(&format!("kill -STOP {restarted}"), COMMAND_TIMEOUT)?;
+    board
+        .shell
+        .run(&format!("kill -STOP {restarted}"), COMMAND_TIMEOUT)?;
     let since = Instant::now();
-    let (line, _) = board
-        .serial
-        .wait_for_line(&["Watchdog timeout"], serial_at, WATCHDOG_TIMEOUT)?;
+    let (line, _) =
+        board
+            .serial
+            .wait_for_line(&["Watchdog timeout"], serial_at, WATCHDOG_TIMEOUT)?;
     report.figure(
         "kill -STOP → watchdog fired",
         format!("{:.1} s: {}", since.elapsed().as_secs_f64(), line.trim()),
@@ -224,11 +271,15 @@ pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> any
     }
     let seen = board.wait_for_screen("after-watchdog", &refs.home, since, RESTART_TIMEOUT)?;
     report.seen("kill -STOP → watchdog restart, Home again", &seen);
-    let restarts = board
-        .shell
-        .run("systemctl show -p NRestarts --value lobby-kiosk", COMMAND_TIMEOUT)?;
+    let restarts = board.shell.run(
+        "systemctl show -p NRestarts --value lobby-kiosk",
+        COMMAND_TIMEOUT,
+    )?;
     if restarts.trim() != "2" {
-        bail!("systemd counts {} restarts of lobby-kiosk, expected 2", restarts.trim());
+        bail!(
+            "systemd counts {} restarts of lobby-kiosk, expected 2",
+            restarts.trim()
+        );
     }
     report.figure("systemd NRestarts", restarts.trim().to_string());
     Ok(())
@@ -251,8 +302,12 @@ pub fn sideways(
     sideways: &Sideways,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    let rotation = Rotation::from_degrees(sideways.degrees)
-        .with_context(|| format!("SLINT_KMS_ROTATION={} is not 0, 90, 180 or 270", sideways.degrees))?;
+    let rotation = Rotation::from_degrees(sideways.degrees).with_context(|| {
+        format!(
+            "SLINT_KMS_ROTATION={} is not 0, 90, 180 or 270",
+            sideways.degrees
+        )
+    })?;
     let mut board = Board::boot(spec)?;
     let (_, serial_at) =
         boot_to_first_frame(&mut board, &refs.landscape_home, "landscape-home", report)?;
@@ -267,21 +322,30 @@ pub fn sideways(
         format!(
             "sed -i 's/ENV{{LIBINPUT_CALIBRATION_MATRIX}}=\"[^\"]*\"/ENV{{LIBINPUT_CALIBRATION_MATRIX}}=\"{matrix}\"/' /etc/udev/rules.d/99-lobby-kiosk-touch.rules"
         ),
-        "udevadm control --reload && udevadm trigger --subsystem-match=input && udevadm settle".to_string(),
+        "udevadm control --reload && udevadm trigger --subsystem-match=input && udevadm settle"
+            .to_string(),
     ];
     for step in &steps {
         board.shell.run(step, COMMAND_TIMEOUT)?;
     }
     let since = Instant::now();
-    board.shell.run("systemctl restart lobby-kiosk", RESTART_TIMEOUT)?;
+    board
+        .shell
+        .run("systemctl restart lobby-kiosk", RESTART_TIMEOUT)?;
     let applied = board.shell.run(
         "for device in /dev/input/event*; do udevadm info $device; done | grep CALIBRATION",
         COMMAND_TIMEOUT,
     )?;
     if !applied.contains(matrix.as_str()) {
-        bail!("the touch device has `{}`, not the calibration matrix {matrix}", applied.trim());
+        bail!(
+            "the touch device has `{}`, not the calibration matrix {matrix}",
+            applied.trim()
+        );
     }
-    report.figure("udev calibration on the touch device", applied.trim().to_string());
+    report.figure(
+        "udev calibration on the touch device",
+        applied.trim().to_string(),
+    );
     wait_ready(&board, serial_at, RESTART_TIMEOUT)?;
     let turned_home = rotation.turn(&refs.home);
     let seen = board.wait_for_screen("rotated-home", &turned_home, since, RESTART_TIMEOUT)?;
@@ -301,7 +365,10 @@ pub fn sideways(
                 finger.0, finger.1
             )
         })?;
-    report.seen("rotated: tap on the 公告栏 tile under the finger → notice board", &seen);
+    report.seen(
+        "rotated: tap on the 公告栏 tile under the finger → notice board",
+        &seen,
+    );
     Ok(())
 }
 

@@ -72,6 +72,36 @@ impl Rotation {
     }
 }
 
+/// A screendump could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("not a QEMU screendump (binary PPM, 8-bit RGB): {0}")]
+pub struct PpmError(&'static str);
+
+/// Decodes QEMU's binary PPM screendump: `P6\n<width> <height>\n255\n`
+/// then the RGB rows (QEMU's `ppm_save` writes exactly this header). Parsed
+/// here, a dozen lines, rather than by enabling the `image` crate's PNM
+/// codec, which feature unification would build into the kiosk as well.
+pub fn from_ppm(bytes: &[u8]) -> Result<Framebuffer, PpmError> {
+    let mut fields = Vec::with_capacity(4);
+    let mut rest = bytes;
+    while fields.len() < 4 {
+        let end = rest
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .ok_or(PpmError("the header ends early"))?;
+        fields.push(std::str::from_utf8(&rest[..end]).map_err(|_| PpmError("header is not text"))?);
+        // Exactly one whitespace byte after each field: the pixels may start
+        // with bytes that look like whitespace.
+        rest = &rest[end + 1..];
+    }
+    if fields[0] != "P6" || fields[3] != "255" {
+        return Err(PpmError("not P6 with 255 levels"));
+    }
+    let size = |field: &str| field.parse::<u32>().map_err(|_| PpmError("bad size"));
+    let (width, height) = (size(fields[1])?, size(fields[2])?);
+    Framebuffer::from_rgb(width, height, rest).ok_or(PpmError("pixel data does not match the size"))
+}
+
 /// Share of pixels (0–1) of `screen` that differ from `reference`.
 pub fn difference(screen: &Framebuffer, reference: &Framebuffer) -> f64 {
     screen.difference(reference, CHANNEL_TOLERANCE)
@@ -91,6 +121,17 @@ mod tests {
         let mut picture = Framebuffer::new(width, height);
         let Ok(()) = picture.draw_iter([Pixel(Point::new(1, 0), Rgb888::new(255, 0, 0))]);
         picture
+    }
+
+    #[test]
+    fn reads_a_ppm_whose_pixels_start_with_whitespace_bytes() {
+        let mut ppm = b"P6\n2 1\n255\n".to_vec();
+        ppm.extend_from_slice(&[0x20, 0x0a, 0x09, 1, 2, 3]);
+        let screen = from_ppm(&ppm).expect("a valid PPM");
+        assert_eq!(screen.pixel(0, 0), Some(Rgb888::new(0x20, 0x0a, 0x09)));
+        assert_eq!(screen.pixel(1, 0), Some(Rgb888::new(1, 2, 3)));
+        assert!(from_ppm(&ppm[..ppm.len() - 1]).is_err(), "truncated");
+        assert!(from_ppm(b"P5\n2 1\n255\n").is_err(), "grey");
     }
 
     #[test]
