@@ -7,15 +7,15 @@
 //! millisecond; it needs no extra dependency; and it also sees changes on
 //! network shares and editors' save-by-rename, where inotify watches are lost.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Duration, SystemTime};
 
 use slint::ComponentHandle;
 
 use crate::config::Config;
+use crate::content::LoadedContent;
 use crate::content::authoring::compile_folder;
-use crate::content::{AssetSource, LoadedContent};
 use crate::startup;
 use crate::ui::app::{ContentStatus, KioskApp, SystemClock};
 
@@ -31,22 +31,6 @@ pub enum PreviewError {
     /// The window could not open or its event loop failed.
     #[error("preview: the window failed: {0} (is a display available? DISPLAY must be set)")]
     Window(#[from] slint::PlatformError),
-}
-
-/// Assets read straight from the authoring folder.
-struct FolderAssets(PathBuf);
-
-impl AssetSource for FolderAssets {
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        let relative = Path::new(path);
-        if !relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return None;
-        }
-        std::fs::read(self.0.join(relative)).ok()
-    }
 }
 
 /// Every file under `dir` with its size and mtime, sorted: equal fingerprints, no change.
@@ -78,7 +62,7 @@ fn load(dir: &Path) -> Result<LoadedContent, String> {
             eprint!("{}", compiled.diagnostics);
             Ok(LoadedContent {
                 catalog: compiled.catalog,
-                assets: Box::new(FolderAssets(dir.to_owned())),
+                assets: Box::new(compiled.assets),
             })
         }
         Err(invalid) => {
@@ -143,7 +127,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprint_changes_with_an_edit_and_assets_stay_inside_the_folder() {
+    fn fingerprint_changes_with_an_edit() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("notices")).unwrap();
         std::fs::write(dir.path().join("notices/a.md"), "one").unwrap();
@@ -151,11 +135,5 @@ mod tests {
         assert_eq!(before, fingerprint(dir.path()));
         std::fs::write(dir.path().join("notices/a.md"), "three").unwrap();
         assert_ne!(before, fingerprint(dir.path()));
-
-        std::fs::write(dir.path().join("x.png"), "png").unwrap();
-        let assets = FolderAssets(dir.path().to_owned());
-        assert_eq!(assets.read("x.png"), Some(b"png".to_vec()));
-        assert_eq!(assets.read("../etc/passwd"), None);
-        assert_eq!(assets.read("/etc/passwd"), None);
     }
 }

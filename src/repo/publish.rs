@@ -202,8 +202,10 @@ pub async fn publish_folder(
     let compiled = compile_folder(content, now).map_err(RepoError::Content)?;
     let mut targets = layout::split(&compiled.catalog);
     for path in compiled.catalog.assets.keys() {
-        let file = content.join(path);
-        let bytes = std::fs::read(&file).map_err(|source| RepoError::io("read", &file, source))?;
+        let bytes = compiled
+            .assets
+            .bytes(path)
+            .map_err(|source| RepoError::io("read", &content.join(path), source))?;
         targets.insert(path.clone(), bytes);
     }
     let report = publish_targets(&compiled.catalog, targets, repo, keys, options).await?;

@@ -7,6 +7,7 @@
 
 mod diagnostics;
 mod markdown;
+mod pictures;
 mod source;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,9 +21,12 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub use diagnostics::{Diagnostic, Diagnostics, InvalidContent, Severity};
+pub use pictures::CompiledAssets;
+use pictures::Pictures;
 use source::{SourceFile, deserialize, table_value};
 
-use super::convert::clean_and_complete;
+use super::clean::find_debris;
+use super::convert::{clean_and_complete, looks_traditional};
 use super::model::*;
 use super::text::{Lang, Text};
 
@@ -39,6 +43,9 @@ pub struct Compiled {
     pub catalog: Catalog,
     /// Warnings (never errors: those make compilation fail).
     pub diagnostics: Diagnostics,
+    /// The bytes to publish for the catalog's assets (JPEG pictures
+    /// converted to PNG).
+    pub assets: CompiledAssets,
 }
 
 /// Validates and compiles an authoring folder. `now` decides which notices
@@ -50,6 +57,7 @@ pub fn compile_folder(root: &Path, now: DateTime<Utc>) -> Result<Compiled, Inval
         Some(catalog) if !loader.diagnostics.has_errors() => Ok(Compiled {
             catalog,
             diagnostics: loader.diagnostics,
+            assets: loader.pictures.into_assets(),
         }),
         _ => Err(InvalidContent {
             diagnostics: loader.diagnostics,
@@ -77,6 +85,7 @@ struct Loader {
     now: DateTime<Utc>,
     diagnostics: Diagnostics,
     assets: BTreeMap<String, AssetInfo>,
+    pictures: Pictures,
     referenced_assets: Vec<String>,
     ids: HashMap<String, Anchor>,
 }
@@ -120,6 +129,7 @@ impl Loader {
             now,
             diagnostics: Diagnostics::default(),
             assets: BTreeMap::new(),
+            pictures: Pictures::new(root),
             referenced_assets: Vec::new(),
             ids: HashMap::new(),
         }
@@ -185,7 +195,11 @@ impl Loader {
         match std::fs::read(path) {
             Ok(bytes) => {
                 match String::from_utf8(bytes) {
-                    Ok(text) => Some(SourceFile::new(relative, text)),
+                    Ok(text) => {
+                        let source = SourceFile::new(relative, text);
+                        self.warn_lost_characters(&source);
+                        Some(source)
+                    }
                     Err(error) => {
                         let source = SourceFile::new(relative, "");
                         let offset = error.utf8_error().valid_up_to();
@@ -279,17 +293,24 @@ impl Loader {
 
     fn check_image(&mut self, source: &SourceFile, offset: usize, asset: &str) {
         self.referenced_assets.push(asset.to_owned());
-        if !markdown::is_png(asset) {
-            source.error(
+        if let Err(message) = check_picture(&mut self.pictures, &mut self.assets, asset) {
+            source.error(&mut self.diagnostics, offset, message);
+        }
+    }
+
+    /// Warns about characters a broken encoding lost where the cleaner
+    /// cannot tell them (the kiosk leaves the debris out).
+    fn warn_lost_characters(&mut self, source: &SourceFile) {
+        for debris in find_debris(&source.text) {
+            if !debris.lost || debris.replacement.is_some() {
+                continue;
+            }
+            let text = &source.text[debris.range.clone()];
+            let excerpt = excerpt(&source.text, debris.range.clone());
+            source.warning(
                 &mut self.diagnostics,
-                offset,
-                format!("image `{asset}` must be a PNG file (convert it to .png)"),
-            );
-        } else if !self.assets.contains_key(asset) {
-            source.error(
-                &mut self.diagnostics,
-                offset,
-                format!("asset `{asset}` does not exist in the content folder"),
+                debris.range.start,
+                format!("a character lost by a broken encoding (`{text}` in “{excerpt}”) cannot be told from its pinyin and neighbours: the kiosk leaves `{text}` out; write the right character in its place"),
             );
         }
     }
@@ -702,11 +723,11 @@ impl Loader {
             }
             *body.slot_mut(*lang) = Some(blocks);
         }
+        if item.primary.0 == Lang::ZhHans {
+            self.warn_if_traditional(&source, front.start, &item.id, meta.title_mut(), &body);
+        }
         if item.primary.0 != Lang::En && meta.title_mut().exact(Lang::En).is_none() {
-            let sibling = source
-                .path
-                .strip_suffix(".md")
-                .map_or_else(|| source.path.clone(), |stem| format!("{stem}.en.md"));
+            let sibling = sibling_path(&source.path, &item.id, Lang::En);
             source.warning(
                 &mut self.diagnostics,
                 front.start,
@@ -716,17 +737,42 @@ impl Loader {
         Some((meta, body, source, keys))
     }
 
+    /// Warns when an item given as simplified Chinese (`<id>.md`, plain
+    /// strings) is written in traditional characters: the kiosk would show
+    /// traditional text under 简 and convert it to traditional for 繁.
+    fn warn_if_traditional(
+        &mut self,
+        source: &SourceFile,
+        offset: usize,
+        id: &str,
+        title: &Text,
+        body: &Body,
+    ) {
+        let mut text = title.exact(Lang::ZhHans).cloned().unwrap_or_default();
+        if let Some(blocks) = &body.zh_hans {
+            super::blocks::each_text(blocks, &mut |piece| text.push_str(piece));
+        }
+        if looks_traditional(&text) {
+            let traditional = sibling_path(&source.path, id, Lang::ZhHant);
+            source.warning(
+                &mut self.diagnostics,
+                offset,
+                format!("written in traditional characters, but `{}` is read as simplified Chinese: rename the file to {traditional} and write its fields as {{ zh-Hant = \"…\" }}, so that 简 shows simplified text", source.path),
+            );
+        }
+    }
+
     fn parse_markdown(
         &mut self,
         source: &SourceFile,
         range: std::ops::Range<usize>,
     ) -> Vec<super::blocks::Block> {
-        let assets = &self.assets;
+        let (pictures, assets) = (&mut self.pictures, &mut self.assets);
         let mut referenced = Vec::new();
         let blocks = markdown::parse_body(
             source,
             range,
-            &|asset| assets.contains_key(asset),
+            &mut |asset| check_picture(pictures, assets, asset),
             &mut self.diagnostics,
         );
         collect_image_assets(&blocks, &mut referenced);
@@ -813,6 +859,54 @@ fn collect_image_assets(blocks: &[super::blocks::Block], out: &mut Vec<String>) 
             out.push(asset.clone());
         }
     }
+}
+
+/// `folder/<id>.<lang>.md` beside `path` (whatever the language of `path`).
+fn sibling_path(path: &str, id: &str, lang: Lang) -> String {
+    let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let name = match lang {
+        Lang::ZhHans => format!("{id}.md"),
+        other => format!("{id}.{}.md", other.tag()),
+    };
+    if folder.is_empty() {
+        name
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+/// Whether a picture can be shown; the error says why not.
+fn check_picture(
+    pictures: &mut Pictures,
+    assets: &mut BTreeMap<String, AssetInfo>,
+    asset: &str,
+) -> Result<(), String> {
+    if !assets.contains_key(asset) {
+        return Err(format!(
+            "image `{asset}` does not exist in the content folder"
+        ));
+    }
+    pictures.check(asset, assets)
+}
+
+/// Up to ten characters either side of `range`, on its line.
+fn excerpt(text: &str, range: std::ops::Range<usize>) -> String {
+    const AROUND: usize = 10;
+    let line_start = text[..range.start].rfind('\n').map_or(0, |index| index + 1);
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |index| range.end + index);
+    let before: Vec<char> = text[line_start..range.start].chars().collect();
+    let before: String = before[before.len().saturating_sub(AROUND)..]
+        .iter()
+        .collect();
+    let after: String = text[range.end..line_end].chars().take(AROUND).collect();
+    format!(
+        "{}{}{}",
+        before.trim_start(),
+        &text[range],
+        after.trim_end()
+    )
 }
 
 fn file_stem(path: &Path) -> String {
