@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use slint::ComponentHandle;
 
@@ -31,6 +32,16 @@ struct Args {
     /// shows the embedded demo content.
     #[arg(long, short)]
     config: Option<PathBuf>,
+    /// Test hook, never set on a real kiosk: the UI's wall clock stands
+    /// still at this instant (RFC 3339), so the board in a box
+    /// (scripts/board-box.sh) shows what the emulator's golden screenshots show.
+    #[arg(
+        long,
+        env = "LOBBY_KIOSK_TEST_CLOCK",
+        hide = true,
+        value_name = "RFC3339"
+    )]
+    test_clock: Option<DateTime<Utc>>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -138,18 +149,18 @@ fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Sync) => sync_once(&config),
-        None => run_window(&config),
+        None => run_window(&config, args.test_clock),
     }
 }
 
-fn run_window(config: &Config) -> anyhow::Result<()> {
+fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Result<()> {
     let window = startup::desktop_window(config).context("cannot open the kiosk window")?;
     let startup = startup::prepare(config)?;
     let app = KioskApp::new(
         window,
         startup.content,
         config,
-        Rc::new(SystemClock::default()),
+        Rc::new(test_clock.map_or_else(SystemClock::default, SystemClock::fixed_at)),
     );
     let shared = StatusHandle::default();
     app.share_status(shared.clone());
