@@ -96,10 +96,13 @@ pub struct SyncTrigger {
 
 impl SyncControl for SyncTrigger {
     fn sync_now(&self) -> SyncRequest {
-        // A stored wake-up is one: requests during a sync coalesce into the
-        // single sync that follows it.
+        // Read first, then wake: once woken, the sync thread marks itself
+        // running at once, and this request would read its own sync as one
+        // already running. A stored wake-up is one: requests during a sync
+        // coalesce into the single sync that follows it.
+        let running = self.running_since();
         self.notify.notify_one();
-        match self.running_since() {
+        match running {
             Some(running_since) => SyncRequest::Queued { running_since },
             None => SyncRequest::Started,
         }
@@ -219,5 +222,47 @@ async fn attempt(store: &mut Store, engine: &SyncEngine) -> SyncEvent {
             Err(error) => failed(SyncError::Malformed(error.to_string())),
         },
         Err(error) => failed(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+
+    #[test]
+    fn a_request_to_an_idle_sync_is_told_it_started_not_that_its_own_sync_runs() {
+        let trigger = SyncTrigger {
+            notify: Arc::new(Notify::new()),
+            running_since: Arc::default(),
+        };
+        let rounds = 500;
+        let (started, on_start) = mpsc::channel();
+        let (finish, on_finish) = mpsc::channel::<()>();
+        // The sync thread's loop as the trigger sees it: wait for a wake-up,
+        // mark itself running at once, end when the test says so.
+        let sync = trigger.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("a runtime");
+            for _ in 0..rounds {
+                runtime.block_on(sync.notify.notified());
+                sync.set_running(Some(chrono::Utc::now()));
+                started.send(()).expect("the test waits");
+                on_finish.recv().expect("the test ends the sync");
+                sync.set_running(None);
+            }
+        });
+        for round in 0..rounds {
+            assert_eq!(trigger.sync_now(), SyncRequest::Started, "round {round}");
+            on_start.recv().expect("the sync starts");
+            finish.send(()).expect("the sync thread runs");
+            while trigger.running_since().is_some() {
+                std::thread::yield_now();
+            }
+        }
+        thread.join().expect("the sync thread ends");
     }
 }
