@@ -252,7 +252,11 @@ fn strangers_and_a_compromised_kiosk_cannot_steer_or_fool_the_fleet() {
     admin.publish("lobby/hall-8/cmd", true, b"sync".to_vec());
     admin.publish("lobby/all/cmd", true, vec![b'x'; 64 * 1024]);
     let (_late, late_syncs) = kiosk(&broker, "hall-8", 10);
-    assert!(wait_until(|| connections(&broker, "kiosk-hall-8-") == 1));
+    assert!(
+        wait_until(|| connections(&broker, "kiosk-hall-8-") == 1),
+        "the late kiosk connects once: {}",
+        broker.log()
+    );
     // Unknown commands, by the thousand: a few log lines.
     let before = warnings.0.lock().unwrap().len();
     for i in 0..5000 {
@@ -291,4 +295,29 @@ fn strangers_and_a_compromised_kiosk_cannot_steer_or_fool_the_fleet() {
         2,
         "the burst's second sync, after the interval"
     );
+}
+
+/// A kiosk starting up connects once: its status and heartbeat, ready at
+/// start, must not cut off the connection being made (they did, about one
+/// start in two: the broker saw two connections, the first closed mid-way).
+#[test]
+fn a_starting_kiosk_connects_once() {
+    let work = tempfile::tempdir().unwrap();
+    let broker = Mosquitto::start_secure(work.path(), &USERS);
+    for started in 1..=8 {
+        let (kiosk, _syncs) = kiosk(&broker, "hall-7", 10);
+        assert!(
+            wait_until(|| connections(&broker, "kiosk-hall-7-") >= started),
+            "start {started}: {}",
+            broker.log()
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        drop(kiosk);
+        assert_eq!(
+            connections(&broker, "kiosk-hall-7-"),
+            started,
+            "start {started} connected more than once: {}",
+            broker.log()
+        );
+    }
 }

@@ -39,7 +39,6 @@ struct Channel {
     heartbeat: Duration,
     pacer: SyncPacer,
     ignored: LogLimit,
-    connection_errors: LogLimit,
 }
 
 impl Fleet {
@@ -67,7 +66,6 @@ impl Fleet {
                 config.min_sync_interval_seconds,
             ))),
             ignored: LogLimit::new(LOG_PERIOD),
-            connection_errors: LogLimit::new(LOG_PERIOD),
         };
         let mut options =
             access.options(&client_id(&format!("kiosk-{kiosk_id}")), KIOSK_MAX_PACKET);
@@ -161,16 +159,20 @@ impl SyncPacer {
 
 impl Channel {
     async fn run(mut self, options: rumqttc::v5::MqttOptions, mut stopped: oneshot::Receiver<()>) {
-        let (client, mut events) = AsyncClient::new(options, 16);
+        let (client, events) = AsyncClient::new(options, 16);
+        // The event loop runs in a task of its own: polling it inside the
+        // `select!` below would drop a connection being made whenever the
+        // heartbeat or a status change came first (the broker then saw two
+        // connections at every other start).
+        let (forward, mut incoming) = tokio::sync::mpsc::channel(16);
+        let poller = tokio::spawn(poll_events(events, forward));
         let mut changes = self.status.subscribe();
         let mut heartbeat = tokio::time::interval(self.heartbeat);
-        let mut reconnect_delay = RECONNECT_DELAY;
         loop {
             let due = self.pacer.due();
             tokio::select! {
-                event = events.poll() => match event {
-                    Ok(Event::Incoming(Packet::ConnAck(_))) => {
-                        reconnect_delay = RECONNECT_DELAY;
+                event = incoming.recv() => match event {
+                    Some(Event::Incoming(Packet::ConnAck(_))) => {
                         for topic in [self.topics.command(&self.kiosk_id), self.topics.fleet_command()] {
                             if let Err(error) = client.try_subscribe(topic, QoS::AtLeastOnce) {
                                 tracing::warn!("fleet channel: cannot subscribe: {error}");
@@ -178,21 +180,11 @@ impl Channel {
                         }
                         self.publish_status(&client);
                     }
-                    Ok(Event::Incoming(Packet::Publish(message))) => {
+                    Some(Event::Incoming(Packet::Publish(message))) => {
                         self.command(&client, &message);
                     }
-                    Ok(_) => {}
-                    Err(error) => {
-                        if let Some(count) = self.connection_errors.allow() {
-                            tracing::warn!(
-                                "fleet channel: {error}; reconnecting in {} s{}",
-                                reconnect_delay.as_secs(),
-                                left_out(count)
-                            );
-                        }
-                        tokio::time::sleep(reconnect_delay).await;
-                        reconnect_delay = (reconnect_delay * 2).min(MAX_RECONNECT_DELAY);
-                    }
+                    Some(_) => {}
+                    None => return,
                 },
                 _ = tokio::time::sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {
                     self.pacer.run_pending(Instant::now());
@@ -214,13 +206,14 @@ impl Channel {
                     );
                     let _ = client.try_disconnect();
                     let flush = async {
-                        while let Ok(event) = events.poll().await {
+                        while let Some(event) = incoming.recv().await {
                             if matches!(event, Event::Outgoing(rumqttc::Outgoing::Disconnect)) {
                                 break;
                             }
                         }
                     };
                     let _ = tokio::time::timeout(Duration::from_secs(2), flush).await;
+                    poller.abort();
                     return;
                 }
             }
@@ -280,6 +273,40 @@ impl Channel {
             report.to_json(),
         ) {
             tracing::warn!("fleet channel: cannot publish the status: {error}");
+        }
+    }
+}
+
+/// Polls the client's event loop and forwards its events until the
+/// channel closes; after a connection error it waits (doubling up to
+/// [`MAX_RECONNECT_DELAY`]) before the next poll reconnects.
+async fn poll_events(
+    mut events: rumqttc::v5::EventLoop,
+    forward: tokio::sync::mpsc::Sender<Event>,
+) {
+    let mut reconnect_delay = RECONNECT_DELAY;
+    let connection_errors = LogLimit::new(LOG_PERIOD);
+    loop {
+        match events.poll().await {
+            Ok(event) => {
+                if matches!(event, Event::Incoming(Packet::ConnAck(_))) {
+                    reconnect_delay = RECONNECT_DELAY;
+                }
+                if forward.send(event).await.is_err() {
+                    return;
+                }
+            }
+            Err(error) => {
+                if let Some(count) = connection_errors.allow() {
+                    tracing::warn!(
+                        "fleet channel: {error}; reconnecting in {} s{}",
+                        reconnect_delay.as_secs(),
+                        left_out(count)
+                    );
+                }
+                tokio::time::sleep(reconnect_delay).await;
+                reconnect_delay = (reconnect_delay * 2).min(MAX_RECONNECT_DELAY);
+            }
         }
     }
 }
