@@ -8,7 +8,7 @@
 //! - does anything lie beside the screen or its scroller with no button
 //!   that scrolls there? (Reachable only by a sideways drag.)
 //!
-//! [`check_links`] then activates every item link of the screen (list
+//! [`check_link`] then activates every item link of the screen (list
 //! rows, search hits, related items, the urgent banner, attract slides:
 //! the elements with `accessible-id: "open:<id>"`) and checks that it
 //! opens that very item. [`super::tour`] runs both over every screen.
@@ -537,25 +537,64 @@ fn scope_root(emulator: &Emulator, scope: LinkScope) -> Option<ElementHandle> {
     }
 }
 
-/// The item links in `scope`: (item id, label).
-pub fn links(emulator: &Emulator, scope: LinkScope) -> Vec<(String, String)> {
-    let mut found = Vec::new();
+/// The item links in `scope` visible now: (item id, handle).
+fn visible_links(emulator: &Emulator, scope: LinkScope) -> Vec<(String, ElementHandle)> {
     let Some(root) = scope_root(emulator, scope) else {
-        return found;
+        return Vec::new();
     };
-    for handle in descendants(&root) {
-        if let Some(id) = handle.accessible_id()
-            && let Some(item) = id.strip_prefix(OPEN_PREFIX)
-        {
+    descendants(&root)
+        .into_iter()
+        .filter_map(|handle| {
+            let id = handle.accessible_id()?;
+            let item = id.strip_prefix(OPEN_PREFIX)?.to_owned();
+            Some((item, handle))
+        })
+        .collect()
+}
+
+/// Scrolls the screen from its top until `visit` breaks or the end is
+/// reached (the attract loop does not scroll).
+fn scroll_through<R>(
+    emulator: &mut Emulator,
+    scope: LinkScope,
+    mut visit: impl FnMut(&Emulator) -> std::ops::ControlFlow<R>,
+) -> Option<R> {
+    if scope == LinkScope::Page {
+        scroll_to_top(emulator);
+    }
+    let (width, height) = emulator.size();
+    for _ in 0..MAX_SCROLL_STEPS {
+        if let std::ops::ControlFlow::Break(found) = visit(emulator) {
+            return Some(found);
+        }
+        let page = page_root(emulator).filter(|_| scope == LinkScope::Page)?;
+        let shown = snapshot(&page, width as f32, height as f32);
+        let scroller = main_scroller(&shown)?;
+        if !scroll_down(emulator, scroller) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Every item link in `scope`, from the top of the screen to its end:
+/// (item id, label).
+pub fn links(emulator: &mut Emulator, scope: LinkScope) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    scroll_through(emulator, scope, |emulator| {
+        for (id, handle) in visible_links(emulator, scope) {
             let label = handle
                 .accessible_label()
                 .map(|l| l.to_string())
                 .unwrap_or_default();
-            let pair = (item.to_owned(), label);
-            if !found.contains(&pair) {
-                found.push(pair);
+            if !found.iter().any(|(known, _)| *known == id) {
+                found.push((id, label));
             }
         }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    if scope == LinkScope::Page {
+        scroll_to_top(emulator);
     }
     found
 }
@@ -604,11 +643,16 @@ pub fn check_link(
     id: &str,
     back: &mut dyn FnMut(&mut Emulator),
 ) -> Option<LayoutProblem> {
-    let root = scope_root(emulator, scope)?;
-    let wanted = format!("{OPEN_PREFIX}{id}");
-    let handle = descendants(&root)
-        .into_iter()
-        .find(|h| h.accessible_id().as_deref() == Some(wanted.as_str()))?;
+    // Scrolled to where the link is, as a visitor would.
+    let handle = scroll_through(emulator, scope, |emulator| {
+        match visible_links(emulator, scope)
+            .into_iter()
+            .find(|(item, _)| item == id)
+        {
+            Some((_, handle)) => std::ops::ControlFlow::Break(handle),
+            None => std::ops::ControlFlow::Continue(()),
+        }
+    })?;
     let link = describe(&handle);
     let b = boxed(&handle);
     let (cx, cy) = (b.x + b.width / 2.0, b.y + b.height / 2.0);
@@ -625,17 +669,4 @@ pub fn check_link(
     });
     back(emulator);
     problem
-}
-
-/// Checks every item link of the screen on display.
-pub fn check_links(
-    emulator: &mut Emulator,
-    catalog: &Catalog,
-    screen: &str,
-    back: &mut dyn FnMut(&mut Emulator),
-) -> Vec<LayoutProblem> {
-    links(emulator, LinkScope::Page)
-        .into_iter()
-        .filter_map(|(id, _)| check_link(emulator, catalog, (screen, LinkScope::Page), &id, back))
-        .collect()
 }

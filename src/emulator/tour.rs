@@ -80,12 +80,17 @@ fn stop(
         .problems
         .extend(layout_check::check_screen(emulator, name));
     shots.take(emulator, &format!("{name}.end"))?;
-    layout_check::scroll_to_top(emulator);
     let links = layout_check::links(emulator, LinkScope::Page);
     report.links += links.len();
-    report.problems.extend(layout_check::check_links(
-        emulator, catalog, name, &mut back,
-    ));
+    for (id, _) in links {
+        report.problems.extend(layout_check::check_link(
+            emulator,
+            catalog,
+            (name, LinkScope::Page),
+            &id,
+            &mut back,
+        ));
+    }
     report.screens += 1;
     Ok(())
 }
@@ -214,9 +219,10 @@ fn search_every_item(
         }
         report.links += 1;
         let screen = format!("search `{title}`");
-        let found = layout_check::links(emulator, LinkScope::Page)
+        let found = search
+            .get_results()
             .iter()
-            .any(|(link, _)| *link == id);
+            .any(|result| result.item.id.as_str() == id);
         let problem = if found {
             layout_check::check_link(
                 emulator,
