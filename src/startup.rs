@@ -64,32 +64,28 @@ impl Startup {
     }
 }
 
+/// What the configured kiosk shows now, without starting a sync: the demo
+/// when no repository is configured, otherwise the store's last verified
+/// content (`kiosk emulate` shows this).
+pub fn stored(config: &Config) -> Result<Startup, StartupError> {
+    let Some(repository) = &config.repository else {
+        return Ok(Startup::demo());
+    };
+    let (_, content, status) = open_store(repository)?;
+    Ok(Startup {
+        content,
+        status,
+        sync: None,
+    })
+}
+
 /// Prepares content: the demo when no repository is configured, otherwise
 /// the store's last verified content (shown offline too) and a sync thread.
 pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
     let Some(repository) = &config.repository else {
         return Ok(Startup::demo());
     };
-    let store = Store::open(&repository.store)?;
-    let mut status = ContentStatus {
-        source: repository.url.clone(),
-        ..ContentStatus::default()
-    };
-    if let Some(reason) = store.fallback_reason() {
-        status.last_error =
-            format!("the newest stored content was damaged and is not shown: {reason}");
-    }
-    let content = match active_content(&store) {
-        Ok(Some((version, content))) => {
-            status.version = format!("v{version}");
-            Some(content)
-        }
-        Ok(None) => None,
-        Err(error) => {
-            status.last_error = format!("stored content cannot be shown: {error}");
-            None
-        }
-    };
+    let (store, content, mut status) = open_store(repository)?;
     let settings = sync_settings(repository)?;
     let sync = match SyncEngine::new(settings, &repository.store.join("sync")) {
         Ok(engine) => {
@@ -111,6 +107,33 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
         status,
         sync,
     })
+}
+
+/// The store with its last verified content and the status to show.
+fn open_store(
+    repository: &RepositoryConfig,
+) -> Result<(Store, Option<LoadedContent>, ContentStatus), StartupError> {
+    let store = Store::open(&repository.store)?;
+    let mut status = ContentStatus {
+        source: repository.url.clone(),
+        ..ContentStatus::default()
+    };
+    if let Some(reason) = store.fallback_reason() {
+        status.last_error =
+            format!("the newest stored content was damaged and is not shown: {reason}");
+    }
+    let content = match active_content(&store) {
+        Ok(Some((version, content))) => {
+            status.version = format!("v{version}");
+            Some(content)
+        }
+        Ok(None) => None,
+        Err(error) => {
+            status.last_error = format!("stored content cannot be shown: {error}");
+            None
+        }
+    };
+    Ok((store, content, status))
 }
 
 /// Sync settings of a repository configuration.
@@ -142,15 +165,41 @@ fn schedule(repository: &RepositoryConfig) -> Schedule {
     }
 }
 
+/// The kiosk window could not open.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot open the kiosk window: {source}{}", hint(.no_display))]
+pub struct WindowError {
+    /// Slint's (winit's) reason.
+    pub source: slint::PlatformError,
+    /// Neither `DISPLAY` nor `WAYLAND_DISPLAY` was set.
+    pub no_display: bool,
+}
+
+/// What to do without a display, in one line.
+fn hint(no_display: &bool) -> &'static str {
+    if *no_display {
+        "\nhint: there is no display here (ssh, a container): run it where a screen is \
+         attached, under `xvfb-run`, or headless with `kiosk emulate --out shots/`"
+    } else {
+        ""
+    }
+}
+
 /// Opens the kiosk window on the desktop (or the board) with the bundled
 /// fonts. The 1080×1920 design does not fit most desktops: it is shown at
 /// half size unless `SLINT_SCALE_FACTOR` is set (the board runs at 1.0).
 /// Call before any other thread starts.
-pub fn desktop_window(config: &Config) -> Result<KioskWindow, slint::PlatformError> {
+pub fn desktop_window(config: &Config) -> Result<KioskWindow, WindowError> {
     fonts::install(&config.font_dir());
     if std::env::var_os("SLINT_SCALE_FACTOR").is_none() {
         // SAFETY: called before the UI and any other thread start.
         unsafe { std::env::set_var("SLINT_SCALE_FACTOR", "0.5") };
     }
-    KioskWindow::new()
+    KioskWindow::new().map_err(|source| WindowError {
+        source,
+        // The board draws through DRM/KMS and needs neither.
+        no_display: cfg!(not(feature = "board"))
+            && std::env::var_os("DISPLAY").is_none()
+            && std::env::var_os("WAYLAND_DISPLAY").is_none(),
+    })
 }

@@ -7,15 +7,14 @@
 //! millisecond; it needs no extra dependency; and it also sees changes on
 //! network shares and editors' save-by-rename, where inotify watches are lost.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Duration, SystemTime};
 
 use slint::ComponentHandle;
 
 use crate::config::Config;
-use crate::content::authoring::compile_folder;
-use crate::content::{AssetSource, LoadedContent};
+use crate::content::{LoadedContent, folder};
 use crate::startup;
 use crate::ui::app::{ContentStatus, KioskApp, SystemClock};
 
@@ -28,25 +27,12 @@ pub enum PreviewError {
     /// The folder does not exist.
     #[error("preview: {0} is not a folder: give the authoring folder (the one holding site.toml)")]
     NotAFolder(PathBuf),
-    /// The window could not open or its event loop failed.
-    #[error("preview: the window failed: {0} (is a display available? DISPLAY must be set)")]
+    /// The window could not open.
+    #[error("preview: {0}")]
+    Open(#[from] startup::WindowError),
+    /// The window's event loop failed.
+    #[error("preview: the window failed: {0}")]
     Window(#[from] slint::PlatformError),
-}
-
-/// Assets read straight from the authoring folder.
-struct FolderAssets(PathBuf);
-
-impl AssetSource for FolderAssets {
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        let relative = Path::new(path);
-        if !relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return None;
-        }
-        std::fs::read(self.0.join(relative)).ok()
-    }
 }
 
 /// Every file under `dir` with its size and mtime, sorted: equal fingerprints, no change.
@@ -73,13 +59,10 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
 
 /// Compiles the folder; errors are printed and reported in the status.
 fn load(dir: &Path) -> Result<LoadedContent, String> {
-    match compile_folder(dir, chrono::Utc::now()) {
-        Ok(compiled) => {
-            eprint!("{}", compiled.diagnostics);
-            Ok(LoadedContent {
-                catalog: compiled.catalog,
-                assets: Box::new(FolderAssets(dir.to_owned())),
-            })
+    match folder::load(dir, chrono::Utc::now()) {
+        Ok((content, warnings)) => {
+            eprint!("{warnings}");
+            Ok(content)
         }
         Err(invalid) => {
             eprint!("{}", invalid.diagnostics);
@@ -143,7 +126,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprint_changes_with_an_edit_and_assets_stay_inside_the_folder() {
+    fn fingerprint_changes_with_an_edit() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("notices")).unwrap();
         std::fs::write(dir.path().join("notices/a.md"), "one").unwrap();
@@ -151,11 +134,5 @@ mod tests {
         assert_eq!(before, fingerprint(dir.path()));
         std::fs::write(dir.path().join("notices/a.md"), "three").unwrap();
         assert_ne!(before, fingerprint(dir.path()));
-
-        std::fs::write(dir.path().join("x.png"), "png").unwrap();
-        let assets = FolderAssets(dir.path().to_owned());
-        assert_eq!(assets.read("x.png"), Some(b"png".to_vec()));
-        assert_eq!(assets.read("../etc/passwd"), None);
-        assert_eq!(assets.read("/etc/passwd"), None);
     }
 }

@@ -224,9 +224,16 @@ pub fn stress_catalog() -> Catalog {
         Block::Table(Table {
             caption: String::new(),
             header: vec![
-                ["材料名称", "份数", "原件/复印件", "纸质/电子", "来源", "备注"]
-                    .map(Cell::new)
-                    .to_vec(),
+                [
+                    "材料名称",
+                    "份数",
+                    "原件/复印件",
+                    "纸质/电子",
+                    "来源",
+                    "备注",
+                ]
+                .map(Cell::new)
+                .to_vec(),
             ],
             rows: vec![
                 [

@@ -32,6 +32,8 @@ use crate::ui::{AppState, Content, Page};
 const TOLERANCE: f32 = 1.0;
 /// At most this many scroll steps per screen (a 5 MB paragraph is long).
 const MAX_SCROLL_STEPS: usize = 400;
+/// Time given to a scroll to settle (no frame is drawn: geometry only).
+const SETTLE: Duration = Duration::from_millis(50);
 /// The `accessible-id` prefix of an element that opens an item.
 pub const OPEN_PREFIX: &str = "open:";
 /// The `accessible-id` of buttons that scroll a wide view sideways.
@@ -253,28 +255,41 @@ fn nav_top(emulator: &Emulator) -> f32 {
         .map_or(emulator.size().1 as f32, |bar| bar.absolute_position().y)
 }
 
+fn is_scroller(handle: &ElementHandle) -> bool {
+    handle.type_name().as_deref() == Some("Flickable")
+}
+
+fn scroller(handle: &ElementHandle) -> Scroller {
+    Scroller {
+        handle: handle.clone(),
+        frame: boxed(handle),
+        sideways: handle.accessible_description().as_deref() == Some(SCROLL_X),
+    }
+}
+
+/// The page's main scroller: the tallest one.
+fn main_scroller_of(page: &ElementHandle) -> Option<Scroller> {
+    descendants(page)
+        .iter()
+        .filter(|h| is_scroller(h))
+        .map(scroller)
+        .max_by(|a, b| a.frame.height.total_cmp(&b.frame.height))
+}
+
 fn snapshot(page: &ElementHandle, window_width: f32, window_height: f32) -> Snapshot {
     let all = descendants(page);
     let mut scrollers: Vec<(Scroller, Vec<BoxKey>)> = Vec::new();
-    for handle in &all {
-        if handle.type_name().as_deref() == Some("Flickable") {
-            let inside: Vec<_> = descendants(handle).iter().map(|h| boxed(h).key()).collect();
-            let sideways = handle.accessible_description().as_deref() == Some(SCROLL_X);
-            scrollers.push((
-                Scroller {
-                    handle: handle.clone(),
-                    frame: boxed(handle),
-                    sideways,
-                },
-                inside,
-            ));
-        }
+    for handle in all.iter().filter(|h| is_scroller(h)) {
+        let inside: Vec<_> = descendants(handle).iter().map(|h| boxed(h).key()).collect();
+        scrollers.push((scroller(handle), inside));
     }
     // The innermost scroller of a box is the one with the fewest descendants.
     let mut innermost: HashMap<BoxKey, (usize, usize)> = HashMap::new();
     for (index, (_, inside)) in scrollers.iter().enumerate() {
         for key in inside {
-            let entry = innermost.entry(key.clone()).or_insert((index, inside.len()));
+            let entry = innermost
+                .entry(key.clone())
+                .or_insert((index, inside.len()));
             if inside.len() < entry.1 {
                 *entry = (index, inside.len());
             }
@@ -373,12 +388,12 @@ fn main_scroller(snapshot: &Snapshot) -> Option<&Scroller> {
 }
 
 /// Scrolls the main scroller down by most of its height; whether it moved.
-fn scroll_down(emulator: &mut Emulator, scroller: &Scroller) -> bool {
+fn scroll_down(scroller: &Scroller) -> bool {
     let before = first_child_y(&scroller.handle);
     scroller
         .handle
         .scroll(0.0, -(scroller.frame.height * 0.8).max(100.0));
-    emulator.advance(Duration::from_millis(50));
+    super::platform::advance(SETTLE);
     let after = first_child_y(&scroller.handle);
     (after - before).abs() > 0.5
 }
@@ -397,13 +412,11 @@ pub fn scroll_to_top(emulator: &mut Emulator) {
     let Some(page) = page_root(emulator) else {
         return;
     };
-    let (width, height) = emulator.size();
-    let snapshot = snapshot(&page, width as f32, height as f32);
-    if let Some(scroller) = main_scroller(&snapshot) {
+    if let Some(scroller) = main_scroller_of(&page) {
         for _ in 0..MAX_SCROLL_STEPS {
             let before = first_child_y(&scroller.handle);
             scroller.handle.scroll(0.0, scroller.frame.height * 10.0);
-            emulator.advance(Duration::from_millis(50));
+            super::platform::advance(SETTLE);
             if (first_child_y(&scroller.handle) - before).abs() <= 0.5 {
                 break;
             }
@@ -432,7 +445,7 @@ pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem>
             end = Some(shown);
             break;
         };
-        let moved = scroll_down(emulator, scroller);
+        let moved = scroll_down(scroller);
         if !moved {
             end = Some(shown);
             break;
@@ -562,15 +575,13 @@ fn scroll_through<R>(
     if scope == LinkScope::Page {
         scroll_to_top(emulator);
     }
-    let (width, height) = emulator.size();
     for _ in 0..MAX_SCROLL_STEPS {
         if let std::ops::ControlFlow::Break(found) = visit(emulator) {
             return Some(found);
         }
         let page = page_root(emulator).filter(|_| scope == LinkScope::Page)?;
-        let shown = snapshot(&page, width as f32, height as f32);
-        let scroller = main_scroller(&shown)?;
-        if !scroll_down(emulator, scroller) {
+        let scroller = main_scroller_of(&page)?;
+        if !scroll_down(&scroller) {
             return None;
         }
     }
@@ -603,9 +614,8 @@ pub fn links(emulator: &mut Emulator, scope: LinkScope) -> Vec<(String, String)>
 /// navigation bar and inside the visible part of the link's scroller.
 fn tappable(emulator: &Emulator, link: &Boxed, (x, y): (f32, f32)) -> bool {
     let (width, height) = emulator.size();
-    let inside = |frame: &Boxed| {
-        x > frame.x && x < frame.right() && y > frame.y && y < frame.bottom()
-    };
+    let inside =
+        |frame: &Boxed| x > frame.x && x < frame.right() && y > frame.y && y < frame.bottom();
     let window = Boxed {
         name: String::new(),
         x: 0.0,
@@ -618,8 +628,9 @@ fn tappable(emulator: &Emulator, link: &Boxed, (x, y): (f32, f32)) -> bool {
     if !inside(&window) {
         return false;
     }
-    let Some(root) = find_element(emulator, |name| name.ends_with("Page") || name == "AttractLoop")
-    else {
+    let Some(root) = find_element(emulator, |name| {
+        name.ends_with("Page") || name == "AttractLoop"
+    }) else {
         return false;
     };
     let shown = snapshot(&root, width as f32, height as f32);
@@ -656,12 +667,15 @@ pub fn check_link(
     let link = describe(&handle);
     let b = boxed(&handle);
     let (cx, cy) = (b.x + b.width / 2.0, b.y + b.height / 2.0);
+    // A tap without drawing frames: only what it opens is looked at.
     if tappable(emulator, &b, (cx, cy)) {
-        emulator.tap(cx, cy);
+        emulator.press(cx, cy);
+        super::platform::advance(Duration::from_millis(80));
+        emulator.release(cx, cy);
     } else {
         handle.invoke_accessible_default_action();
-        emulator.advance(Duration::from_millis(20));
     }
+    super::platform::advance(Duration::from_millis(20));
     let problem = (!shows_item(emulator, catalog, id)).then(|| LayoutProblem::WrongTarget {
         screen: screen.to_owned(),
         link: format!("{link} to `{id}`"),

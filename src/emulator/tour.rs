@@ -44,11 +44,11 @@ impl Shots<'_> {
     }
 }
 
-/// A screen name as a file name: letters, digits, `-` and `_` kept.
+/// A screen name as a file name: letters, digits, `-`, `_` and `.` kept.
 fn file_name(name: &str) -> String {
     name.chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
                 c
             } else {
                 '_'
@@ -63,7 +63,6 @@ fn state(emulator: &Emulator) -> AppState<'_> {
 
 fn back(emulator: &mut Emulator) {
     state(emulator).invoke_back();
-    emulator.render();
 }
 
 /// Checks the screen on display and its item links; shoots its top and end.
@@ -74,7 +73,6 @@ fn stop(
     report: &mut TourReport,
     shots: &mut Shots,
 ) -> Result<(), EmulatorError> {
-    emulator.render();
     shots.take(emulator, name)?;
     report
         .problems
@@ -129,8 +127,20 @@ fn title(catalog: &Catalog, id: &str, lang: Lang) -> Option<String> {
                 .filter(|d| d.id == id)
                 .map(|d| &d.meta.title),
         )
-        .chain(catalog.faqs.iter().filter(|f| f.id == id).map(|f| &f.question))
-        .chain(catalog.venues.iter().filter(|v| v.id == id).map(|v| &v.name))
+        .chain(
+            catalog
+                .faqs
+                .iter()
+                .filter(|f| f.id == id)
+                .map(|f| &f.question),
+        )
+        .chain(
+            catalog
+                .venues
+                .iter()
+                .filter(|v| v.id == id)
+                .map(|v| &v.name),
+        )
         .chain(
             catalog
                 .channels
@@ -176,8 +186,7 @@ pub fn run(
         let tables = ui.global::<Content>().get_tables().row_count();
         if app_state.get_page() == Page::Detail {
             for table in 0..tables {
-                ui.global::<Content>()
-                    .invoke_open_table_view(table as i32);
+                ui.global::<Content>().invoke_open_table_view(table as i32);
                 let name = format!("{id}.table-{}", table + 1);
                 stop(emulator, catalog, &name, &mut report, &mut shots)?;
                 back(emulator);

@@ -13,7 +13,7 @@ use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
 use super::words::{Word, word};
 use super::{
-    AppState, Content, KioskWindow, LabelledText, Page, SearchState, Theme, ItemLink, long_text,
+    AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchState, Theme, long_text,
     search_view,
 };
 use crate::admin::status::StatusHandle;

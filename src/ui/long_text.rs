@@ -116,7 +116,10 @@ mod tests {
         let chunks: Vec<String> = chunks(&text).collect();
         assert!(chunks.len() > 1);
         assert!(chunks.iter().all(|c| c.chars().count() <= CHUNK_CHARS));
-        assert!(chunks.iter().all(|c| c.ends_with('。')), "cut after a sentence");
+        assert!(
+            chunks.iter().all(|c| c.ends_with('。')),
+            "cut after a sentence"
+        );
         assert_eq!(chunks.concat(), text);
     }
 
