@@ -465,6 +465,98 @@ fn golden_screenshots_of_landscape_high_contrast_and_large_text() {
     assert_matches_reference(&mut emulator, "report-table.cards-150");
 }
 
+/// The demo guide with the longest name list, scrolled to its end (the
+/// related questions fully above the navigation bar), and the stress
+/// guide's top and end, in portrait, at 150 % and in landscape.
+#[test]
+fn golden_screenshots_of_guides_scrolled_to_their_end() {
+    use lobby_kiosk::content::{LoadedContent, synthetic};
+    use lobby_kiosk::emulator::layout_check;
+
+    let stress = || lobby_kiosk::startup::Startup {
+        content: Some(LoadedContent {
+            catalog: synthetic::stress_catalog(),
+            ..demo::content()
+        }),
+        ..lobby_kiosk::startup::Startup::demo()
+    };
+    let cases = [
+        (
+            "high-risk-sports-license",
+            1.0,
+            (WIDTH, HEIGHT),
+            "guide-end",
+        ),
+        (
+            "high-risk-sports-license",
+            1.5,
+            (WIDTH, HEIGHT),
+            "guide-end.text-150",
+        ),
+        (
+            "high-risk-sports-license",
+            1.0,
+            (HEIGHT, WIDTH),
+            "guide-end.landscape",
+        ),
+        ("stress-guide", 1.0, (WIDTH, HEIGHT), "stress-guide"),
+        (
+            "stress-guide",
+            1.5,
+            (WIDTH, HEIGHT),
+            "stress-guide.text-150",
+        ),
+        (
+            "stress-guide",
+            1.5,
+            (HEIGHT, WIDTH),
+            "stress-guide.landscape",
+        ),
+    ];
+    for (id, scale, (width, height), name) in cases {
+        let startup = if id.starts_with("stress") {
+            stress()
+        } else {
+            lobby_kiosk::startup::Startup::demo()
+        };
+        let mut emulator =
+            Emulator::new(width, height, startup, &Config::demo(), default_start()).unwrap();
+        let state = emulator.ui().global::<lobby_kiosk::ui::AppState>();
+        state.invoke_set_text_scale(scale);
+        state.invoke_open_item(id.into());
+        if id.starts_with("stress") {
+            assert_matches_reference(&mut emulator, &format!("{name}.top"));
+        }
+        // The check scrolls to the end and leaves the page there.
+        let problems = layout_check::check_screen(&mut emulator, name);
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_matches_reference(&mut emulator, &format!("{name}.end"));
+    }
+}
+
+#[test]
+fn a_channel_found_by_search_opens_its_own_page() {
+    let mut emulator = start();
+    tap(&mut emulator, "搜索");
+    for key in ["j", "z", "x", "x"] {
+        tap(&mut emulator, key);
+    }
+    tap(&mut emulator, "局长信箱");
+    assert_eq!(
+        emulator.app().screen(),
+        Screen::Detail("director-mailbox".into())
+    );
+    assert_eq!(
+        emulator
+            .ui()
+            .global::<lobby_kiosk::ui::AppState>()
+            .get_page(),
+        lobby_kiosk::ui::Page::Detail,
+        "not Home"
+    );
+    assert!(emulator.shows("局长信箱"));
+}
+
 #[test]
 fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
     use lobby_kiosk::content::{LoadedContent, synthetic};

@@ -211,7 +211,13 @@ fn search_every_item(
 ) -> Result<(), EmulatorError> {
     let ui = emulator.ui().clone_strong();
     let search = ui.global::<SearchState>();
-    let lang = emulator.app().settings().lang;
+    // The kiosk's keyboard types letters, not characters: English titles
+    // are typed as shown, Chinese ones as their simplified form (the form
+    // the index keeps; pinyin for them is tested in tests/search.rs).
+    let lang = match emulator.app().settings().lang {
+        Lang::En => Lang::En,
+        _ => Lang::ZhHans,
+    };
     ui.global::<AppState>().invoke_home();
     ui.global::<AppState>().invoke_navigate(Page::Search);
     let mut first = true;
