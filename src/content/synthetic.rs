@@ -145,6 +145,17 @@ fn paragraph(text: String) -> Block {
     }
 }
 
+/// A notice whose body is one paragraph of about `chars` characters (a
+/// 5 MB paragraph is 1.7 million), as pasted from a word processor.
+pub fn long_paragraph_notice(chars: usize) -> Notice {
+    let mut notice = notice(90_002, 0);
+    notice.id = "long-paragraph".into();
+    notice.meta.title = zh("一段很长的正文");
+    notice.meta.pinned = false;
+    notice.body = body(vec![paragraph(long_text(chars, 0))]);
+    notice
+}
+
 /// A table of `columns` columns: a header row, a label column and numeric
 /// rows (the annual report's 15-column shape).
 pub fn wide_table(caption: &str, columns: usize, rows: usize) -> super::blocks::Table {
