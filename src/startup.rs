@@ -5,7 +5,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use crate::config::{Config, RepositoryConfig};
-use crate::content::{LoadedContent, demo};
+use crate::content::{Catalog, LoadedContent, demo};
 use crate::store::Store;
 use crate::sync::content::active_content;
 use crate::sync::runner::{self, SyncReport, SyncTrigger};
@@ -60,6 +60,18 @@ impl Startup {
             content: Some(demo::content()),
             status: ContentStatus::embedded_demo(),
             sync: None,
+        }
+    }
+
+    /// `catalog` with the demo's assets, no sync: synthetic and stress
+    /// content for tests and benchmarks.
+    pub fn with_catalog(catalog: Catalog) -> Startup {
+        Startup {
+            content: Some(LoadedContent {
+                catalog,
+                ..demo::content()
+            }),
+            ..Startup::demo()
         }
     }
 }

@@ -470,16 +470,10 @@ fn golden_screenshots_of_landscape_high_contrast_and_large_text() {
 /// guide's top and end, in portrait, at 150 % and in landscape.
 #[test]
 fn golden_screenshots_of_guides_scrolled_to_their_end() {
-    use lobby_kiosk::content::{LoadedContent, synthetic};
+    use lobby_kiosk::content::synthetic;
     use lobby_kiosk::emulator::layout_check;
 
-    let stress = || lobby_kiosk::startup::Startup {
-        content: Some(LoadedContent {
-            catalog: synthetic::stress_catalog(),
-            ..demo::content()
-        }),
-        ..lobby_kiosk::startup::Startup::demo()
-    };
+    let stress = || lobby_kiosk::startup::Startup::with_catalog(synthetic::stress_catalog());
     let cases = [
         (
             "high-risk-sports-license",
@@ -532,6 +526,35 @@ fn golden_screenshots_of_guides_scrolled_to_their_end() {
         assert!(problems.is_empty(), "{problems:#?}");
         assert_matches_reference(&mut emulator, &format!("{name}.end"));
     }
+}
+
+#[test]
+fn a_guide_summary_value_stays_under_its_label_beside_a_tall_neighbour() {
+    use lobby_kiosk::content::synthetic;
+
+    let startup = lobby_kiosk::startup::Startup::with_catalog(synthetic::stress_catalog());
+    let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
+        .expect("the emulator starts");
+    let state = emulator.ui().global::<lobby_kiosk::ui::AppState>();
+    state.invoke_set_text_scale(1.5);
+    state.invoke_open_item("stress-guide".into());
+    // 到现场次数 … 2 次, beside a place that runs over many lines.
+    for _ in 0..10 {
+        if emulator
+            .find("2 次")
+            .is_some_and(|v| v.y > 160.0 && v.y + v.height < 1744.0)
+        {
+            break;
+        }
+        emulator.swipe((540.0, 1400.0), (540.0, 900.0), Duration::from_millis(400));
+    }
+    let label = emulator.find("到现场次数").expect("the label");
+    let value = emulator.find("2 次").expect("the value");
+    let gap = value.y - (label.y + label.height);
+    assert!(
+        (0.0..=8.0).contains(&gap),
+        "the value is {gap:.0} px below its label"
+    );
 }
 
 #[test]
@@ -638,20 +661,14 @@ fn an_untranslated_guide_in_english_says_so_and_counts_copies_in_english() {
 
 #[test]
 fn a_five_megabyte_paragraph_opens_a_page_at_a_time() {
-    use lobby_kiosk::content::{LoadedContent, synthetic};
+    use lobby_kiosk::content::synthetic;
     use slint::Model;
 
     let mut catalog = catalog();
     catalog
         .notices
         .push(synthetic::long_paragraph_notice(5_000_000 / 3));
-    let startup = lobby_kiosk::startup::Startup {
-        content: Some(LoadedContent {
-            catalog,
-            ..demo::content()
-        }),
-        ..lobby_kiosk::startup::Startup::demo()
-    };
+    let startup = lobby_kiosk::startup::Startup::with_catalog(catalog);
     let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
         .expect("the emulator starts");
     let ui = emulator.ui().clone_strong();
@@ -683,20 +700,14 @@ fn a_five_megabyte_paragraph_opens_a_page_at_a_time() {
 
 #[test]
 fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
-    use lobby_kiosk::content::{LoadedContent, synthetic};
+    use lobby_kiosk::content::synthetic;
     use lobby_kiosk::ui::app::LIST_PAGE;
     use slint::Model;
 
     let catalog = synthetic::catalog(100);
     let visible = catalog.visible_notices(default_start()).len();
     assert!(visible > 2 * LIST_PAGE, "{visible} notices visible");
-    let startup = lobby_kiosk::startup::Startup {
-        content: Some(LoadedContent {
-            catalog,
-            ..demo::content()
-        }),
-        ..lobby_kiosk::startup::Startup::demo()
-    };
+    let startup = lobby_kiosk::startup::Startup::with_catalog(catalog);
     let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
         .expect("the emulator starts");
     let rows = |emulator: &Emulator| {

@@ -5,7 +5,7 @@
 //! item link opens its item.
 
 use lobby_kiosk::config::Config;
-use lobby_kiosk::content::{Catalog, Lang, LoadedContent, demo, synthetic};
+use lobby_kiosk::content::{Catalog, Lang, demo, synthetic};
 use lobby_kiosk::emulator::{Emulator, default_start, tour};
 use lobby_kiosk::startup::Startup;
 use lobby_kiosk::ui::AppState;
@@ -16,13 +16,7 @@ const LANDSCAPE: (u32, u32) = (1920, 1080);
 
 /// Runs the tour over `catalog` in one language, text size and screen size.
 fn tour(catalog: &Catalog, lang: Lang, scale: f32, (width, height): (u32, u32)) -> Vec<String> {
-    let startup = Startup {
-        content: Some(LoadedContent {
-            catalog: catalog.clone(),
-            ..demo::content()
-        }),
-        ..Startup::demo()
-    };
+    let startup = Startup::with_catalog(catalog.clone());
     let mut emulator = Emulator::new(width, height, startup, &Config::demo(), default_start())
         .expect("the emulator starts");
     let state = emulator.ui().global::<AppState>();

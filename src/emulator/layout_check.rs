@@ -211,18 +211,26 @@ fn descendants(handle: &ElementHandle) -> Vec<ElementHandle> {
     found
 }
 
-/// A scroller of the page.
+/// A scroller of the page, to scroll.
 struct Scroller {
     handle: ElementHandle,
+    frame: Frame,
+}
+
+/// The visible area of a scroller.
+#[derive(Debug, Clone)]
+struct Frame {
     frame: Boxed,
     /// Moves sideways (its cells are checked before it scrolls only).
     sideways: bool,
 }
 
 /// What the page shows at one scroll position.
+#[derive(Debug, Default)]
 struct Snapshot {
     boxes: Vec<Boxed>,
-    scrollers: Vec<Scroller>,
+    /// The page's scrollers; [`Boxed::scroller`] indexes them.
+    frames: Vec<Frame>,
     /// Scroll-hint buttons on screen.
     hints: usize,
 }
@@ -259,9 +267,8 @@ fn is_scroller(handle: &ElementHandle) -> bool {
     handle.type_name().as_deref() == Some("Flickable")
 }
 
-fn scroller(handle: &ElementHandle) -> Scroller {
-    Scroller {
-        handle: handle.clone(),
+fn frame(handle: &ElementHandle) -> Frame {
+    Frame {
         frame: boxed(handle),
         sideways: handle.accessible_description().as_deref() == Some(SCROLL_X),
     }
@@ -270,18 +277,21 @@ fn scroller(handle: &ElementHandle) -> Scroller {
 /// The page's main scroller: the tallest one.
 fn main_scroller_of(page: &ElementHandle) -> Option<Scroller> {
     descendants(page)
-        .iter()
-        .filter(|h| is_scroller(h))
-        .map(scroller)
-        .max_by(|a, b| a.frame.height.total_cmp(&b.frame.height))
+        .into_iter()
+        .filter(is_scroller)
+        .map(|handle| Scroller {
+            frame: frame(&handle),
+            handle,
+        })
+        .max_by(|a, b| a.frame.frame.height.total_cmp(&b.frame.frame.height))
 }
 
 fn snapshot(page: &ElementHandle, window_width: f32, window_height: f32) -> Snapshot {
     let all = descendants(page);
-    let mut scrollers: Vec<(Scroller, Vec<BoxKey>)> = Vec::new();
+    let mut scrollers: Vec<(Frame, Vec<BoxKey>)> = Vec::new();
     for handle in all.iter().filter(|h| is_scroller(h)) {
         let inside: Vec<_> = descendants(handle).iter().map(|h| boxed(h).key()).collect();
-        scrollers.push((scroller(handle), inside));
+        scrollers.push((frame(handle), inside));
     }
     // The innermost scroller of a box is the one with the fewest descendants.
     let mut innermost: HashMap<BoxKey, (usize, usize)> = HashMap::new();
@@ -323,7 +333,7 @@ fn snapshot(page: &ElementHandle, window_width: f32, window_height: f32) -> Snap
     }
     Snapshot {
         boxes,
-        scrollers: scrollers.into_iter().map(|(s, _)| s).collect(),
+        frames: scrollers.into_iter().map(|(frame, _)| frame).collect(),
         hints,
     }
 }
@@ -334,9 +344,8 @@ fn overlaps(snapshot: &Snapshot, first_step: bool, found: &mut Vec<(String, Stri
         .boxes
         .iter()
         .filter(|b| {
-            b.scroller.is_none_or(|s| {
-                first_step || !snapshot.scrollers.get(s).is_some_and(|s| s.sideways)
-            })
+            b.scroller
+                .is_none_or(|s| first_step || !snapshot.frames.get(s).is_some_and(|f| f.sideways))
         })
         .collect();
     let mut sorted = comparable;
@@ -367,8 +376,8 @@ fn overhangs(snapshot: &Snapshot, window_width: f32, found: &mut Vec<String>) {
         return;
     }
     for b in &snapshot.boxes {
-        let (left, right) = match b.scroller.and_then(|s| snapshot.scrollers.get(s)) {
-            Some(scroller) => (scroller.frame.x, scroller.frame.right()),
+        let (left, right) = match b.scroller.and_then(|s| snapshot.frames.get(s)) {
+            Some(frame) => (frame.frame.x, frame.frame.right()),
             None => (0.0, window_width),
         };
         let beside = b.x < left - TOLERANCE || b.right() > right + TOLERANCE;
@@ -379,20 +388,12 @@ fn overhangs(snapshot: &Snapshot, window_width: f32, found: &mut Vec<String>) {
     }
 }
 
-/// The page's main scroller: the tallest one.
-fn main_scroller(snapshot: &Snapshot) -> Option<&Scroller> {
-    snapshot
-        .scrollers
-        .iter()
-        .max_by(|a, b| a.frame.height.total_cmp(&b.frame.height))
-}
-
 /// Scrolls the main scroller down by most of its height; whether it moved.
 fn scroll_down(scroller: &Scroller) -> bool {
     let before = first_child_y(&scroller.handle);
     scroller
         .handle
-        .scroll(0.0, -(scroller.frame.height * 0.8).max(100.0));
+        .scroll(0.0, -(scroller.frame.frame.height * 0.8).max(100.0));
     super::platform::advance(SETTLE);
     let after = first_child_y(&scroller.handle);
     (after - before).abs() > 0.5
@@ -415,7 +416,9 @@ pub fn scroll_to_top(emulator: &mut Emulator) {
     if let Some(scroller) = main_scroller_of(&page) {
         for _ in 0..MAX_SCROLL_STEPS {
             let before = first_child_y(&scroller.handle);
-            scroller.handle.scroll(0.0, scroller.frame.height * 10.0);
+            scroller
+                .handle
+                .scroll(0.0, scroller.frame.frame.height * 10.0);
             super::platform::advance(SETTLE);
             if (first_child_y(&scroller.handle) - before).abs() <= 0.5 {
                 break;
@@ -427,27 +430,20 @@ pub fn scroll_to_top(emulator: &mut Emulator) {
 /// Checks the layout of the screen on display, scrolling it from top to
 /// end (where it stays: see [`scroll_to_top`]).
 pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem> {
-    emulator.render();
     let Some(page) = page_root(emulator) else {
         return Vec::new();
     };
     let (width, height) = emulator.size();
     let (width, height) = (width as f32, height as f32);
-    let limit = nav_top(emulator);
+    let main = main_scroller_of(&page);
     let mut pairs = Vec::new();
     let mut beside = Vec::new();
-    let mut end = None;
+    let mut shown = Snapshot::default();
     for step in 0..MAX_SCROLL_STEPS {
-        let shown = snapshot(&page, width, height);
+        shown = snapshot(&page, width, height);
         overlaps(&shown, step == 0, &mut pairs);
         overhangs(&shown, width, &mut beside);
-        let Some(scroller) = main_scroller(&shown) else {
-            end = Some(shown);
-            break;
-        };
-        let moved = scroll_down(scroller);
-        if !moved {
-            end = Some(shown);
+        if !main.as_ref().is_some_and(scroll_down) {
             break;
         }
     }
@@ -470,33 +466,36 @@ pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem>
             element: format!("{first}{more}"),
         });
     }
-    if let Some(shown) = end
-        && let Some(scroller) = main_scroller(&shown)
+    if let Some(main) = &main
+        && let Some(last) = hidden_end(&shown, &main.frame, nav_top(emulator))
     {
-        let index = shown
-            .scrollers
-            .iter()
-            .position(|s| s.frame.key() == scroller.frame.key());
-        let bottom = limit.min(scroller.frame.bottom());
-        // The content's own column ends where the scroller lets it; what
-        // matters is whether its children end there too.
-        let last = shown
-            .boxes
-            .iter()
-            .filter(|b| b.scroller == index && b.scroller.is_some())
-            .filter(|b| !(b.layout && b.width >= scroller.frame.width - TOLERANCE))
-            .max_by(|a, b| a.bottom().total_cmp(&b.bottom()));
-        if let Some(last) = last
-            && last.bottom() > bottom + TOLERANCE
-        {
-            problems.push(LayoutProblem::EndHidden {
-                screen: screen.to_owned(),
-                last: last.to_string(),
-                limit: bottom,
-            });
-        }
+        problems.push(LayoutProblem::EndHidden {
+            screen: screen.to_owned(),
+            last: last.0,
+            limit: last.1,
+        });
     }
     problems
+}
+
+/// Scrolled to the end: the lowest box of the main scroller's content when
+/// it ends below the visible area (above the navigation bar at `nav_top`),
+/// with where that area ends.
+fn hidden_end(shown: &Snapshot, main: &Frame, nav_top: f32) -> Option<(String, f32)> {
+    let index = shown
+        .frames
+        .iter()
+        .position(|f| f.frame.key() == main.frame.key())?;
+    let bottom = nav_top.min(main.frame.bottom());
+    // The content's own column ends where the scroller lets it; what
+    // matters is whether its children end there too.
+    let last = shown
+        .boxes
+        .iter()
+        .filter(|b| b.scroller == Some(index))
+        .filter(|b| !(b.layout && b.width >= main.frame.width - TOLERANCE))
+        .max_by(|a, b| a.bottom().total_cmp(&b.bottom()))?;
+    (last.bottom() > bottom + TOLERANCE).then(|| (last.to_string(), bottom))
 }
 
 /// What the UI shows now, in words, for a report.
@@ -640,8 +639,8 @@ fn tappable(emulator: &Emulator, link: &Boxed, (x, y): (f32, f32)) -> bool {
         .iter()
         .find(|b| b.key() == key)
         .and_then(|b| b.scroller)
-        .and_then(|index| shown.scrollers.get(index))
-        .is_none_or(|scroller| inside(&scroller.frame))
+        .and_then(|index| shown.frames.get(index))
+        .is_none_or(|frame| inside(&frame.frame))
 }
 
 /// Activates the link to `id` in `scope` (a tap on its centre when it is
@@ -683,4 +682,89 @@ pub fn check_link(
     });
     back(emulator);
     problem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(
+        name: &str,
+        (x, y, width, height): (f32, f32, f32, f32),
+        scroller: Option<usize>,
+    ) -> Boxed {
+        Boxed {
+            name: name.to_owned(),
+            x,
+            y,
+            width,
+            height,
+            scroller,
+            layout: false,
+        }
+    }
+
+    fn page(boxes: Vec<Boxed>) -> Snapshot {
+        Snapshot {
+            boxes,
+            frames: vec![Frame {
+                frame: b("Flickable", (0.0, 160.0, 1080.0, 1584.0), None),
+                sideways: false,
+            }],
+            hints: 0,
+        }
+    }
+
+    fn overlapping(shown: &Snapshot) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        overlaps(shown, true, &mut found);
+        found
+    }
+
+    #[test]
+    fn a_card_drawn_under_the_next_heading_is_an_overlap() {
+        let shown = page(vec![
+            b("card", (48.0, 931.0, 984.0, 140.0), Some(0)),
+            b("Text `办理流程`", (48.0, 1055.0, 984.0, 64.0), Some(0)),
+        ]);
+        let found = overlapping(&shown);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].1.contains("办理流程"), "{found:?}");
+    }
+
+    #[test]
+    fn nested_boxes_neighbours_and_other_scrollers_are_not() {
+        let shown = page(vec![
+            b("card", (48.0, 900.0, 984.0, 140.0), Some(0)),
+            b("text in the card", (72.0, 924.0, 900.0, 60.0), Some(0)),
+            b("next card", (48.0, 1064.0, 984.0, 140.0), Some(0)),
+            // A box outside the page's content (the frame itself) is never
+            // compared with the content moving under it.
+            b("title bar", (0.0, 1000.0, 1080.0, 100.0), None),
+        ]);
+        assert!(overlapping(&shown).is_empty());
+    }
+
+    #[test]
+    fn the_end_under_the_navigation_bar_is_found() {
+        let main = page(Vec::new()).frames[0].clone();
+        let ends_under = page(vec![b("Section", (48.0, 1647.0, 984.0, 251.0), Some(0))]);
+        let (last, limit) = hidden_end(&ends_under, &main, 1744.0).expect("hidden");
+        assert!(last.starts_with("Section"));
+        assert_eq!(limit, 1744.0);
+        let ends_above = page(vec![b("Section", (48.0, 1400.0, 984.0, 300.0), Some(0))]);
+        assert_eq!(hidden_end(&ends_above, &main, 1744.0), None);
+    }
+
+    #[test]
+    fn content_beside_its_scroller_needs_a_scroll_button() {
+        let mut shown = page(vec![b("Text `0`", (992.0, 602.0, 192.0, 72.0), Some(0))]);
+        let mut found = Vec::new();
+        overhangs(&shown, 1080.0, &mut found);
+        assert_eq!(found.len(), 1);
+        shown.hints = 1;
+        found.clear();
+        overhangs(&shown, 1080.0, &mut found);
+        assert!(found.is_empty());
+    }
 }

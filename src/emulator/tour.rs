@@ -106,51 +106,6 @@ fn item_ids(catalog: &Catalog, now: chrono::DateTime<chrono::Utc>) -> Vec<String
         .collect()
 }
 
-/// The title of an item in `lang`, for typing it into search.
-fn title(catalog: &Catalog, id: &str, lang: Lang) -> Option<String> {
-    let texts = catalog
-        .notices
-        .iter()
-        .filter(|n| n.id == id)
-        .map(|n| &n.meta.title)
-        .chain(
-            catalog
-                .guides
-                .iter()
-                .filter(|g| g.id == id)
-                .map(|g| &g.meta.title),
-        )
-        .chain(
-            catalog
-                .documents
-                .iter()
-                .filter(|d| d.id == id)
-                .map(|d| &d.meta.title),
-        )
-        .chain(
-            catalog
-                .faqs
-                .iter()
-                .filter(|f| f.id == id)
-                .map(|f| &f.question),
-        )
-        .chain(
-            catalog
-                .venues
-                .iter()
-                .filter(|v| v.id == id)
-                .map(|v| &v.name),
-        )
-        .chain(
-            catalog
-                .channels
-                .iter()
-                .filter(|c| c.id == id)
-                .map(|c| &c.name),
-        );
-    texts.map(|t| t.text(lang).to_owned()).next()
-}
-
 /// Visits every screen of `catalog` in the language and text size the
 /// emulator is set to; writes screenshots into `shots` when given.
 pub fn run(
@@ -222,7 +177,7 @@ fn search_every_item(
     ui.global::<AppState>().invoke_navigate(Page::Search);
     let mut first = true;
     for id in item_ids(catalog, now) {
-        let Some(title) = title(catalog, &id, lang) else {
+        let Some(title) = catalog.item_title(&id).map(|t| t.text(lang).to_owned()) else {
             continue;
         };
         search.invoke_clear();
