@@ -11,8 +11,9 @@
 # sharing the build) run under qemu.
 # Environment:
 #   CROSS_TARGET_DIR  build directory (default: target/cross)
-#   CROSS_TESTS       "all" (default), or "build" to build the tests without
-#                     running them (armv7 when the time budget is short)
+#   CROSS_TESTS       "all" (default), "build" to build the tests without
+#                     running them (armv7 when the time budget is short), or
+#                     "none": only the kiosk binary (scripts/board-box.sh)
 #   CARGO_LOCK        a lock file: each cargo command runs under flock on it
 #                     (shared build machines)
 set -euo pipefail
@@ -68,6 +69,7 @@ for t in "${targets[@]}"; do
   "$gnu-strip" -o "$bin.stripped" "$bin"
   size=$(stat -c %s "$bin.stripped")
   echo "cross-check: $triple release build ${build_s}s, stripped kiosk $size bytes ($((size / 1024 / 1024)) MiB)"
+  [ "$tests" != none ] || continue
 
   start=$(date +%s)
   # Build the lib and emulator test binaries (under the lock), then run them

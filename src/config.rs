@@ -45,10 +45,11 @@ pub struct AdminEndpointConfig {
     pub bind: std::net::SocketAddr,
     /// Lower-case hex SHA-256 of the bearer token (`kiosk hash-pin <TOKEN>` prints it).
     pub token_sha256: String,
-    /// Requests allowed per minute, all clients together, after the burst.
+    /// Failed requests (wrong or missing token) allowed per minute from one
+    /// client address, after the burst; the admin's own requests never count.
     #[serde(default = "default_rate")]
     pub requests_per_minute: u32,
-    /// Requests allowed at once before the rate applies.
+    /// Failed requests allowed at once from one address before the rate applies.
     #[serde(default = "default_burst")]
     pub burst: u32,
 }
@@ -66,6 +67,24 @@ pub struct FleetConfig {
     /// Seconds between heartbeats (a fresh retained status).
     #[serde(default = "default_heartbeat")]
     pub heartbeat_seconds: u32,
+    /// User name on the broker (with `password_file`).
+    #[serde(default)]
+    pub username: Option<String>,
+    /// File holding the broker password (one line; readable by the kiosk only).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    /// For `mqtts://`: PEM file of the CA that signed the broker's
+    /// certificate (without it, the system's roots).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Sync commands are honoured at most once per this many seconds; the
+    /// ones in between make one more sync at its end.
+    #[serde(default = "default_min_sync_interval")]
+    pub min_sync_interval_seconds: u32,
+}
+
+fn default_min_sync_interval() -> u32 {
+    10
 }
 
 fn default_rate() -> u32 {
@@ -269,7 +288,61 @@ impl Config {
                 });
             }
         }
+        if let Some((key, message)) = config.unusable_value() {
+            let (line, column) = key_position(text, key);
+            return Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                column,
+                message: format!("{key} {message}"),
+            });
+        }
         Ok(config)
+    }
+
+    /// The first value that parses but cannot work: its dotted key and why.
+    fn unusable_value(&self) -> Option<(&'static str, String)> {
+        let id = &self.kiosk_id;
+        if id.is_empty()
+            || id == "all"
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Some((
+                "kiosk_id",
+                format!(
+                    "`{id}` cannot name a kiosk: use letters, digits, '-', '_' and '.' (it is part of MQTT topics, where '/', '+' and '#' have meanings, and `all` addresses every kiosk)"
+                ),
+            ));
+        }
+        let at_least_one = "must be at least 1 (0 would make it happen at once, over and over)";
+        let mut counts = vec![
+            ("idle.timeout_seconds", self.idle.timeout_seconds),
+            ("idle.countdown_seconds", self.idle.countdown_seconds),
+            ("idle.attract_seconds", self.idle.attract_seconds),
+        ];
+        if let Some(repository) = &self.repository {
+            counts.push(("repository.interval_minutes", repository.interval_minutes));
+            counts.push((
+                "repository.backoff_max_minutes",
+                repository.backoff_max_minutes,
+            ));
+        }
+        if let Some(endpoint) = &self.admin_endpoint {
+            counts.push((
+                "admin_endpoint.requests_per_minute",
+                endpoint.requests_per_minute,
+            ));
+            counts.push(("admin_endpoint.burst", endpoint.burst));
+        }
+        if let Some(fleet) = &self.fleet {
+            counts.push(("fleet.heartbeat_seconds", fleet.heartbeat_seconds));
+        }
+        counts
+            .into_iter()
+            .find(|(_, value)| *value == 0)
+            .map(|(key, _)| (key, at_least_one.to_owned()))
     }
 
     /// Reads and parses a config file.
@@ -297,6 +370,31 @@ impl Config {
         installed
             .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts")))
     }
+}
+
+/// 1-based line and column of a dotted key (`idle.timeout_seconds`) in a
+/// config text that parses; the start of its table (or 1:1) when the key
+/// is left to its default.
+fn key_position(text: &str, dotted: &str) -> (usize, usize) {
+    let offset = (|| {
+        let table = toml::de::DeTable::parse(text).ok()?;
+        let mut current = table.get_ref();
+        let mut found = None;
+        for part in dotted.split('.') {
+            let (key, value) = current.iter().find(|(key, _)| &**key.get_ref() == part)?;
+            found = Some(key.span().start);
+            match value.get_ref() {
+                toml::de::DeValue::Table(inner) => current = inner,
+                _ => break,
+            }
+        }
+        found
+    })()
+    .unwrap_or(0);
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 #[cfg(test)]
@@ -327,6 +425,47 @@ mod tests {
                 .contains("k.toml:2:1: admin.pin_sha256 must be 64 hex digits"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn zero_timeouts_are_refused_with_file_line_and_key() {
+        let error = Config::parse(
+            "kiosk_id = \"a\"\n[idle]\ntimeout_seconds = 90\nattract_seconds = 0\n",
+            Path::new("/etc/kiosk.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().starts_with(
+                "invalid config /etc/kiosk.toml:4:1: idle.attract_seconds must be at least 1"
+            ),
+            "{error}"
+        );
+        let error = Config::parse(
+            "[fleet]\nbroker = \"mqtt://b\"\nheartbeat_seconds = 0\n",
+            Path::new("k.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("k.toml:3:1: fleet.heartbeat_seconds must be at least 1"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn kiosk_ids_that_break_mqtt_topics_are_refused() {
+        for id in ["hall/1", "hall+", "#", "all", "", "大厅"] {
+            let text = format!("\n\nkiosk_id = \"{id}\"\n");
+            let error = Config::parse(&text, Path::new("k.toml")).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains(&format!("k.toml:3:1: kiosk_id `{id}` cannot name a kiosk")),
+                "{error}"
+            );
+        }
+        assert!(Config::parse("kiosk_id = \"hall-1.east_2\"\n", Path::new("k.toml")).is_ok());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - [`config`]: the kiosk's configuration file.
 //! - [`mirror`]: import of the department site's columns (HTML, RSS) as
 //!   authoring content.
+//! - [`net`]: bounded reads from the network (size limits and deadlines).
 //! - [`platform`]: the board's OS integration (systemd readiness and watchdog).
 //! - [`search`]: the search index (pinyin, simplified/traditional folding,
 //!   ranking, highlights) behind the on-screen keyboard.
@@ -20,7 +21,9 @@ pub mod config;
 pub mod content;
 pub mod emulator;
 pub mod fleet;
+pub mod log_limit;
 pub mod mirror;
+pub mod net;
 pub mod platform;
 pub mod repo;
 pub mod search;

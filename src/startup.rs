@@ -40,6 +40,16 @@ pub enum StartupError {
         /// Why.
         source: std::io::Error,
     },
+    /// The trust anchor is not a TUF root.json.
+    #[error(
+        "the trust anchor {path} is not a TUF root.json: {message} (install the root.json that `kioskctl init` wrote there)"
+    )]
+    TrustAnchorInvalid {
+        /// Configured path.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The repository URL is invalid.
     #[error("repository.url `{url}` is not a valid URL: {source}")]
     Url {
@@ -154,6 +164,12 @@ pub fn sync_settings(repository: &RepositoryConfig) -> Result<SyncSettings, Star
         path: repository.root.clone(),
         source,
     })?;
+    serde_json::from_slice::<tough::schema::Signed<tough::schema::Root>>(&root).map_err(
+        |error| StartupError::TrustAnchorInvalid {
+            path: repository.root.clone(),
+            message: error.to_string(),
+        },
+    )?;
     let mut base = repository.url.clone();
     if !base.ends_with('/') {
         base.push('/');

@@ -1,21 +1,27 @@
 //! The kiosk's HTTP admin endpoint over real HTTP: bearer-token auth (401),
-//! body limit (413), rate limit (429), and no way to change content other
-//! than waking the verified sync.
+//! body limit (413) and deadline (408), failures rate-limited per client
+//! address (429) without locking the admin out, connections capped per
+//! address, "sync now" during a running sync, and no way to change content
+//! other than waking the verified sync.
 
+mod support;
+
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use lobby_kiosk::admin::endpoint::{Endpoint, MAX_BODY_BYTES};
 use lobby_kiosk::admin::status::{StatusHandle, StatusReport};
 use lobby_kiosk::config::AdminEndpointConfig;
 use lobby_kiosk::ui::app::ContentStatus;
 use lobby_kiosk::ui::session::hash_pin;
+use support::sync_counter::SyncCounter;
 
 const TOKEN: &str = "correct horse battery staple";
 
 struct Kiosk {
     endpoint: Endpoint,
-    syncs: Arc<AtomicUsize>,
+    syncs: Arc<SyncCounter>,
     status: StatusHandle,
     http: reqwest::Client,
     runtime: tokio::runtime::Runtime,
@@ -28,8 +34,7 @@ fn kiosk(requests_per_minute: u32, burst: u32) -> Kiosk {
         requests_per_minute,
         burst,
     };
-    let syncs = Arc::new(AtomicUsize::new(0));
-    let counter = syncs.clone();
+    let syncs = SyncCounter::shared();
     let status = StatusHandle::default();
     status.set(ContentStatus {
         online: true,
@@ -37,15 +42,8 @@ fn kiosk(requests_per_minute: u32, burst: u32) -> Kiosk {
         source: "http://repo.example/".into(),
         ..ContentStatus::default()
     });
-    let endpoint = Endpoint::start(
-        &config,
-        "hall-2",
-        status.clone(),
-        Arc::new(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-        }),
-    )
-    .expect("the endpoint starts");
+    let endpoint = Endpoint::start(&config, "hall-2", status.clone(), syncs.clone())
+        .expect("the endpoint starts");
     Kiosk {
         endpoint,
         syncs,
@@ -63,6 +61,24 @@ impl Kiosk {
     fn send(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Vec<u8>) -> u16 {
         self.request(method, path, token, reqwest::Body::from(body))
             .0
+    }
+
+    /// The status of a GET /status sent from `from` (a loopback address).
+    fn status_from(&self, from: IpAddr, token: &str) -> u16 {
+        let client = reqwest::Client::builder()
+            .local_address(from)
+            .build()
+            .unwrap();
+        self.runtime.block_on(async {
+            client
+                .get(self.url("/status"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("the endpoint answers")
+                .status()
+                .as_u16()
+        })
     }
 
     /// Status and headers of one request.
@@ -109,11 +125,7 @@ fn status_and_sync_need_the_right_token() {
             401
         );
     }
-    assert_eq!(
-        kiosk.syncs.load(Ordering::SeqCst),
-        0,
-        "no sync without the token"
-    );
+    assert_eq!(kiosk.syncs.count(), 0, "no sync without the token");
 
     let (code, _, body) = kiosk.request(
         reqwest::Method::GET,
@@ -131,7 +143,7 @@ fn status_and_sync_need_the_right_token() {
         kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), Vec::new()),
         202
     );
-    assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 1);
+    assert_eq!(kiosk.syncs.count(), 1);
 }
 
 #[test]
@@ -142,11 +154,7 @@ fn bodies_over_the_limit_are_refused_with_413() {
         kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), big),
         413
     );
-    assert_eq!(
-        kiosk.syncs.load(Ordering::SeqCst),
-        0,
-        "a refused request does nothing"
-    );
+    assert_eq!(kiosk.syncs.count(), 0, "a refused request does nothing");
     // Chunked, without a declared length: still cut off at the limit.
     let chunks = futures::stream::iter(
         (0..8).map(|_| Ok::<_, std::io::Error>(vec![b'y'; MAX_BODY_BYTES / 2])),
@@ -158,29 +166,139 @@ fn bodies_over_the_limit_are_refused_with_413() {
         reqwest::Body::wrap_stream(chunks),
     );
     assert_eq!(code, 413);
-    assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 0);
+    assert_eq!(kiosk.syncs.count(), 0);
+}
+
+/// A second loopback address: a stranger on the network.
+const STRANGER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
+const ADMIN: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+#[test]
+fn failures_are_limited_per_address_and_never_lock_the_admin_out() {
+    let kiosk = kiosk(1, 3);
+    let stranger: Vec<u16> = (0..5)
+        .map(|_| kiosk.status_from(STRANGER, "guess"))
+        .collect();
+    assert_eq!(stranger, [401, 401, 401, 429, 429]);
+    // Over its limit, an address learns nothing, not even with the right token.
+    assert_eq!(kiosk.status_from(STRANGER, TOKEN), 429);
+    // The admin, elsewhere, is served as often as needed.
+    let admin: Vec<u16> = (0..10).map(|_| kiosk.status_from(ADMIN, TOKEN)).collect();
+    assert_eq!(admin, [200; 10]);
+    let (code, headers, _) = kiosk.request(
+        reqwest::Method::GET,
+        "/status",
+        Some("guess"),
+        reqwest::Body::from(""),
+    );
+    assert_eq!(code, 401, "the admin's address has its own allowance");
+    assert!(!headers.contains_key("retry-after"));
+    let stranger_again = reqwest::Client::builder()
+        .local_address(STRANGER)
+        .build()
+        .unwrap();
+    let headers = kiosk.runtime.block_on(async {
+        stranger_again
+            .get(kiosk.url("/status"))
+            .send()
+            .await
+            .unwrap()
+            .headers()
+            .clone()
+    });
+    assert!(headers.contains_key("retry-after"), "says when to retry");
 }
 
 #[test]
-fn requests_over_the_rate_are_refused_with_429() {
-    let kiosk = kiosk(1, 3);
-    let answers: Vec<u16> = (0..5)
-        .map(|_| kiosk.send(reqwest::Method::GET, "/status", Some(TOKEN), Vec::new()))
-        .collect();
-    assert_eq!(answers, [200, 200, 200, 429, 429]);
-    // Unauthenticated guessing is limited too.
+fn a_strangers_connections_beyond_its_share_are_closed_and_the_admin_is_served() {
+    use lobby_kiosk::admin::endpoint::MAX_CONNECTIONS_PER_ADDRESS;
+    use tokio::io::AsyncReadExt;
+    let kiosk = kiosk(600, 50);
+    let address = kiosk.endpoint.local_addr();
+    let closed = kiosk.runtime.block_on(async {
+        let mut idle = Vec::new();
+        for _ in 0..40 {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind((STRANGER, 0).into()).unwrap();
+            idle.push(socket.connect(address).await.unwrap());
+        }
+        let mut closed = 0;
+        for stream in &mut idle {
+            let mut byte = [0u8; 1];
+            if let Ok(Ok(0)) =
+                tokio::time::timeout(Duration::from_millis(500), stream.read(&mut byte)).await
+            {
+                closed += 1;
+            }
+        }
+        (closed, idle)
+    });
     assert_eq!(
-        kiosk.send(reqwest::Method::GET, "/status", Some("guess"), Vec::new()),
-        429
+        closed.0,
+        40 - MAX_CONNECTIONS_PER_ADDRESS,
+        "idle connections beyond the stranger's share are closed at once"
     );
-    let (code, headers, _) = kiosk.request(
+    assert_eq!(
+        kiosk.status_from(ADMIN, TOKEN),
+        200,
+        "while the admin is served"
+    );
+}
+
+#[test]
+fn a_request_body_that_never_ends_gets_408() {
+    let kiosk = kiosk(600, 50);
+    let endless = futures::stream::unfold((), |()| async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        Some((Ok::<_, std::io::Error>(vec![b' '; 8]), ()))
+    });
+    let (code, _, body) = kiosk.runtime.block_on(async {
+        tokio::time::timeout(Duration::from_secs(30), async {
+            let response = kiosk
+                .http
+                .post(kiosk.url("/sync"))
+                .bearer_auth(TOKEN)
+                .body(reqwest::Body::wrap_stream(endless))
+                .send()
+                .await
+                .expect("the endpoint answers");
+            let status = response.status().as_u16();
+            (status, (), response.bytes().await.unwrap_or_default())
+        })
+        .await
+        .expect("no answer after 30 s: the endpoint waits for the body forever")
+    });
+    assert_eq!(code, 408, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(kiosk.syncs.count(), 0);
+}
+
+#[test]
+fn sync_now_during_a_running_sync_says_so() {
+    let kiosk = kiosk(600, 50);
+    kiosk.syncs.set_running(true);
+    let (code, _, body) = kiosk.request(
+        reqwest::Method::POST,
+        "/sync",
+        Some(TOKEN),
+        reqwest::Body::from(""),
+    );
+    assert_eq!(code, 202);
+    let reply: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(reply["sync"], "queued");
+    let message = reply["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("a sync is already running (since ")
+            && message.ends_with("); one more starts when it ends"),
+        "{message}"
+    );
+    let (_, _, body) = kiosk.request(
         reqwest::Method::GET,
         "/status",
         Some(TOKEN),
         reqwest::Body::from(""),
     );
-    assert_eq!(code, 429);
-    assert!(headers.contains_key("retry-after"), "says when to retry");
+    let report: StatusReport = serde_json::from_slice(&body).unwrap();
+    assert!(report.syncing_since.is_some(), "the status says so too");
 }
 
 #[test]
@@ -204,14 +322,14 @@ fn nothing_but_a_sync_request_reaches_the_kiosk() {
             "{method} {path} answered {answer}"
         );
     }
-    assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 0);
+    assert_eq!(kiosk.syncs.count(), 0);
     assert_eq!(kiosk.status.get(), before, "the status is untouched");
     // A body sent with POST /sync is ignored: it only wakes the verified sync.
     assert_eq!(
         kiosk.send(reqwest::Method::POST, "/sync", Some(TOKEN), catalog),
         202
     );
-    assert_eq!(kiosk.syncs.load(Ordering::SeqCst), 1);
+    assert_eq!(kiosk.syncs.count(), 1);
     assert_eq!(kiosk.status.get(), before);
 }
 

@@ -446,6 +446,15 @@ fn golden_screenshots_in_three_languages() {
 }
 
 #[test]
+fn golden_notice_board_after_tapping_its_tile() {
+    // The board in a box (scripts/board-box.sh) taps the same tile on the
+    // emulated board and compares its screen with this one.
+    let mut emulator = start();
+    tap(&mut emulator, "公告栏");
+    assert_matches_reference(&mut emulator, "notices.zh-Hans");
+}
+
+#[test]
 fn golden_screenshots_of_landscape_high_contrast_and_large_text() {
     let mut landscape = start_sized(HEIGHT, WIDTH, Config::demo());
     assert_matches_reference(&mut landscape, "home.landscape");

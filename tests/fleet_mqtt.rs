@@ -5,25 +5,24 @@
 mod support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use lobby_kiosk::admin::status::{StatusHandle, StatusReport};
 use lobby_kiosk::config::FleetConfig;
-use lobby_kiosk::fleet::{self, Broker, Fleet, Topics};
+use lobby_kiosk::fleet::{self, Broker, BrokerAccess, Fleet, Topics};
 use lobby_kiosk::ui::app::ContentStatus;
 use support::kioskctl::kioskctl;
 use support::mosquitto::Mosquitto;
+use support::sync_counter::SyncCounter;
 
 struct Kiosk {
     fleet: Fleet,
-    syncs: Arc<AtomicUsize>,
+    syncs: Arc<SyncCounter>,
     status: StatusHandle,
 }
 
 fn kiosk(broker: &str, id: &str) -> Kiosk {
-    let syncs = Arc::new(AtomicUsize::new(0));
-    let counter = syncs.clone();
+    let syncs = SyncCounter::shared();
     let status = StatusHandle::default();
     status.set(ContentStatus {
         online: true,
@@ -34,16 +33,13 @@ fn kiosk(broker: &str, id: &str) -> Kiosk {
         broker: broker.to_owned(),
         topic_prefix: "lobby".into(),
         heartbeat_seconds: 1,
+        username: None,
+        password_file: None,
+        ca_file: None,
+        min_sync_interval_seconds: 0,
     };
-    let fleet = Fleet::start(
-        &config,
-        id,
-        status.clone(),
-        Arc::new(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-        }),
-    )
-    .expect("the fleet channel starts");
+    let fleet =
+        Fleet::start(&config, id, status.clone(), syncs.clone()).expect("the fleet channel starts");
     Kiosk {
         fleet,
         syncs,
@@ -58,13 +54,14 @@ fn status_when(
     done: impl Fn(&StatusReport) -> bool,
 ) -> Option<StatusReport> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let broker = Broker::parse(&broker.url()).unwrap();
+    let access = BrokerAccess::anonymous(Broker::parse(&broker.url()).unwrap());
     let topics = Topics::new("lobby");
     let mut last = None;
     for _ in 0..60 {
         let reports = runtime
-            .block_on(fleet::admin::statuses(&broker, &topics))
-            .unwrap();
+            .block_on(fleet::admin::statuses(&access, &topics))
+            .unwrap()
+            .reports;
         last = reports.get(id).cloned();
         if last.as_ref().is_some_and(&done) {
             break;
@@ -119,20 +116,13 @@ fn kioskctl_sees_and_pushes_kiosks_through_the_broker() {
         "hall-3",
     ]);
     assert_eq!(code, 0, "{out}{stderr}");
-    assert!(
-        wait_until(|| hall.syncs.load(Ordering::SeqCst) == 1),
-        "hall-3 woken"
-    );
-    assert_eq!(
-        other.syncs.load(Ordering::SeqCst),
-        0,
-        "hall-4 not addressed"
-    );
+    assert!(wait_until(|| hall.syncs.count() == 1), "hall-3 woken");
+    assert_eq!(other.syncs.count(), 0, "hall-4 not addressed");
     let (code, _, stderr) =
         kioskctl(&["push", "--broker", &broker.url(), "--topic-prefix", "lobby"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(wait_until(
-        || hall.syncs.load(Ordering::SeqCst) == 2 && other.syncs.load(Ordering::SeqCst) == 1
+        || hall.syncs.count() == 2 && other.syncs.count() == 1
     ));
 
     // A status change is published at once.

@@ -255,3 +255,48 @@ fn emulate_shows_what_the_configured_kiosk_shows() {
     );
     assert!(dir.path().join("shots/list.png").is_file());
 }
+
+#[test]
+fn an_admin_service_that_did_not_start_stays_in_the_status_after_a_sync() {
+    let (_runtime, _fixture, _server, config, mut emulator) = synced_kiosk();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let config = Config {
+        admin_endpoint: Some(lobby_kiosk::config::AdminEndpointConfig {
+            bind: taken.local_addr().unwrap(),
+            token_sha256: lobby_kiosk::ui::session::hash_pin("token"),
+            requests_per_minute: 5,
+            burst: 5,
+        }),
+        ..config
+    };
+    let shared = lobby_kiosk::admin::status::StatusHandle::default();
+    emulator.app().share_status(shared.clone());
+    let (_services, problems) = lobby_kiosk::admin::services::start(&config, &shared, None);
+    lobby_kiosk::admin::services::report_in_status(emulator.app(), &problems);
+    let before = emulator.app().status().last_success;
+    emulator.ui().global::<AppState>().invoke_admin_sync_now();
+    assert!(
+        wait_for(&mut emulator, |e| e.app().status().last_success != before),
+        "the sync ran"
+    );
+    let status = emulator.app().status();
+    assert!(status.last_error.is_empty(), "{status:?}");
+    assert_eq!(status.service_errors.len(), 1, "{status:?}");
+    assert!(
+        status.service_errors[0].starts_with(&format!(
+            "admin service not started: admin endpoint: cannot listen on {}",
+            taken.local_addr().unwrap()
+        )),
+        "{status:?}"
+    );
+    let report = lobby_kiosk::admin::status::StatusReport::running(
+        "k",
+        &shared.get(),
+        None,
+        chrono::Utc::now(),
+    );
+    assert_eq!(
+        report.service_errors, status.service_errors,
+        "and in /status and MQTT"
+    );
+}

@@ -210,3 +210,46 @@ fn validate_warns_about_missing_translations_and_still_passes() {
     );
     assert!(out.contains("no errors"), "{out}");
 }
+
+#[test]
+fn validate_names_debris_bad_tables_and_fake_pictures_at_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    support::repo_fixture::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content/demo"),
+        &content,
+    );
+    std::fs::write(content.join("assets/fake.png"), "not a picture").unwrap();
+    std::fs::write(
+        content.join("notices/imported.zh-Hant.md"),
+        "+++\ntitle = { zh-Hant = \"辦理?xiàng)l件\", en = \"Conditions\" }\ncategory = \"tzgg\"\npublished = 2026-01-05\n+++\n\n其他事宜?lì)。\n\n| 事項 | 時限 | 收費 |\n|---|---|\n| 申請 | 1工作日 | 無 |\n\n![假圖](assets/fake.png)\n",
+    )
+    .unwrap();
+    let (code, _, err) = kioskctl(args!("validate", content.as_os_str()));
+    assert_eq!(code, 3, "{err}");
+    let file = "notices/imported.zh-Hant.md";
+    for (prefix, words) in [
+        (
+            format!("{file}:7:5: warning: "),
+            "`?lì)` in “其他事宜?lì)。”",
+        ),
+        (
+            format!("{file}:10:1: "),
+            "delimiter row has 2 cells but the header has 3",
+        ),
+        (
+            format!("{file}:13:1: "),
+            "`assets/fake.png` is not a picture",
+        ),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&prefix) && l.contains(words)),
+            "{prefix}… {words} in:\n{err}"
+        );
+    }
+    assert!(
+        !err.contains("xiàng)"),
+        "a told character is no warning: {err}"
+    );
+}

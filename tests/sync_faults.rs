@@ -21,13 +21,18 @@ struct Kiosk {
 }
 
 async fn setup() -> (Fixture, FaultServer, Kiosk) {
+    setup_with(|_| {}).await
+}
+
+/// [`setup`] with settings changed by `adjust` (limits, pace).
+async fn setup_with(adjust: impl FnOnce(&mut SyncSettings)) -> (Fixture, FaultServer, Kiosk) {
     let fixture = Fixture::new().await;
     fixture.publish().await;
     let server = FaultServer::start(fixture.repo.root().to_owned()).await;
     let mut settings = SyncSettings::for_base(&server.url(), fixture.trusted_root()).unwrap();
     settings.read_timeout = Duration::from_millis(800);
     settings.connect_timeout = Duration::from_secs(2);
-    settings.max_metadata_bytes = 2 * 1024 * 1024;
+    adjust(&mut settings);
     let engine = SyncEngine::new(settings, &fixture.work).unwrap();
     let mut store = Store::open(&fixture.store).unwrap();
     let first = engine.sync_once(&mut store).await.unwrap();
@@ -377,4 +382,348 @@ async fn target_names_with_path_tricks_are_refused() {
         kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
         SyncOutcome::Updated { version: 3, .. }
     ));
+}
+
+/// A sync that must end by itself; a hang fails the test after a minute.
+async fn sync_ends(kiosk: &mut Kiosk) -> Result<SyncOutcome, SyncError> {
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        kiosk.engine.sync_once(&mut kiosk.store),
+    )
+    .await
+    .expect("the sync is still running after 60 s: nothing stopped the hostile server")
+}
+
+/// What a client may have read beyond a limit: loopback socket buffers.
+const SOCKET_SLACK: u64 = 16 * 1024 * 1024;
+
+#[tokio::test]
+async fn endless_metadata_is_read_only_up_to_its_roles_limit() {
+    for (file, fault) in [
+        ("timestamp.json", Fault::Endless),
+        ("2.root.json", Fault::Endless),
+        ("timestamp.json", Fault::HugeLength(1 << 40)),
+    ] {
+        let (_fixture, server, mut kiosk) = setup().await;
+        server.inject(file, fault.clone(), None);
+        let error = sync_ends(&mut kiosk).await.expect_err("refused");
+        let sent = server.endless_bytes_sent();
+        assert!(
+            sent < SOCKET_SLACK,
+            "{file} {fault:?}: the server got {sent} bytes out before the kiosk stopped reading"
+        );
+        assert!(matches!(error, SyncError::Oversize(_)), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("rejected an oversize file: {file}: it is")),
+            "{error}"
+        );
+        assert_eq!(kiosk.store.active().unwrap().version, "1");
+        server.clear();
+        assert!(sync_ends(&mut kiosk).await.is_ok(), "healed");
+    }
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_before_reading() {
+    let (_fixture, server, mut kiosk) = setup().await;
+    server.inject("timestamp.json", Fault::HugeLength(1 << 40), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .ends_with("timestamp.json: it is 1048576.0 MiB and the limit is 64 KiB"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn endless_targets_stop_at_their_signed_length() {
+    let (fixture, server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "无尽的目标文件");
+    fixture.publish().await;
+    server.inject("notices", Fault::Endless, None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(server.endless_bytes_sent() < SOCKET_SLACK);
+    assert!(
+        matches!(error, SyncError::Oversize(_) | SyncError::Integrity(_)),
+        "{error:?}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+}
+
+/// A pace that a trickle of one byte per 300 ms misses on any file.
+fn brisk(settings: &mut SyncSettings) {
+    settings.pace = lobby_kiosk::net::Pace {
+        minimum_rate: 64 * 1024,
+        grace: Duration::from_secs(1),
+    };
+}
+
+#[tokio::test]
+async fn trickling_metadata_misses_its_deadline_and_says_so() {
+    let (fixture, server, mut kiosk) = setup_with(brisk).await;
+    fixture.edit_notice_title(NOTICE, "慢慢来的元数据");
+    fixture.publish().await;
+    // Under the read timeout between bytes: only a deadline stops it.
+    server.inject(
+        "timestamp.json",
+        Fault::Trickle(Duration::from_millis(300)),
+        None,
+    );
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(matches!(error, SyncError::TooSlow(_)), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with("the content server is too slow: timestamp.json: it did not arrive within 1 s (slower than 64 KiB per second)"),
+        "{text}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+}
+
+#[tokio::test]
+async fn trickling_targets_miss_their_deadline() {
+    let (fixture, server, mut kiosk) = setup_with(brisk).await;
+    fixture.edit_notice_title(NOTICE, "慢慢来的标题");
+    fixture.publish().await;
+    server.inject("notices", Fault::Trickle(Duration::from_millis(300)), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(matches!(error, SyncError::TooSlow(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("did not arrive within"),
+        "{error}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+    server.clear();
+    assert!(matches!(
+        sync_ends(&mut kiosk).await.unwrap(),
+        SyncOutcome::Updated { version: 2, .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_whole_sync_stops_at_its_deadline() {
+    let (fixture, server, mut kiosk) = setup_with(|settings| {
+        settings.pace.minimum_rate = 1;
+        settings.max_sync_time = Duration::from_secs(2);
+    })
+    .await;
+    fixture.edit_notice_title(NOTICE, "整体超时的标题");
+    fixture.publish().await;
+    server.inject("notices", Fault::Trickle(Duration::from_millis(300)), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("too slow: the sync did not finish within 2 s"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_repository_is_not_an_unreachable_server() {
+    let (_fixture, server, mut kiosk) = setup().await;
+    server.inject("timestamp.json", Fault::Status(404), None);
+    let error = sync_ends(&mut kiosk).await.unwrap_err();
+    let text = error.to_string();
+    assert!(matches!(error, SyncError::NotFound(_)), "{error:?}");
+    assert!(
+        text.starts_with("the content server has no http://")
+            && text.contains("/metadata/timestamp.json (404 Not Found)"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_signature_is_reported_in_words() {
+    fails_then_recovers_with(
+        |fixture| {
+            let timestamp = std::fs::read(fixture.repo.metadata().join("timestamp.json")).unwrap();
+            let mut value: serde_json::Value = serde_json::from_slice(&timestamp).unwrap();
+            let signature = value["signatures"][0].clone();
+            value["signatures"].as_array_mut().unwrap().push(signature);
+            (
+                "timestamp.json".to_owned(),
+                Fault::Replace(serde_json::to_vec(&value).unwrap()),
+            )
+        },
+        |e| matches!(e, SyncError::Signature(_)) && !e.to_string().contains("Decoded"),
+        "the timestamp metadata carries two signatures by the same key (",
+    )
+    .await;
+}
+
+/// Peak resident memory of a finished child, from the kernel (KiB).
+fn wait_with_peak_rss(child: std::process::Child) -> (i32, u64) {
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value to be filled in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; both pointers are valid for the call.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64)
+}
+
+#[tokio::test]
+async fn kiosk_sync_against_an_endless_server_stays_small() {
+    let (fixture, server, _kiosk) = setup().await;
+    let config = fixture.work.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[repository]\nurl = \"{}\"\nroot = \"{}\"\nstore = \"{}\"\n",
+            server.url(),
+            fixture.repo.trust_anchor().display(),
+            fixture.work.join("cli-store").display()
+        ),
+    )
+    .unwrap();
+    for (file, fault) in [
+        ("timestamp.json", Fault::Endless),
+        ("snapshot.json", Fault::Endless),
+        ("2.root.json", Fault::Endless),
+    ] {
+        server.clear();
+        server.inject(file, fault.clone(), None);
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+            .arg("--config")
+            .arg(&config)
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (code, peak_kib) = tokio::task::spawn_blocking(move || wait_with_peak_rss(child))
+            .await
+            .unwrap();
+        println!(
+            "kiosk sync, {fault:?} on {file}: exit {code}, peak RSS {:.1} MiB, server sent {:.1} MiB",
+            peak_kib as f64 / 1024.0,
+            server.endless_bytes_sent() as f64 / 1048576.0
+        );
+        assert!(
+            peak_kib < 100 * 1024,
+            "{file}: peak RSS {peak_kib} KiB: the endless body was read into memory"
+        );
+    }
+}
+
+// What the TUF conformance suite (scripts/tuf-conformance.sh) and the work
+// behind it found in the kiosk's own path, kept here so CI keeps it.
+
+#[tokio::test]
+async fn the_trusted_roles_are_kept_as_the_server_sent_them() {
+    let (fixture, _server, _kiosk) = setup().await;
+    let metadata = fixture.repo.metadata();
+    for (kept, served) in [
+        ("root.json", fixture.repo.trust_anchor()),
+        ("timestamp.json", metadata.join("timestamp.json")),
+        ("snapshot.json", metadata.join("1.snapshot.json")),
+        ("targets.json", metadata.join("1.targets.json")),
+    ] {
+        let kept_bytes = std::fs::read(fixture.work.join(kept))
+            .unwrap_or_else(|error| panic!("the kiosk keeps no {kept}: {error}"));
+        assert!(
+            kept_bytes == std::fs::read(&served).unwrap(),
+            "{kept} differs from the server's {}",
+            served.display()
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unchanged_repository_costs_one_request_after_a_restart() {
+    let (fixture, server, kiosk) = setup().await;
+    drop(kiosk);
+    let mut settings = SyncSettings::for_base(&server.url(), fixture.trusted_root()).unwrap();
+    settings.read_timeout = Duration::from_millis(800);
+    let restarted = SyncEngine::new(settings, &fixture.work).unwrap();
+    let mut store = Store::open(&fixture.store).unwrap();
+    let seen = server.log().len();
+    let outcome = restarted.sync_once(&mut store).await.unwrap();
+    assert_eq!(outcome, SyncOutcome::UpToDate { version: 1 });
+    let requests: Vec<String> = server.log()[seen..]
+        .iter()
+        .map(|(path, status)| format!("{path} {status}"))
+        .collect();
+    assert_eq!(
+        requests,
+        ["/metadata/2.root.json 404", "/metadata/timestamp.json 200"],
+        "snapshot and targets v1 come from the kiosk's trusted copies"
+    );
+}
+
+#[tokio::test]
+async fn withholding_newer_roots_does_not_bring_back_a_rotated_out_key() {
+    let (fixture, _server, mut kiosk) = setup().await;
+    let first_root = std::fs::read(fixture.repo.trust_anchor()).unwrap();
+    let rotation = lobby_kiosk::repo::rotate::rotate_key(
+        &fixture.repo,
+        &fixture.keys,
+        tough::schema::RoleType::Targets,
+        Duration::from_secs(365 * 24 * 3600),
+    )
+    .await
+    .unwrap();
+    fixture.edit_notice_title(NOTICE, "轮换密钥之后的标题");
+    fixture.publish().await;
+    assert!(matches!(
+        kiosk.engine.sync_once(&mut kiosk.store).await.unwrap(),
+        SyncOutcome::Updated { version: 2, .. }
+    ));
+    // Whoever holds the retired targets key and the server withholds
+    // root v2 and signs content with the retired key.
+    let targets_key = fixture.keys.path(tough::schema::RoleType::Targets);
+    std::fs::copy(&rotation.retired_key, &targets_key).unwrap();
+    std::fs::write(fixture.repo.trust_anchor(), &first_root).unwrap();
+    std::fs::remove_file(fixture.repo.metadata().join("2.root.json")).unwrap();
+    fixture.edit_notice_title(NOTICE, "用已撤销密钥伪造的标题");
+    fixture.publish().await;
+    let error = kiosk
+        .engine
+        .sync_once(&mut kiosk.store)
+        .await
+        .expect_err("content signed by a rotated-out key must be refused");
+    assert!(error.to_string().contains("did not sign"), "{error}");
+    assert_eq!(shown_title(&kiosk.store), "轮换密钥之后的标题");
+}
+
+/// Makes the kiosk's record of its last sync `ahead` of the clock, as if
+/// the clock went back by that much since.
+fn clock_went_back_by(fixture: &Fixture, ahead: jiff::SignedDuration) {
+    let last_sync = jiff::Timestamp::now().checked_add(ahead).unwrap();
+    std::fs::write(
+        fixture.work.join("tuf/latest_known_time.json"),
+        format!("\"{last_sync}\""),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_clock_that_went_back_is_named_as_the_cause() {
+    let (fixture, _server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "时钟回拨之后的标题");
+    fixture.publish().await;
+    clock_went_back_by(&fixture, jiff::SignedDuration::from_hours(1));
+    let error = kiosk.engine.sync_once(&mut kiosk.store).await.unwrap_err();
+    assert!(
+        error.to_string().starts_with("the kiosk's clock went back"),
+        "{error}"
+    );
+    assert_eq!(kiosk.store.active().unwrap().version, "1");
+}
+
+#[tokio::test]
+async fn a_clock_a_second_behind_the_last_sync_is_waited_out() {
+    let (fixture, _server, mut kiosk) = setup().await;
+    fixture.edit_notice_title(NOTICE, "时间同步校正之后的标题");
+    fixture.publish().await;
+    clock_went_back_by(&fixture, jiff::SignedDuration::from_secs(1));
+    let outcome = kiosk.engine.sync_once(&mut kiosk.store).await;
+    assert!(
+        matches!(outcome, Ok(SyncOutcome::Updated { version: 2, .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(shown_title(&kiosk.store), "时间同步校正之后的标题");
 }

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::client::{KioskClient, KioskError};
 use super::status::StatusReport;
 use crate::content::authoring::{Diagnostics, validate_folder};
-use crate::fleet::{self, Broker, FleetError, Topics};
+use crate::fleet::{self, BrokerAccess, FleetError, Topics};
 use crate::repo::RepoError;
 use crate::repo::keys::{KeyDir, role_name};
 use crate::repo::publish::{
@@ -49,9 +49,20 @@ pub struct KioskArgs {
     /// Kiosks: admin endpoint addresses (http://host:port or host:port), or
     /// kiosk ids with --broker (none: every kiosk).
     pub kiosks: Vec<String>,
-    /// Go through this MQTT broker (mqtt://host:port) instead of the kiosks' endpoints.
+    /// Go through this MQTT broker (mqtt://host:port, or mqtts://host:port
+    /// for TLS) instead of the kiosks' endpoints.
     #[arg(long)]
     pub broker: Option<String>,
+    /// User name on the broker.
+    #[arg(long, env = "KIOSKCTL_BROKER_USER")]
+    pub broker_user: Option<String>,
+    /// File holding the broker password (one line).
+    #[arg(long, env = "KIOSKCTL_BROKER_PASSWORD_FILE")]
+    pub broker_password_file: Option<PathBuf>,
+    /// For mqtts://: PEM file of the CA that signed the broker's certificate
+    /// (without it, the system's roots).
+    #[arg(long)]
+    pub broker_ca: Option<PathBuf>,
     /// First level of the fleet's MQTT topics (fleet.topic_prefix in kiosk.toml).
     #[arg(long, default_value = "kiosk")]
     pub topic_prefix: String,
@@ -117,8 +128,11 @@ pub enum Command {
         /// Key folder.
         keys: KeysArg,
         /// Days timestamp.json stays valid (kiosks call content out of date after that).
-        #[arg(long, default_value_t = 7)]
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
         timestamp_days: u64,
+        /// Also publish assets that no item uses (by default they are left out).
+        #[arg(long)]
+        include_unused_assets: bool,
     },
     /// Import the department site's columns (HTML list pages, RSS/Atom feeds) as notices.
     ///
@@ -286,10 +300,12 @@ async fn run_async(command: Command) -> Result<(), CliError> {
             repo,
             keys,
             timestamp_days,
+            include_unused_assets,
         } => {
             let spinner = spinner(format!("publishing {}", content.display()));
             let options = PublishOptions {
                 timestamp_lifetime: days(timestamp_days),
+                include_unused_assets,
                 ..PublishOptions::default()
             };
             let result = publish_folder(
@@ -406,10 +422,21 @@ fn token(target: &KioskArgs) -> Result<String, CliError> {
     })
 }
 
+/// How to reach the broker, from the command line.
+fn broker_access(target: &KioskArgs, broker: &str) -> Result<BrokerAccess, CliError> {
+    Ok(BrokerAccess::from_files(
+        broker,
+        target.broker_user.as_deref(),
+        target.broker_password_file.as_deref(),
+        target.broker_ca.as_deref(),
+    )?)
+}
+
 async fn push(target: &KioskArgs) -> Result<(), CliError> {
     if let Some(broker) = &target.broker {
-        let broker = Broker::parse(broker)?;
-        fleet::admin::push(&broker, &Topics::new(&target.topic_prefix), &target.kiosks).await?;
+        let access = broker_access(target, broker)?;
+        fleet::admin::push(&access, &Topics::new(&target.topic_prefix), &target.kiosks).await?;
+        let broker = &access.broker;
         if target.kiosks.is_empty() {
             println!(
                 "sync requested from every kiosk via {}:{}",
@@ -425,7 +452,7 @@ async fn push(target: &KioskArgs) -> Result<(), CliError> {
     let mut failed = 0;
     for (kiosk, result) in results {
         match result {
-            Ok(()) => println!("{kiosk}: sync started"),
+            Ok(message) => println!("{kiosk}: {message}"),
             Err(error) => {
                 failed += 1;
                 eprintln!("{error}");
@@ -487,14 +514,24 @@ pub struct StatusRow {
 
 impl StatusRow {
     fn from_report(report: &StatusReport) -> Self {
+        let errors: Vec<&str> = std::iter::once(report.last_error.as_str())
+            .chain(report.service_errors.iter().map(String::as_str))
+            .filter(|error| !error.is_empty())
+            .collect();
         StatusRow {
             kiosk: report.kiosk_id.clone(),
-            state: if report.running { "online" } else { "offline" }.into(),
+            state: match (report.running, report.syncing_since) {
+                (false, _) => "offline".into(),
+                (true, None) => "online".into(),
+                (true, Some(since)) => {
+                    format!("online, syncing since {}", since.format("%H:%M:%SZ"))
+                }
+            },
             version: or_dash(&report.version),
             last_sync: report.last_success.map_or("—".into(), |at| {
                 at.format("%Y-%m-%d %H:%M:%SZ").to_string()
             }),
-            last_error: or_dash(&report.last_error),
+            last_error: or_dash(&errors.join("; ")),
         }
     }
 
@@ -558,8 +595,12 @@ pub fn table(rows: &[StatusRow]) -> String {
 
 async fn status(target: &KioskArgs) -> Result<(), CliError> {
     let rows = if let Some(broker) = &target.broker {
-        let broker = Broker::parse(broker)?;
-        let reports = fleet::admin::statuses(&broker, &Topics::new(&target.topic_prefix)).await?;
+        let access = broker_access(target, broker)?;
+        let statuses = fleet::admin::statuses(&access, &Topics::new(&target.topic_prefix)).await?;
+        for skipped in &statuses.skipped {
+            eprintln!("skipped {skipped}");
+        }
+        let reports = statuses.reports;
         if target.kiosks.is_empty() {
             reports.values().map(StatusRow::from_report).collect()
         } else {
@@ -588,7 +629,10 @@ async fn status(target: &KioskArgs) -> Result<(), CliError> {
             .collect::<Vec<_>>()
     };
     print!("{}", table(&rows));
-    let bad = rows.iter().filter(|row| row.state != "online").count();
+    let bad = rows
+        .iter()
+        .filter(|row| !row.state.starts_with("online"))
+        .count();
     if bad > 0 {
         return Err(CliError::Kiosks(bad));
     }
@@ -610,6 +654,8 @@ mod tests {
                 version: "v12".into(),
                 last_success: None,
                 last_error: String::new(),
+                service_errors: Vec::new(),
+                syncing_since: None,
                 reported_at: chrono::Utc::now(),
             }),
             StatusRow::missing("10.0.0.9:8470", "offline", "cannot reach".into()),

@@ -3,9 +3,19 @@
 use std::time::Duration;
 
 use super::status::StatusReport;
+use crate::net::{BodyError, Pace, read_body};
 
 /// Longest wait for one kiosk.
 const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Largest reply read from a kiosk (a status is about 500 bytes).
+const MAX_REPLY_BYTES: u64 = 64 * 1024;
+
+/// The slowest a reply may arrive.
+const REPLY_PACE: Pace = Pace {
+    minimum_rate: 1024,
+    grace: TIMEOUT,
+};
 
 /// A request to a kiosk failed; every variant says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -61,10 +71,15 @@ impl KioskClient {
         }
     }
 
-    /// Wakes a kiosk's sync (`POST /sync`).
-    pub async fn push(&self, kiosk: &str) -> Result<(), KioskError> {
+    /// Wakes a kiosk's sync (`POST /sync`); returns what the kiosk did, in
+    /// words ("sync started", or that one is already running).
+    pub async fn push(&self, kiosk: &str) -> Result<String, KioskError> {
         let url = endpoint_url(kiosk, "sync")?;
-        self.send(kiosk, self.http.post(url)).await.map(drop)
+        let body = self.send(kiosk, self.http.post(url)).await?;
+        let message = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|reply| reply["message"].as_str().map(str::to_owned));
+        Ok(message.unwrap_or_else(|| "sync started".into()))
     }
 
     /// A kiosk's status (`GET /status`).
@@ -93,7 +108,15 @@ impl KioskClient {
             .await
             .map_err(unreachable)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(unreachable)?.to_vec();
+        let body = read_body(response, MAX_REPLY_BYTES, REPLY_PACE)
+            .await
+            .map_err(|error| match error {
+                BodyError::Network(error) => unreachable(error),
+                refused => KioskError::Unreachable {
+                    kiosk: kiosk.to_owned(),
+                    message: format!("its reply was refused: {refused}"),
+                },
+            })?;
         match status.as_u16() {
             200..=299 => Ok(body),
             401 => Err(KioskError::Unauthorized(kiosk.to_owned())),

@@ -1,26 +1,36 @@
 //! The kiosk's HTTP admin endpoint: `POST /sync` wakes the verified sync,
 //! `GET /status` reports the status as JSON. Bearer-token auth against the
-//! token's SHA-256 in `kiosk.toml` (compared in constant time), one rate
-//! limit for all clients, small bodies only. It has no way to change
-//! content: the only write is waking the sync, which verifies everything.
+//! token's SHA-256 in `kiosk.toml` (compared in constant time), small bodies
+//! only. It has no way to change content: the only write is waking the
+//! sync, which verifies everything.
+//!
+//! Against strangers on the network: failed requests are rate-limited per
+//! client address (an address over its limit is refused before its token
+//! is looked at; the admin's own requests never count), connections are
+//! capped in total and per address, every connection and request body has
+//! a deadline, and accept errors (the open-file limit) back off instead of
+//! spinning, with their log line rate-limited.
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use governor::clock::Clock;
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use subtle::ConstantTimeEq;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 use super::status::{StatusHandle, StatusReport};
 use crate::config::AdminEndpointConfig;
+use crate::log_limit::{LogLimit, left_out};
+use crate::sync::runner::{SyncControl, SyncRequest};
 use crate::ui::session::hash_pin;
 
 /// Largest request body accepted; larger ones are answered 413.
@@ -28,6 +38,21 @@ pub const MAX_BODY_BYTES: usize = 1024;
 
 /// How long a client may take to send its request headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a client may take to send a request body.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long one connection may stay open, keep-alive included.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Connections open at once; more wait in the kernel's backlog.
+pub const MAX_CONNECTIONS: usize = 32;
+
+/// Connections open at once from one address; more are closed at once.
+pub const MAX_CONNECTIONS_PER_ADDRESS: usize = 4;
+
+/// The longest pause after repeated accept errors.
+const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(2);
 
 /// The endpoint could not start.
 #[derive(Debug, thiserror::Error)]
@@ -52,8 +77,92 @@ struct Service {
     kiosk_id: String,
     token_sha256: String,
     status: StatusHandle,
-    sync_now: Arc<dyn Fn() + Send + Sync>,
-    limiter: DefaultDirectRateLimiter,
+    sync: Arc<dyn SyncControl>,
+    failures: FailureLimit,
+}
+
+/// Failed requests per client address: over the quota, the address is
+/// refused until it has earned a new attempt.
+struct FailureLimit {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    locked_until: Mutex<HashMap<IpAddr, Instant>>,
+}
+
+impl FailureLimit {
+    fn new(quota: Quota) -> Self {
+        FailureLimit {
+            limiter: RateLimiter::keyed(quota),
+            locked_until: Mutex::default(),
+        }
+    }
+
+    /// How long `address` must still wait (None: it may try).
+    fn locked(&self, address: IpAddr) -> Option<Duration> {
+        let now = Instant::now();
+        let mut locked = self.locked_until.lock().ok()?;
+        match locked.get(&address) {
+            Some(until) if *until > now => Some(*until - now),
+            Some(_) => {
+                locked.remove(&address);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Counts a failure of `address`; returns how long it must now wait
+    /// when that was one failure too many.
+    fn failed(&self, address: IpAddr) -> Option<Duration> {
+        let not_until = self.limiter.check_key(&address).err()?;
+        let wait = not_until.wait_time_from(self.limiter.clock().now());
+        if let Ok(mut locked) = self.locked_until.lock() {
+            let now = Instant::now();
+            locked.retain(|_, until| *until > now);
+            locked.insert(address, now + wait);
+        }
+        self.limiter.retain_recent();
+        Some(wait)
+    }
+}
+
+/// Open connections per client address.
+#[derive(Default)]
+struct OpenConnections(Mutex<HashMap<IpAddr, usize>>);
+
+impl OpenConnections {
+    /// Counts a new connection from `address`, or refuses it when that
+    /// address already has its share open.
+    fn open(self: &Arc<Self>, address: IpAddr) -> Option<ConnectionSlot> {
+        let mut open = self.0.lock().ok()?;
+        let count = open.entry(address).or_default();
+        if *count >= MAX_CONNECTIONS_PER_ADDRESS {
+            return None;
+        }
+        *count += 1;
+        Some(ConnectionSlot {
+            connections: self.clone(),
+            address,
+        })
+    }
+}
+
+/// One open connection; frees its place when dropped.
+struct ConnectionSlot {
+    connections: Arc<OpenConnections>,
+    address: IpAddr,
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.connections.0.lock()
+            && let Some(count) = open.get_mut(&self.address)
+        {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.address);
+            }
+        }
+    }
 }
 
 /// A running endpoint; stops when dropped.
@@ -64,13 +173,13 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// Listens on `config.bind` in a thread of its own. `sync_now` is called
-    /// for `POST /sync`; `GET /status` reads `status`.
+    /// Listens on `config.bind` in a thread of its own. `POST /sync` asks
+    /// `sync` for a sync; `GET /status` reads `status`.
     pub fn start(
         config: &AdminEndpointConfig,
         kiosk_id: &str,
         status: StatusHandle,
-        sync_now: Arc<dyn Fn() + Send + Sync>,
+        sync: Arc<dyn SyncControl>,
     ) -> Result<Endpoint, EndpointError> {
         let bind_error = |source| EndpointError::Bind {
             bind: config.bind,
@@ -87,8 +196,8 @@ impl Endpoint {
             kiosk_id: kiosk_id.to_owned(),
             token_sha256: config.token_sha256.to_ascii_lowercase(),
             status,
-            sync_now,
-            limiter: RateLimiter::direct(quota),
+            sync,
+            failures: FailureLimit::new(quota),
         });
         let (shutdown, stopped) = oneshot::channel();
         let thread = std::thread::Builder::new()
@@ -143,28 +252,61 @@ fn serve(
                 return;
             }
         };
+        let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let open = Arc::new(OpenConnections::default());
+        let accept_errors = LogLimit::new(Duration::from_secs(10));
+        let mut backoff = Duration::ZERO;
         loop {
-            let stream = tokio::select! {
+            // Take a place first: beyond the cap, connections wait in the backlog.
+            let slot = tokio::select! {
+                slot = slots.clone().acquire_owned() => match slot {
+                    Ok(slot) => slot,
+                    Err(_) => return,
+                },
+                _ = &mut stopped => return,
+            };
+            let (stream, peer) = tokio::select! {
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok(accepted) => {
+                        backoff = Duration::ZERO;
+                        accepted
+                    }
                     Err(error) => {
-                        tracing::warn!("admin endpoint: accept failed: {error}");
-                        continue;
+                        // Out of file descriptors, most likely: wait instead of spinning.
+                        backoff = (backoff * 2).clamp(Duration::from_millis(50), MAX_ACCEPT_BACKOFF);
+                        if let Some(count) = accept_errors.allow() {
+                            tracing::warn!(
+                                "admin endpoint: accept failed: {error}; pausing {} ms{}",
+                                backoff.as_millis(),
+                                left_out(count)
+                            );
+                        }
+                        tokio::select! {
+                            _ = tokio::time::sleep(backoff) => continue,
+                            _ = &mut stopped => return,
+                        }
                     }
                 },
                 _ = &mut stopped => return,
             };
+            let Some(per_address) = open.open(peer.ip()) else {
+                drop(stream);
+                continue;
+            };
             let service = service.clone();
             tokio::spawn(async move {
+                let _slots = (slot, per_address);
                 let handler = hyper::service::service_fn(move |request| {
                     let service = service.clone();
-                    async move { Ok::<_, std::convert::Infallible>(service.handle(request).await) }
+                    async move {
+                        Ok::<_, std::convert::Infallible>(service.handle(request, peer.ip()).await)
+                    }
                 });
-                let _ = hyper::server::conn::http1::Builder::new()
+                let connection = hyper::server::conn::http1::Builder::new()
                     .timer(TokioTimer::new())
                     .header_read_timeout(HEADER_TIMEOUT)
-                    .serve_connection(TokioIo::new(stream), handler)
-                    .await;
+                    .serve_connection(TokioIo::new(stream), handler);
+                let _ = tokio::time::timeout(CONNECTION_TIMEOUT, connection).await;
             });
         }
     });
@@ -173,11 +315,14 @@ fn serve(
 type Reply = Response<Full<Bytes>>;
 
 fn reply(status: StatusCode, message: &str) -> Reply {
-    let body = serde_json::json!({ "error": message }).to_string();
-    json(status, body.into_bytes())
+    json(status, serde_json::json!({ "error": message }))
 }
 
-fn json(status: StatusCode, body: Vec<u8>) -> Reply {
+fn json(status: StatusCode, value: serde_json::Value) -> Reply {
+    json_bytes(status, value.to_string().into_bytes())
+}
+
+fn json_bytes(status: StatusCode, body: Vec<u8>) -> Reply {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -187,20 +332,28 @@ fn json(status: StatusCode, body: Vec<u8>) -> Reply {
     response
 }
 
+fn too_many(wait: Duration) -> Reply {
+    let mut response = reply(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many failed requests from this address: wait and try again",
+    );
+    if let Ok(value) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 impl Service {
-    async fn handle(&self, request: Request<Incoming>) -> Reply {
-        if let Err(not_until) = self.limiter.check() {
-            let wait = not_until.wait_time_from(self.limiter.clock().now());
-            let mut response = reply(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too many requests: wait and try again",
-            );
-            if let Ok(value) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            return response;
+    async fn handle(&self, request: Request<Incoming>, client: IpAddr) -> Reply {
+        // An address over its failure limit learns nothing, not even
+        // whether its token is right.
+        if let Some(wait) = self.failures.locked(client) {
+            return too_many(wait);
         }
         if !self.authorized(&request) {
+            if let Some(wait) = self.failures.failed(client) {
+                return too_many(wait);
+            }
             let mut response = reply(
                 StatusCode::UNAUTHORIZED,
                 "missing or wrong bearer token: send the token whose SHA-256 is admin_endpoint.token_sha256",
@@ -225,18 +378,44 @@ impl Service {
         if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
             return too_large();
         }
-        if Limited::new(body, MAX_BODY_BYTES).collect().await.is_err() {
-            return too_large();
+        match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY_BYTES).collect()).await
+        {
+            Ok(Ok(_)) => {}
+            Ok(Err(_)) => return too_large(),
+            Err(_) => {
+                return reply(
+                    StatusCode::REQUEST_TIMEOUT,
+                    &format!(
+                        "the request body did not arrive within {} s",
+                        BODY_TIMEOUT.as_secs()
+                    ),
+                );
+            }
         }
         match (parts.method, parts.uri.path()) {
             (Method::POST, "/sync") => {
-                (self.sync_now)();
-                json(StatusCode::ACCEPTED, br#"{"sync":"started"}"#.to_vec())
+                let request = self.sync.sync_now();
+                let message = request.to_string();
+                match request {
+                    SyncRequest::Started => json(
+                        StatusCode::ACCEPTED,
+                        serde_json::json!({ "sync": "started", "message": message }),
+                    ),
+                    SyncRequest::Queued { .. } => json(
+                        StatusCode::ACCEPTED,
+                        serde_json::json!({ "sync": "queued", "message": message }),
+                    ),
+                    SyncRequest::NoRepository => reply(StatusCode::CONFLICT, &message),
+                }
             }
             (Method::GET, "/status") => {
-                let report =
-                    StatusReport::running(&self.kiosk_id, &self.status.get(), chrono::Utc::now());
-                json(StatusCode::OK, report.to_json())
+                let report = StatusReport::running(
+                    &self.kiosk_id,
+                    &self.status.get(),
+                    self.sync.running_since(),
+                    chrono::Utc::now(),
+                );
+                json_bytes(StatusCode::OK, report.to_json())
             }
             (_, "/sync" | "/status") => reply(
                 StatusCode::METHOD_NOT_ALLOWED,

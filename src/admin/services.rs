@@ -8,7 +8,8 @@ use super::endpoint::{Endpoint, EndpointError};
 use super::status::StatusHandle;
 use crate::config::Config;
 use crate::fleet::{Fleet, FleetError};
-use crate::sync::runner::SyncTrigger;
+use crate::sync::runner::{SyncControl, SyncRequest, SyncTrigger};
+use crate::ui::app::KioskApp;
 
 /// The running services; they stop when this is dropped.
 pub struct AdminServices {
@@ -29,8 +30,37 @@ pub enum ServicesError {
     Fleet(#[from] FleetError),
 }
 
+/// The sync of a kiosk that shows the embedded demo content: there is none.
+struct NoRepository;
+
+impl SyncControl for NoRepository {
+    fn sync_now(&self) -> SyncRequest {
+        tracing::warn!("sync requested, but no [repository] is configured: nothing to sync");
+        SyncRequest::NoRepository
+    }
+
+    fn running_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
+}
+
+/// Logs the services that did not start and puts them in the app's status,
+/// where they stay until a restart, whatever later syncs do.
+pub fn report_in_status(app: &KioskApp, problems: &[ServicesError]) {
+    if problems.is_empty() {
+        return;
+    }
+    let mut status = app.status();
+    for problem in problems {
+        let message = format!("admin service not started: {problem}");
+        tracing::error!("{message}");
+        status.service_errors.push(message);
+    }
+    app.set_status(status);
+}
+
 /// Starts what `config` enables. `trigger` is the background sync (None when
-/// the kiosk shows the embedded demo content: a sync request is then logged).
+/// the kiosk shows the embedded demo content: a sync request is then refused).
 ///
 /// A service that cannot start (its port taken, a bad broker address) is
 /// left out and its error returned: the kiosk keeps showing content
@@ -40,20 +70,18 @@ pub fn start(
     status: &StatusHandle,
     trigger: Option<SyncTrigger>,
 ) -> (AdminServices, Vec<ServicesError>) {
-    let sync_now: Arc<dyn Fn() + Send + Sync> = match trigger {
-        Some(trigger) => Arc::new(move || trigger.sync_now()),
-        None => Arc::new(|| {
-            tracing::warn!("sync requested, but no [repository] is configured: nothing to sync")
-        }),
+    let sync: Arc<dyn SyncControl> = match trigger {
+        Some(trigger) => Arc::new(trigger),
+        None => Arc::new(NoRepository),
     };
     let mut errors = Vec::new();
     let endpoint = config.admin_endpoint.as_ref().and_then(|endpoint| {
-        Endpoint::start(endpoint, &config.kiosk_id, status.clone(), sync_now.clone())
+        Endpoint::start(endpoint, &config.kiosk_id, status.clone(), sync.clone())
             .map_err(|error| errors.push(ServicesError::from(error)))
             .ok()
     });
     let fleet = config.fleet.as_ref().and_then(|fleet| {
-        Fleet::start(fleet, &config.kiosk_id, status.clone(), sync_now.clone())
+        Fleet::start(fleet, &config.kiosk_id, status.clone(), sync.clone())
             .map_err(|error| errors.push(ServicesError::from(error)))
             .ok()
     });

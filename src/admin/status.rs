@@ -62,13 +62,25 @@ pub struct StatusReport {
     pub last_success: Option<DateTime<Utc>>,
     /// The last error, in words (empty when the last sync succeeded).
     pub last_error: String,
+    /// Admin services that could not start (they stay until a restart).
+    #[serde(default)]
+    pub service_errors: Vec<String>,
+    /// When the sync now running started (None: none is running).
+    #[serde(default)]
+    pub syncing_since: Option<DateTime<Utc>>,
     /// When this report was made.
     pub reported_at: DateTime<Utc>,
 }
 
 impl StatusReport {
-    /// The report of a running kiosk with this status.
-    pub fn running(kiosk_id: &str, status: &ContentStatus, now: DateTime<Utc>) -> Self {
+    /// The report of a running kiosk with this status, whose sync runs
+    /// since `syncing_since` (None: it is idle).
+    pub fn running(
+        kiosk_id: &str,
+        status: &ContentStatus,
+        syncing_since: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Self {
         StatusReport {
             kiosk_id: kiosk_id.to_owned(),
             running: true,
@@ -77,6 +89,8 @@ impl StatusReport {
             version: status.version.clone(),
             last_success: status.last_success,
             last_error: status.last_error.clone(),
+            service_errors: status.service_errors.clone(),
+            syncing_since,
             reported_at: now,
         }
     }
@@ -91,6 +105,8 @@ impl StatusReport {
             version: String::new(),
             last_success: None,
             last_error: "the kiosk's connection to the broker was lost".into(),
+            service_errors: Vec::new(),
+            syncing_since: None,
             reported_at: Utc::now(),
         }
     }
@@ -130,7 +146,7 @@ mod tests {
             last_error: "cannot reach".into(),
             ..ContentStatus::default()
         };
-        let report = StatusReport::running("hall-1", &status, Utc::now());
+        let report = StatusReport::running("hall-1", &status, None, Utc::now());
         let back: StatusReport = serde_json::from_slice(&report.to_json()).unwrap();
         assert_eq!(back, report);
         assert!(!StatusReport::gone("hall-1").running);

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use slint::ComponentHandle;
 
@@ -23,6 +24,9 @@ use lobby_kiosk::ui::AppState;
 use lobby_kiosk::ui::app::{ContentStatus, KioskApp, SystemClock};
 use lobby_kiosk::ui::session::hash_pin;
 
+#[path = "kiosk/tuf_client.rs"]
+mod tuf_client;
+
 /// Lobby kiosk: self-service information terminal.
 #[derive(Parser)]
 #[command(version, about)]
@@ -31,6 +35,16 @@ struct Args {
     /// shows the embedded demo content.
     #[arg(long, short)]
     config: Option<PathBuf>,
+    /// Test hook, never set on a real kiosk: the UI's wall clock stands
+    /// still at this instant (RFC 3339), so the board in a box
+    /// (scripts/board-box.sh) shows what the emulator's golden screenshots show.
+    #[arg(
+        long,
+        env = "LOBBY_KIOSK_TEST_CLOCK",
+        hide = true,
+        value_name = "RFC3339"
+    )]
+    test_clock: Option<DateTime<Utc>>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -75,6 +89,9 @@ enum Command {
         /// The PIN or token.
         pin: String,
     },
+    /// The kiosk's TUF client behind the TUF conformance suite's command
+    /// line (init / refresh / download); see scripts/tuf-conformance.sh.
+    TufClient(Box<tuf_client::TufClientArgs>),
 }
 
 fn main() -> ExitCode {
@@ -84,10 +101,23 @@ fn main() -> ExitCode {
     match run(Args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("kiosk: {error:#}");
+            eprintln!("kiosk: {}", in_words(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error with its causes, each said once: most of our messages already
+/// include their cause, which the chain would repeat.
+fn in_words(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
@@ -96,6 +126,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         None => Config::demo(),
     };
     match args.command {
+        Some(Command::TufClient(args)) => tuf_client::run(*args),
         Some(Command::HashPin { pin }) => {
             println!("{}", hash_pin(&pin));
             Ok(())
@@ -156,7 +187,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Sync) => sync_once(&config),
-        None => run_window(&config),
+        None => run_window(&config, args.test_clock),
     }
 }
 
@@ -207,14 +238,14 @@ fn authoring_folder(dir: &Path) -> anyhow::Result<startup::Startup> {
     })
 }
 
-fn run_window(config: &Config) -> anyhow::Result<()> {
+fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Result<()> {
     let window = startup::desktop_window(config)?;
     let startup = startup::prepare(config)?;
     let app = KioskApp::new(
         window,
         startup.content,
         config,
-        Rc::new(SystemClock::default()),
+        Rc::new(test_clock.map_or_else(SystemClock::default, SystemClock::fixed_at)),
     );
     let shared = StatusHandle::default();
     app.share_status(shared.clone());
@@ -227,12 +258,7 @@ fn run_window(config: &Config) -> anyhow::Result<()> {
     // The endpoint and the fleet channel run until the window closes. One
     // that cannot start is reported; the kiosk keeps showing content.
     let (_services, problems) = services::start(config, &shared, trigger);
-    for problem in problems {
-        tracing::error!("admin service not started: {problem}");
-        let mut status = app.status();
-        status.last_error = format!("admin service not started: {problem}");
-        app.set_status(status);
-    }
+    services::report_in_status(&app, &problems);
     app.window().run().context("the UI event loop failed")?;
     Ok(())
 }

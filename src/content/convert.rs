@@ -2,6 +2,7 @@
 //! (`zhconv`, built on MediaWiki's conversion tables), and the step that
 //! fills every missing Chinese variant and marks it machine-converted.
 
+use zhconv::converters::{ZH_TO_HANS_CONVERTER, ZH_TO_HANT_CONVERTER};
 use zhconv::{Variant, zhconv};
 
 use super::blocks::{self, Block};
@@ -16,6 +17,19 @@ pub fn to_traditional(text: &str) -> String {
 /// Converts traditional Chinese text to simplified.
 pub fn to_simplified(text: &str) -> String {
     zhconv(text, Variant::ZhHans)
+}
+
+/// Fewer converted characters than this say nothing about a text's script
+/// (a name, a quoted title).
+const SCRIPT_EVIDENCE: usize = 5;
+
+/// Whether Chinese text is written in traditional characters: clearly more
+/// of it changes when converted to simplified than to traditional
+/// (zhconv's tables), and enough of it to tell.
+pub fn looks_traditional(text: &str) -> bool {
+    let to_simplified = ZH_TO_HANS_CONVERTER.count_replaced(text);
+    let to_traditional = ZH_TO_HANT_CONVERTER.count_replaced(text);
+    to_simplified >= SCRIPT_EVIDENCE && to_simplified >= 4 * to_traditional
 }
 
 /// Content whose human-readable text can be rewritten piece by piece.
@@ -83,6 +97,14 @@ mod tests {
         // One character, two traditional forms: the phrase decides.
         assert_eq!(to_traditional("头发"), "頭髮");
         assert_eq!(to_traditional("发展"), "發展");
+    }
+
+    #[test]
+    fn tells_traditional_text_from_simplified() {
+        assert!(looks_traditional("廣州市體育局關於體育場館惠民開放的通知"));
+        assert!(!looks_traditional("广州市体育局关于体育场馆惠民开放的通知"));
+        assert!(!looks_traditional("《廣州》"), "too little to tell");
+        assert!(!looks_traditional("Guangzhou Marathon"));
     }
 
     #[test]

@@ -123,7 +123,17 @@ impl Framebuffer {
         if info.color_type != png::ColorType::Rgb || info.bit_depth != png::BitDepth::Eight {
             return Err(ImageError::Format { path: name });
         }
-        let pixels = bytes[..info.buffer_size()]
+        Framebuffer::from_rgb(info.width, info.height, &bytes[..info.buffer_size()])
+            .ok_or(ImageError::Format { path: name })
+    }
+
+    /// A framebuffer of packed 8-bit RGB rows; None when `rgb` is not
+    /// `width` × `height` × 3 bytes.
+    pub fn from_rgb(width: u32, height: u32, rgb: &[u8]) -> Option<Self> {
+        if rgb.len() as u64 != u64::from(width) * u64::from(height) * 3 {
+            return None;
+        }
+        let pixels = rgb
             .chunks_exact(3)
             .map(|c| Rgb8Pixel {
                 r: c[0],
@@ -131,9 +141,9 @@ impl Framebuffer {
                 b: c[2],
             })
             .collect();
-        Ok(Framebuffer {
-            width: info.width,
-            height: info.height,
+        Some(Framebuffer {
+            width,
+            height,
             pixels,
         })
     }

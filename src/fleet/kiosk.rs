@@ -3,15 +3,27 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rumqttc::{AsyncClient, Event, LastWill, Packet, QoS};
+use rumqttc::v5::mqttbytes::QoS;
+use rumqttc::v5::mqttbytes::v5::{LastWill, Packet, Publish};
+use rumqttc::v5::{AsyncClient, Event};
 use tokio::sync::oneshot;
+use tokio::time::Instant;
 
-use super::{Broker, FleetError, STATUS_COMMAND, SYNC_COMMAND, Topics};
+use super::{BrokerAccess, Command, FleetError, KIOSK_MAX_PACKET, Topics, client_id};
 use crate::admin::status::{StatusHandle, StatusReport};
 use crate::config::FleetConfig;
+use crate::log_limit::{LogLimit, left_out};
+use crate::sync::runner::{SyncControl, SyncRequest};
 
-/// Wait before polling again after a connection error (the client reconnects on the next poll).
+/// First wait before polling again after a connection error (the client
+/// reconnects on the next poll); it doubles up to [`MAX_RECONNECT_DELAY`].
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
+/// Longest wait between reconnection attempts.
+const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(60);
+
+/// How often a rate-limited log line may appear.
+const LOG_PERIOD: Duration = Duration::from_secs(60);
 
 /// The running fleet channel; publishes an offline status and disconnects when dropped.
 pub struct Fleet {
@@ -23,33 +35,48 @@ struct Channel {
     kiosk_id: String,
     topics: Topics,
     status: StatusHandle,
-    sync_now: Arc<dyn Fn() + Send + Sync>,
+    sync: Arc<dyn SyncControl>,
     heartbeat: Duration,
+    pacer: SyncPacer,
+    ignored: LogLimit,
+    connection_errors: LogLimit,
 }
 
 impl Fleet {
     /// Connects to the broker in a thread of its own (reconnecting as needed):
-    /// commands call `sync_now` or republish the status, read from `status`.
+    /// commands ask `sync` for a sync or republish the status, read from `status`.
     pub fn start(
         config: &FleetConfig,
         kiosk_id: &str,
         status: StatusHandle,
-        sync_now: Arc<dyn Fn() + Send + Sync>,
+        sync: Arc<dyn SyncControl>,
     ) -> Result<Fleet, FleetError> {
-        let broker = Broker::parse(&config.broker)?;
+        let access = BrokerAccess::from_files(
+            &config.broker,
+            config.username.as_deref(),
+            config.password_file.as_deref(),
+            config.ca_file.as_deref(),
+        )?;
         let channel = Channel {
             kiosk_id: kiosk_id.to_owned(),
             topics: Topics::new(&config.topic_prefix),
             status,
-            sync_now,
+            sync,
             heartbeat: Duration::from_secs(u64::from(config.heartbeat_seconds.max(1))),
+            pacer: SyncPacer::new(Duration::from_secs(u64::from(
+                config.min_sync_interval_seconds,
+            ))),
+            ignored: LogLimit::new(LOG_PERIOD),
+            connection_errors: LogLimit::new(LOG_PERIOD),
         };
-        let mut options = broker.options(&format!("kiosk-{kiosk_id}"));
+        let mut options =
+            access.options(&client_id(&format!("kiosk-{kiosk_id}")), KIOSK_MAX_PACKET);
         options.set_last_will(LastWill::new(
             channel.topics.status(kiosk_id),
             StatusReport::gone(kiosk_id).to_json(),
             QoS::AtLeastOnce,
             true,
+            None,
         ));
         let (shutdown, stopped) = oneshot::channel();
         let thread = std::thread::Builder::new()
@@ -82,15 +109,68 @@ impl Drop for Fleet {
     }
 }
 
+/// Sync commands at most one per interval: the first of a burst syncs at
+/// once, the rest of it make one more sync when the interval is over.
+///
+/// Hand-written (a few lines): governor's limiters refuse what is over the
+/// quota, while a refused "sync now" must not be lost, only merged.
+struct SyncPacer {
+    interval: Duration,
+    last: Option<Instant>,
+    pending: bool,
+}
+
+impl SyncPacer {
+    fn new(interval: Duration) -> Self {
+        SyncPacer {
+            interval,
+            last: None,
+            pending: false,
+        }
+    }
+
+    /// A sync command arrived at `now`: whether to sync now (otherwise one
+    /// is pending for [`SyncPacer::due`]).
+    fn request(&mut self, now: Instant) -> bool {
+        match self.last {
+            Some(last) if now < last + self.interval => {
+                self.pending = true;
+                false
+            }
+            _ => {
+                self.last = Some(now);
+                true
+            }
+        }
+    }
+
+    /// When the pending sync is due (None: none is pending).
+    fn due(&self) -> Option<Instant> {
+        self.pending.then(|| {
+            self.last
+                .map_or_else(Instant::now, |last| last + self.interval)
+        })
+    }
+
+    /// The pending sync runs now.
+    fn run_pending(&mut self, now: Instant) {
+        self.pending = false;
+        self.last = Some(now);
+    }
+}
+
 impl Channel {
-    async fn run(self, options: rumqttc::MqttOptions, mut stopped: oneshot::Receiver<()>) {
+    async fn run(mut self, options: rumqttc::v5::MqttOptions, mut stopped: oneshot::Receiver<()>) {
         let (client, mut events) = AsyncClient::new(options, 16);
         let mut changes = self.status.subscribe();
         let mut heartbeat = tokio::time::interval(self.heartbeat);
+        let mut reconnect_delay = RECONNECT_DELAY;
         loop {
+            let due = self.pacer.due();
             tokio::select! {
                 event = events.poll() => match event {
                     Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                        reconnect_delay = RECONNECT_DELAY;
                         for topic in [self.topics.command(&self.kiosk_id), self.topics.fleet_command()] {
                             if let Err(error) = client.try_subscribe(topic, QoS::AtLeastOnce) {
                                 tracing::warn!("fleet channel: cannot subscribe: {error}");
@@ -99,14 +179,25 @@ impl Channel {
                         self.publish_status(&client);
                     }
                     Ok(Event::Incoming(Packet::Publish(message))) => {
-                        self.command(&client, &message.payload);
+                        self.command(&client, &message);
                     }
                     Ok(_) => {}
                     Err(error) => {
-                        tracing::warn!("fleet channel: {error}; reconnecting");
-                        tokio::time::sleep(RECONNECT_DELAY).await;
+                        if let Some(count) = self.connection_errors.allow() {
+                            tracing::warn!(
+                                "fleet channel: {error}; reconnecting in {} s{}",
+                                reconnect_delay.as_secs(),
+                                left_out(count)
+                            );
+                        }
+                        tokio::time::sleep(reconnect_delay).await;
+                        reconnect_delay = (reconnect_delay * 2).min(MAX_RECONNECT_DELAY);
                     }
                 },
+                _ = tokio::time::sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {
+                    self.pacer.run_pending(Instant::now());
+                    self.sync_now(&client);
+                }
                 changed = changes.changed() => {
                     if changed.is_ok() {
                         self.publish_status(&client);
@@ -136,19 +227,52 @@ impl Channel {
         }
     }
 
-    fn command(&self, client: &AsyncClient, payload: &[u8]) {
-        match std::str::from_utf8(payload).map(str::trim) {
-            Ok(SYNC_COMMAND) => (self.sync_now)(),
-            Ok(STATUS_COMMAND) => self.publish_status(client),
-            _ => tracing::warn!(
-                "fleet channel: unknown command {:?}",
-                String::from_utf8_lossy(payload)
-            ),
+    fn command(&mut self, client: &AsyncClient, message: &Publish) {
+        // A retained command would run again on every reconnection: commands
+        // are for now, never stored.
+        let command = (!message.retain)
+            .then(|| Command::parse(&message.payload))
+            .flatten();
+        match command {
+            Some(Command::Sync) => {
+                if self.pacer.request(Instant::now()) {
+                    self.sync_now(client);
+                }
+            }
+            Some(Command::Status) => self.publish_status(client),
+            None => {
+                if let Some(count) = self.ignored.allow() {
+                    let shown: String = String::from_utf8_lossy(&message.payload)
+                        .chars()
+                        .take(40)
+                        .collect();
+                    tracing::warn!(
+                        "fleet channel: ignored a {}command of {} bytes ({shown:?}){}",
+                        if message.retain { "retained " } else { "" },
+                        message.payload.len(),
+                        left_out(count)
+                    );
+                }
+            }
+        }
+    }
+
+    fn sync_now(&self, client: &AsyncClient) {
+        let request = self.sync.sync_now();
+        if let SyncRequest::Queued { .. } = request {
+            tracing::info!("fleet channel: {request}");
+            // The report says since when a sync is running.
+            self.publish_status(client);
         }
     }
 
     fn publish_status(&self, client: &AsyncClient) {
-        let report = StatusReport::running(&self.kiosk_id, &self.status.get(), chrono::Utc::now());
+        let report = StatusReport::running(
+            &self.kiosk_id,
+            &self.status.get(),
+            self.sync.running_since(),
+            chrono::Utc::now(),
+        );
         if let Err(error) = client.try_publish(
             self.topics.status(&self.kiosk_id),
             QoS::AtLeastOnce,
@@ -157,5 +281,28 @@ impl Channel {
         ) {
             tracing::warn!("fleet channel: cannot publish the status: {error}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_of_sync_commands_is_one_sync_now_and_one_after_the_interval() {
+        let mut pacer = SyncPacer::new(Duration::from_secs(10));
+        let start = Instant::now();
+        assert!(pacer.request(start));
+        assert_eq!(pacer.due(), None);
+        for i in 1..200 {
+            assert!(!pacer.request(start + Duration::from_millis(i)));
+        }
+        assert_eq!(pacer.due(), Some(start + Duration::from_secs(10)));
+        pacer.run_pending(start + Duration::from_secs(10));
+        assert_eq!(pacer.due(), None);
+        assert!(
+            pacer.request(start + Duration::from_secs(21)),
+            "a quiet fleet syncs at once"
+        );
     }
 }

@@ -8,7 +8,7 @@ use scraper::{ElementRef, Node};
 use url::Url;
 
 use crate::content::blocks::{Cell, Table};
-use crate::content::clean::clean_text;
+use crate::content::clean::{clean_source_text, is_han};
 
 /// Where the images of a body went: the asset path of a downloaded image,
 /// or `None` when it could not be fetched (the Markdown then links to it).
@@ -40,7 +40,7 @@ pub fn to_markdown(body: ElementRef<'_>, base: &Url, images: ImagePaths<'_>) -> 
 
 /// The text of an element, cleaned, on one line.
 pub fn plain_text(element: ElementRef<'_>) -> String {
-    clean_text(&collapse(&element.text().collect::<String>()))
+    clean_source_text(&join_lines(&collapse(&element.text().collect::<String>())))
 }
 
 struct Writer<'a> {
@@ -71,7 +71,7 @@ impl Writer<'_> {
 
     /// Ends the paragraph being collected.
     fn flush(&mut self) {
-        let text = clean_text(&std::mem::take(&mut self.paragraph));
+        let text = clean_source_text(&join_lines(&std::mem::take(&mut self.paragraph)));
         if !text.is_empty() {
             self.blocks.push(text);
         }
@@ -179,7 +179,9 @@ impl Writer<'_> {
 
     fn image(&self, element: ElementRef<'_>) -> Option<String> {
         let url = self.base.join(element.value().attr("src")?).ok()?;
-        let alt = clean_text(&collapse(element.value().attr("alt").unwrap_or("")));
+        let alt = clean_source_text(&join_lines(&collapse(
+            element.value().attr("alt").unwrap_or(""),
+        )));
         let caption = if alt.is_empty() {
             "图片".to_owned()
         } else {
@@ -272,31 +274,57 @@ fn table_fence(table: ElementRef<'_>) -> Option<String> {
     Some(format!("```table\n{}```", toml))
 }
 
-/// Collapses runs of whitespace (HTML source line breaks included) into
-/// one space, keeping one at either end where there was any (the cleaner
-/// later drops those between Chinese characters).
+/// Collapses runs of whitespace into one space, keeping one at either end
+/// where there was any; a run holding a line break becomes a line break,
+/// which [`join_lines`] resolves once the neighbours are known.
 fn collapse(text: &str) -> String {
-    let words: Vec<&str> = text.split_ascii_whitespace().collect();
-    if words.is_empty() {
-        return if text.is_empty() {
-            String::new()
-        } else {
-            " ".into()
-        };
-    }
-    let edge = |c: Option<char>| {
-        if c.is_some_and(|c| c.is_ascii_whitespace()) {
-            " "
-        } else {
-            ""
+    let mut out = String::with_capacity(text.len());
+    let mut run: Option<bool> = None;
+    for c in text.chars() {
+        if c.is_ascii_whitespace() {
+            let line_break = matches!(c, '\n' | '\r');
+            run = Some(run.unwrap_or(false) || line_break);
+            continue;
         }
-    };
-    format!(
-        "{}{}{}",
-        edge(text.chars().next()),
-        words.join(" "),
-        edge(text.chars().next_back())
-    )
+        if let Some(line_break) = run.take() {
+            out.push(if line_break { '\n' } else { ' ' });
+        }
+        out.push(c);
+    }
+    if let Some(line_break) = run {
+        out.push(if line_break { '\n' } else { ' ' });
+    }
+    out
+}
+
+/// Resolves the line breaks of HTML source as browsers do (CSS Text,
+/// segment breaks): gone between two Chinese characters (bold and link
+/// markup between them aside), a space elsewhere. Spaces that were meant (`廣州市體育局 廣州市教育局`) stay.
+fn join_lines(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (index, &c) in chars.iter().enumerate() {
+        if c != '\n' {
+            out.push(c);
+            continue;
+        }
+        // Bold and link markup between the characters does not count.
+        let before = out.chars().rev().find(|c| *c != '*');
+        let after = chars[index + 1..]
+            .iter()
+            .copied()
+            .find(|c| !matches!(c, '\n' | '*' | '['));
+        let between_han = before.is_some_and(is_wide) && after.is_some_and(is_wide);
+        if !between_han {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// East Asian wide characters: Han and full-width punctuation.
+fn is_wide(c: char) -> bool {
+    is_han(c) || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
 }
 
 /// Escapes the ASCII punctuation Markdown would read as markup.
@@ -354,7 +382,25 @@ mod tests {
     fn pinyin_debris_and_stray_spaces_are_cleaned() {
         assert_eq!(
             convert("<div id=zoom><p>有關(guān)規(guī)定\u{a0}\u{3000}如下</p></div>"),
-            "有關規定如下\n"
+            "有關規定 如下\n"
+        );
+    }
+
+    #[test]
+    fn lost_characters_that_cannot_be_told_stay_for_validate() {
+        assert_eq!(
+            convert("<div id=zoom><p>重大?xiàng)目，其他事宜?lì)。</p></div>"),
+            "重大項目，其他事宜?lì)。\n"
+        );
+    }
+
+    #[test]
+    fn source_line_breaks_join_chinese_and_meant_spaces_stay() {
+        assert_eq!(
+            convert(
+                "<div id=zoom><p>根據\n    <b>規定</b>\n 辦理,\nsee\n the rules</p><p>廣州市體育局 廣州市教育局</p></div>"
+            ),
+            "根據**規定**辦理, see the rules\n\n廣州市體育局 廣州市教育局\n"
         );
     }
 

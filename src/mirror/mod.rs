@@ -305,7 +305,7 @@ impl Mirror<'_> {
             };
             let title = entry
                 .title
-                .map(|t| crate::content::clean::clean_text(&t.content))
+                .map(|t| crate::content::clean::clean_source_text(&t.content))
                 .filter(|t| !t.is_empty());
             let Some(title) = title else {
                 self.fail(format!(

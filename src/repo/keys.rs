@@ -76,7 +76,8 @@ impl KeyDir {
         Ok(path)
     }
 
-    /// The signing source of a role's key, checking that the file exists.
+    /// The signing source of a role's key, checking that the file exists
+    /// and that only its owner can read or change it (as ssh does).
     pub fn source(&self, role: RoleType) -> Result<Box<dyn KeySource>, RepoError> {
         let path = self.path(role);
         if !path.is_file() {
@@ -85,6 +86,8 @@ impl KeyDir {
                 path,
             });
         }
+        check_private(&path, 0o077)?;
+        check_private(&self.dir, 0o022)?;
         Ok(Box::new(LocalKeySource { path }))
     }
 
@@ -92,6 +95,29 @@ impl KeyDir {
     pub fn all_sources(&self) -> Result<Vec<Box<dyn KeySource>>, RepoError> {
         ROLES.into_iter().map(|role| self.source(role)).collect()
     }
+}
+
+/// Refuses a key file (or its folder) whose permission bits include any
+/// of `forbidden`: others could read the key, or swap it for their own.
+fn check_private(path: &Path, forbidden: u32) -> Result<(), RepoError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|source| RepoError::io("check", path, source))?
+            .permissions()
+            .mode()
+            & 0o777;
+        if mode & forbidden != 0 {
+            return Err(RepoError::KeyExposed {
+                path: path.to_owned(),
+                mode,
+                fix: if path.is_dir() { 0o700 } else { 0o600 },
+            });
+        }
+    }
+    let _ = (path, forbidden);
+    Ok(())
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), RepoError> {
@@ -142,5 +168,30 @@ mod tests {
         assert!(keys.generate_missing().unwrap().is_empty());
         assert_eq!(std::fs::read(keys.path(RoleType::Root)).unwrap(), before);
         assert!(Ed25519KeyPair::from_pkcs8(&before).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keys_others_can_read_or_a_folder_others_can_write_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = KeyDir::new(dir.path().join("keys"));
+        keys.generate_missing().unwrap();
+        let path = keys.path(RoleType::Targets);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let error = keys.source(RoleType::Targets).err().unwrap().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "key {} can be read or changed by others (mode 644): run `chmod 600 {}`, or use a key nobody else has seen",
+                path.display(),
+                path.display()
+            )
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(keys.source(RoleType::Targets).is_ok());
+        std::fs::set_permissions(keys.dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let error = keys.source(RoleType::Targets).err().unwrap().to_string();
+        assert!(error.contains("(mode 777): run `chmod 700"), "{error}");
     }
 }

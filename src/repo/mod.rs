@@ -36,6 +36,23 @@ pub enum RepoError {
         /// Where it was expected.
         path: PathBuf,
     },
+    /// A key file (or its folder) others can read or change.
+    #[error(
+        "key {} can be read or changed by others (mode {mode:o}): run `chmod {fix:o} {}`, or use a key nobody else has seen",
+        .path.display(),
+        .path.display()
+    )]
+    KeyExposed {
+        /// The key file or folder.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+        /// The mode to set.
+        fix: u32,
+    },
+    /// An asset changed between validation and publication.
+    #[error("{0} changed while publishing: run publish again")]
+    AssetChanged(PathBuf),
     /// A key file could not be used.
     #[error("key {path} cannot sign: {message}")]
     Key {

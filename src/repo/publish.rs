@@ -17,7 +17,7 @@ use super::RepoError;
 use super::keys::{KeyDir, ROLES};
 use super::layout;
 use crate::content::Catalog;
-use crate::content::authoring::{Diagnostics, compile_folder};
+use crate::content::authoring::{Diagnostic, Diagnostics, Severity, compile_folder};
 
 /// TUF specification version written into metadata.
 const SPEC_VERSION: &str = "1.0.0";
@@ -87,6 +87,9 @@ pub struct PublishOptions {
     pub snapshot_lifetime: Duration,
     /// How long `targets.json` stays valid.
     pub targets_lifetime: Duration,
+    /// Publish assets that no item uses too (by default they stay private:
+    /// a file dropped into `assets/` by mistake is not made public).
+    pub include_unused_assets: bool,
 }
 
 impl Default for PublishOptions {
@@ -96,6 +99,7 @@ impl Default for PublishOptions {
             timestamp_lifetime: Duration::from_secs(7 * 24 * 3600),
             snapshot_lifetime: Duration::from_secs(30 * 24 * 3600),
             targets_lifetime: Duration::from_secs(90 * 24 * 3600),
+            include_unused_assets: false,
         }
     }
 }
@@ -199,15 +203,35 @@ pub async fn publish_folder(
     options: PublishOptions,
 ) -> Result<(ChangeReport, Diagnostics), RepoError> {
     let now = chrono::DateTime::from_timestamp(options.now.as_second(), 0).unwrap_or_default();
-    let compiled = compile_folder(content, now).map_err(RepoError::Content)?;
+    let mut compiled = compile_folder(content, now).map_err(RepoError::Content)?;
+    let mut diagnostics = compiled.diagnostics;
+    if !options.include_unused_assets {
+        for asset in &compiled.unused_assets {
+            compiled.catalog.assets.remove(asset);
+            diagnostics.push(Diagnostic {
+                file: asset.clone(),
+                line: 1,
+                column: 1,
+                message: "not published: no item uses it (kioskctl publish --include-unused-assets publishes it anyway)".into(),
+                severity: Severity::Warning,
+            });
+        }
+    }
     let mut targets = layout::split(&compiled.catalog);
-    for path in compiled.catalog.assets.keys() {
-        let file = content.join(path);
-        let bytes = std::fs::read(&file).map_err(|source| RepoError::io("read", &file, source))?;
+    for (path, asset) in &compiled.catalog.assets {
+        let bytes = compiled
+            .assets
+            .bytes(path)
+            .map_err(|source| RepoError::io("read", &content.join(path), source))?;
+        // Only what the compiler checked and hashed is published (a file
+        // swapped since, for a link out of the folder say, is not).
+        if format!("{:x}", Sha256::digest(&bytes)) != asset.sha256 {
+            return Err(RepoError::AssetChanged(content.join(path)));
+        }
         targets.insert(path.clone(), bytes);
     }
     let report = publish_targets(&compiled.catalog, targets, repo, keys, options).await?;
-    Ok((report, compiled.diagnostics))
+    Ok((report, diagnostics))
 }
 
 /// Signs and writes a new repository version holding exactly `targets`.

@@ -35,11 +35,7 @@ enum Script {
     Digit,
 }
 
-/// Whether a character is a Chinese ideograph (CJK unified, extension A,
-/// compatibility ideographs).
-pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
-}
+pub use crate::content::clean::is_han;
 
 fn script(c: char) -> Option<Script> {
     if is_han(c) {

@@ -53,6 +53,21 @@ use fs::Files;
 use generation::Pointer;
 use layout::Layout;
 
+/// Replaces the file `dest` with `bytes` the way the store writes its own
+/// files: a reader sees the old or the new contents, also after a crash or
+/// power cut. The temporary file is made beside `dest`.
+pub fn replace_file(dest: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let folder = dest.parent().unwrap_or(Path::new("."));
+    Files::default().write_atomic(folder, dest, bytes)
+}
+
+/// Removes the file `path` durably; one that is already gone is fine.
+pub fn remove_file(path: &Path) -> Result<(), StoreError> {
+    let files = Files::default();
+    files.remove(path)?;
+    files.sync_folder(path.parent().unwrap_or(Path::new(".")))
+}
+
 /// A content store in one folder.
 #[derive(Debug)]
 pub struct Store {

@@ -3,55 +3,17 @@
 //! TUF client), check that they form a catalog, then switch generations.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::StreamExt;
-use tough::{ExpirationEnforcement, IntoVec, Limits, RepositoryLoader, TargetName};
-use url::Url;
+use tough::TargetName;
 
-use super::transport::{KioskTransport, TransferStats, TransportSettings};
+use super::client::{SyncSettings, TufClient};
+use super::error::{SyncError, duration_in_words, too_slow};
+use super::transport::TransferStats;
 use crate::repo::layout;
-use crate::store::{FileRef, Store, StoreError};
-
-/// Where and how to sync.
-#[derive(Debug, Clone)]
-pub struct SyncSettings {
-    /// Base URL of `metadata/` (ends with `/`).
-    pub metadata_url: Url,
-    /// Base URL of `targets/` (ends with `/`).
-    pub targets_url: Url,
-    /// The trust anchor: the repository's `root.json`, from the kiosk config.
-    pub trusted_root: Vec<u8>,
-    /// Downloads in flight at once.
-    pub parallel_downloads: usize,
-    /// Largest metadata file accepted.
-    pub max_metadata_bytes: u64,
-    /// Largest target accepted.
-    pub max_target_bytes: u64,
-    /// Connect timeout of every request.
-    pub connect_timeout: Duration,
-    /// Longest silence while reading a response.
-    pub read_timeout: Duration,
-}
-
-impl SyncSettings {
-    /// Settings with the usual limits for a repository at `base` (which
-    /// serves `metadata/` and `targets/`).
-    pub fn for_base(base: &Url, trusted_root: Vec<u8>) -> Result<Self, url::ParseError> {
-        Ok(SyncSettings {
-            metadata_url: base.join("metadata/")?,
-            targets_url: base.join("targets/")?,
-            trusted_root,
-            parallel_downloads: 4,
-            max_metadata_bytes: 16 * 1024 * 1024,
-            max_target_bytes: 256 * 1024 * 1024,
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(20),
-        })
-    }
-}
+use crate::store::{FileRef, Store};
 
 /// What a successful sync did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,132 +32,41 @@ pub enum SyncOutcome {
     },
 }
 
-/// Why a sync failed; the message is what the status strip and admin panel show.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    /// The repository could not be reached or answered badly.
-    #[error("cannot reach the content server: {0}")]
-    Network(String),
-    /// The metadata is expired (kiosk offline too long, or a freeze attack).
-    #[error(
-        "the content server's signed metadata has expired; showing the last verified content until fresh metadata arrives ({0})"
-    )]
-    Expired(String),
-    /// Metadata older than what the kiosk already trusts.
-    #[error("rejected an older version of the content (rollback): {0}")]
-    Rollback(String),
-    /// Signatures do not verify.
-    #[error("rejected content that the publisher's keys did not sign: {0}")]
-    Signature(String),
-    /// A file is not what the signed metadata says.
-    #[error("rejected a download that does not match its signed hash or length: {0}")]
-    Integrity(String),
-    /// A file is larger than allowed.
-    #[error("rejected an oversize file: {0}")]
-    Oversize(String),
-    /// The repository's contents are malformed.
-    #[error("the repository is malformed: {0}")]
-    Malformed(String),
-    /// The store could not take the new content.
-    #[error("cannot store the new content: {0}")]
-    Store(#[from] StoreError),
-}
-
-impl SyncError {
-    fn from_tough(error: tough::error::Error) -> Self {
-        use tough::error::Error as E;
-        let message = error.to_string();
-        // Hash and size checks run while a target streams, so they arrive
-        // wrapped in a transport error: classify by the innermost cause.
-        if let E::Transport { .. } = &error {
-            let mut cause: Option<&(dyn std::error::Error + 'static)> =
-                std::error::Error::source(&error);
-            while let Some(inner) = cause {
-                if let Some(tough_error) = inner.downcast_ref::<tough::error::Error>() {
-                    match tough_error {
-                        E::HashMismatch { .. } => return SyncError::Integrity(message),
-                        E::MaxSizeExceeded { .. } => return SyncError::Oversize(message),
-                        _ => {}
-                    }
-                }
-                cause = inner.source();
-            }
-        }
-        match error {
-            E::ExpiredMetadata { .. } => SyncError::Expired(message),
-            E::OlderMetadata { .. }
-            | E::VersionMismatch { .. }
-            | E::SnapshotRoleRollback { .. }
-            | E::OlderSnapshotInTimestamp { .. } => SyncError::Rollback(message),
-            E::VerifyMetadata { .. }
-            | E::VerifyTrustedMetadata { .. }
-            | E::VerifyRoleMetadata { .. } => SyncError::Signature(message),
-            E::HashMismatch { .. } | E::TimestampMetaLength { .. } => SyncError::Integrity(message),
-            E::MaxSizeExceeded { .. } | E::MaxUpdatesExceeded { .. } => {
-                SyncError::Oversize(message)
-            }
-            E::Transport { .. } => SyncError::Network(message),
-            _ => SyncError::Malformed(message),
-        }
-    }
-}
-
 /// Runs syncs against one repository into one store.
 pub struct SyncEngine {
-    settings: SyncSettings,
-    transport: KioskTransport,
-    datastore: PathBuf,
+    client: TufClient,
 }
 
 impl SyncEngine {
-    /// An engine keeping its TUF state and partial downloads in `work_dir`.
-    pub fn new(settings: SyncSettings, work_dir: &std::path::Path) -> Result<Self, SyncError> {
-        let transport = KioskTransport::new(TransportSettings {
-            connect_timeout: settings.connect_timeout,
-            read_timeout: settings.read_timeout,
-            attempts: 3,
-            partial_dir: work_dir.join("partial"),
-        })
-        .map_err(|e| SyncError::Network(e.to_string()))?;
-        let datastore = work_dir.join("tuf");
-        std::fs::create_dir_all(&datastore).map_err(|source| StoreError::Io {
-            op: "create",
-            path: datastore.clone(),
-            source,
-        })?;
+    /// An engine keeping its TUF state and partial downloads in `work_dir`
+    /// (see [`TufClient::new`]).
+    pub fn new(settings: SyncSettings, work_dir: &Path) -> Result<Self, SyncError> {
         Ok(SyncEngine {
-            settings,
-            transport,
-            datastore,
+            client: TufClient::new(settings, work_dir)?,
         })
     }
 
     /// Transfer counters of this engine.
     pub fn stats(&self) -> Arc<TransferStats> {
-        self.transport.stats()
+        self.client.stats()
     }
 
-    /// Syncs once. On any error nothing in the store changes.
+    /// Syncs once, within [`SyncSettings::max_sync_time`]. On any error
+    /// nothing in the store changes.
     pub async fn sync_once(&self, store: &mut Store) -> Result<SyncOutcome, SyncError> {
-        let limits = Limits {
-            max_root_size: self.settings.max_metadata_bytes,
-            max_targets_size: self.settings.max_metadata_bytes,
-            max_timestamp_size: self.settings.max_metadata_bytes,
-            max_snapshot_size: self.settings.max_metadata_bytes,
-            max_root_updates: 1024,
-        };
-        let repository = RepositoryLoader::new(
-            &self.settings.trusted_root,
-            self.settings.metadata_url.clone(),
-            self.settings.targets_url.clone(),
-        )
-        .transport(self.transport.clone())
-        .limits(limits)
-        .datastore(&self.datastore)
-        .expiration_enforcement(ExpirationEnforcement::Safe)
-        .load()
-        .await
-        .map_err(SyncError::from_tough)?;
+        let limit = self.client.settings().max_sync_time;
+        tokio::time::timeout(limit, self.sync_within_deadline(store))
+            .await
+            .unwrap_or_else(|_| {
+                Err(SyncError::TooSlow(format!(
+                    "the sync did not finish within {}",
+                    duration_in_words(limit)
+                )))
+            })
+    }
+
+    async fn sync_within_deadline(&self, store: &mut Store) -> Result<SyncOutcome, SyncError> {
+        let repository = self.client.refresh().await?;
         let version = repository.targets().signed.version.get();
         if store
             .active()
@@ -206,25 +77,8 @@ impl SyncEngine {
 
         let mut wanted: BTreeMap<String, (TargetName, FileRef)> = BTreeMap::new();
         for (name, target) in repository.all_targets() {
-            let raw = name.raw().to_owned();
-            check_target_name(&raw)?;
-            if target.length > self.settings.max_target_bytes {
-                return Err(SyncError::Oversize(format!(
-                    "{raw} is {} bytes (limit {})",
-                    target.length, self.settings.max_target_bytes
-                )));
-            }
-            let sha256 = hex_lower(&target.hashes.sha256);
-            wanted.insert(
-                raw,
-                (
-                    name.clone(),
-                    FileRef {
-                        sha256,
-                        size: target.length,
-                    },
-                ),
-            );
+            let file = self.client.checked_target(name, target)?;
+            wanted.insert(name.raw().to_owned(), (name.clone(), file));
         }
 
         // The builder holds the store's write lock from here to the switch,
@@ -235,29 +89,32 @@ impl SyncEngine {
             if generation.has_blob(&file.sha256) {
                 generation.add_stored(raw.clone(), file.clone());
             } else {
-                missing.push((raw.clone(), name.clone()));
+                missing.push((raw.clone(), name.clone(), file.size));
             }
         }
         let downloaded = missing.len();
-        let repository = &repository;
+        let total: u64 = missing.iter().map(|(_, _, size)| size).sum();
+        let settings = self.client.settings();
+        let pace = settings.pace;
+        let (client, repository) = (&self.client, &repository);
         let mut fetches = futures::stream::iter(missing)
-            .map(|(raw, name)| async move {
-                let stream = repository
-                    .read_target(&name)
-                    .await
-                    .map_err(SyncError::from_tough)?
-                    .ok_or_else(|| {
-                        SyncError::Malformed(format!("target {raw} is listed but cannot be found"))
-                    })?;
-                let bytes = stream.into_vec().await.map_err(SyncError::from_tough)?;
+            .map(|(raw, name, size)| async move {
+                let bytes = client.fetch_target(repository, &name, size).await?;
                 Ok::<_, SyncError>((raw, bytes))
             })
-            .buffer_unordered(self.settings.parallel_downloads.max(1));
-        while let Some(result) = fetches.next().await {
-            let (raw, bytes) = result?;
-            generation.add(raw, &bytes)?;
-        }
-        drop(fetches);
+            .buffer_unordered(settings.parallel_downloads.max(1));
+        // All downloads together keep the same minimum pace.
+        let deadline = pace.deadline(total);
+        let all = async {
+            while let Some(result) = fetches.next().await {
+                let (raw, bytes) = result?;
+                generation.add(raw, &bytes)?;
+            }
+            Ok::<_, SyncError>(())
+        };
+        tokio::time::timeout(deadline, all)
+            .await
+            .map_err(|_| too_slow("the new content", total, deadline, pace))??;
 
         let mut catalog_targets = BTreeMap::new();
         for (raw, (_, file)) in wanted
@@ -272,44 +129,5 @@ impl SyncEngine {
             version,
             downloaded,
         })
-    }
-}
-
-/// Rejects target names that could escape the store or confuse paths.
-fn check_target_name(name: &str) -> Result<(), SyncError> {
-    let bad = name.is_empty()
-        || name.starts_with('/')
-        || name.contains('\\')
-        || name
-            .split('/')
-            .any(|part| part.is_empty() || part == "." || part == "..");
-    if bad {
-        return Err(SyncError::Malformed(format!("unsafe target name `{name}`")));
-    }
-    Ok(())
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn path_tricks_in_target_names_are_rejected() {
-        for name in [
-            "../etc/passwd",
-            "/abs",
-            "a/../b",
-            "a//b",
-            "a\\b",
-            "",
-            "catalog/./x",
-        ] {
-            assert!(check_target_name(name).is_err(), "{name}");
-        }
-        assert!(check_target_name("catalog/notices/1-000.json").is_ok());
     }
 }

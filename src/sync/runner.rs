@@ -2,7 +2,7 @@
 //! syncs on the schedule or when woken ("sync now"), and reports every
 //! result to the UI.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
@@ -47,14 +47,77 @@ pub struct SyncReport {
     pub bytes_received: u64,
 }
 
+/// What a "sync now" request did, for the one who asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncRequest {
+    /// A sync starts now.
+    Started,
+    /// A sync is running: one more starts when it ends (any number of
+    /// requests meanwhile make that one sync).
+    Queued {
+        /// When the running sync started.
+        running_since: chrono::DateTime<chrono::Utc>,
+    },
+    /// The kiosk has no repository to sync from.
+    NoRepository,
+}
+
+impl std::fmt::Display for SyncRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SyncRequest::Started => f.write_str("sync started"),
+            SyncRequest::Queued { running_since } => write!(
+                f,
+                "a sync is already running (since {}); one more starts when it ends",
+                running_since.format("%H:%M:%S UTC")
+            ),
+            SyncRequest::NoRepository => {
+                f.write_str("no repository configured: showing the embedded demo content")
+            }
+        }
+    }
+}
+
+/// What the admin services may do with the sync: ask for one, and see
+/// whether one is running.
+pub trait SyncControl: Send + Sync {
+    /// Asks for a sync now instead of at the next scheduled time.
+    fn sync_now(&self) -> SyncRequest;
+    /// When the running sync started (None: none is running).
+    fn running_since(&self) -> Option<chrono::DateTime<chrono::Utc>>;
+}
+
 /// Wakes the sync thread.
 #[derive(Clone)]
-pub struct SyncTrigger(Arc<Notify>);
+pub struct SyncTrigger {
+    notify: Arc<Notify>,
+    running_since: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
+}
+
+impl SyncControl for SyncTrigger {
+    fn sync_now(&self) -> SyncRequest {
+        // Read first, then wake: once woken, the sync thread marks itself
+        // running at once, and this request would read its own sync as one
+        // already running. A stored wake-up is one: requests during a sync
+        // coalesce into the single sync that follows it.
+        let running = self.running_since();
+        self.notify.notify_one();
+        match running {
+            Some(running_since) => SyncRequest::Queued { running_since },
+            None => SyncRequest::Started,
+        }
+    }
+
+    fn running_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.running_since.lock().ok().and_then(|since| *since)
+    }
+}
 
 impl SyncTrigger {
-    /// Starts a sync now instead of at the next scheduled time.
-    pub fn sync_now(&self) {
-        self.0.notify_one();
+    fn set_running(&self, since: Option<chrono::DateTime<chrono::Utc>>) {
+        if let Ok(mut running) = self.running_since.lock() {
+            *running = since;
+        }
     }
 }
 
@@ -67,8 +130,11 @@ pub fn spawn(
     schedule: Schedule,
     report: impl Fn(SyncReport) + Send + 'static,
 ) -> std::io::Result<SyncTrigger> {
-    let notify = Arc::new(Notify::new());
-    let trigger = SyncTrigger(notify.clone());
+    let trigger = SyncTrigger {
+        notify: Arc::new(Notify::new()),
+        running_since: Arc::default(),
+    };
+    let running = trigger.clone();
     std::thread::Builder::new()
         .name("sync".into())
         .spawn(move || {
@@ -90,7 +156,7 @@ pub fn spawn(
                     return;
                 }
             };
-            runtime.block_on(run(engine, store, schedule, notify, report));
+            runtime.block_on(run(engine, store, schedule, running, report));
         })?;
     Ok(trigger)
 }
@@ -102,12 +168,14 @@ async fn run(
     engine: SyncEngine,
     mut store: Store,
     schedule: Schedule,
-    notify: Arc<Notify>,
+    trigger: SyncTrigger,
     report: impl Fn(SyncReport),
 ) {
     let mut failures = 0u32;
     loop {
+        trigger.set_running(Some(chrono::Utc::now()));
         let event = attempt(&mut store, &engine).await;
+        trigger.set_running(None);
         failures = if matches!(event, SyncEvent::Failed { .. }) {
             failures.saturating_add(1)
         } else {
@@ -127,7 +195,7 @@ async fn run(
         let delay = schedule.next_delay(failures, random_fraction());
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
-            _ = notify.notified() => {}
+            _ = trigger.notify.notified() => {}
         }
     }
 }
@@ -154,5 +222,47 @@ async fn attempt(store: &mut Store, engine: &SyncEngine) -> SyncEvent {
             Err(error) => failed(SyncError::Malformed(error.to_string())),
         },
         Err(error) => failed(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+
+    #[test]
+    fn a_request_to_an_idle_sync_is_told_it_started_not_that_its_own_sync_runs() {
+        let trigger = SyncTrigger {
+            notify: Arc::new(Notify::new()),
+            running_since: Arc::default(),
+        };
+        let rounds = 500;
+        let (started, on_start) = mpsc::channel();
+        let (finish, on_finish) = mpsc::channel::<()>();
+        // The sync thread's loop as the trigger sees it: wait for a wake-up,
+        // mark itself running at once, end when the test says so.
+        let sync = trigger.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("a runtime");
+            for _ in 0..rounds {
+                runtime.block_on(sync.notify.notified());
+                sync.set_running(Some(chrono::Utc::now()));
+                started.send(()).expect("the test waits");
+                on_finish.recv().expect("the test ends the sync");
+                sync.set_running(None);
+            }
+        });
+        for round in 0..rounds {
+            assert_eq!(trigger.sync_now(), SyncRequest::Started, "round {round}");
+            on_start.recv().expect("the sync starts");
+            finish.send(()).expect("the sync thread runs");
+            while trigger.running_since().is_some() {
+                std::thread::yield_now();
+            }
+        }
+        thread.join().expect("the sync thread ends");
     }
 }

@@ -2,6 +2,12 @@
 //! request, conditional requests for metadata (ETag / Last-Modified, a 304
 //! reuses the cached copy), and downloads that resume with `Range` after a
 //! dropped connection or a restart instead of starting over.
+//!
+//! Every read stops at a limit whatever the server declares: metadata at
+//! its role's limit ([`MetadataLimits`]) and within a deadline sized from
+//! that length and a minimum rate ([`Pace`]), targets at the largest
+//! target allowed (the TUF client cuts each one at its signed length, and
+//! the engine gives each its own deadline).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,6 +26,8 @@ use tough::Bytes;
 use tough::{Transport, TransportError, TransportErrorKind, TransportStream};
 use url::Url;
 
+use crate::net::{BodyError, Pace, read_body};
+
 /// Downloads at least this large keep a partial copy on disk while they run.
 const RESUMABLE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -34,6 +42,74 @@ pub struct TransportSettings {
     pub attempts: u32,
     /// Where partial downloads are kept between attempts and restarts.
     pub partial_dir: PathBuf,
+    /// Largest metadata file accepted, per role.
+    pub metadata_limits: MetadataLimits,
+    /// Largest target accepted.
+    pub max_target_bytes: u64,
+    /// The slowest a metadata file may arrive.
+    pub pace: Pace,
+    /// The folder of the roles the kiosk trusts, as received
+    /// (`snapshot.json`, `targets.json`): a versioned file it already holds
+    /// is read from there instead of the network.
+    pub trusted_dir: PathBuf,
+}
+
+/// Largest metadata file accepted, per TUF role. The transport stops
+/// reading at the limit whatever the server declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetadataLimits {
+    /// `N.root.json` (keys and roles: a few KiB).
+    pub root: u64,
+    /// `timestamp.json` (one entry: under 1 KiB).
+    pub timestamp: u64,
+    /// `N.snapshot.json` (one entry per targets role).
+    pub snapshot: u64,
+    /// `N.targets.json` (one entry per target: about 200 bytes each).
+    pub targets: u64,
+}
+
+impl Default for MetadataLimits {
+    fn default() -> Self {
+        MetadataLimits {
+            root: 1024 * 1024,
+            timestamp: 64 * 1024,
+            snapshot: 1024 * 1024,
+            targets: 16 * 1024 * 1024,
+        }
+    }
+}
+
+impl MetadataLimits {
+    /// The limit of a metadata file, by its name (`timestamp.json`,
+    /// `7.root.json`, `7.snapshot.json`, `7.targets.json`).
+    pub fn for_file(&self, name: &str) -> u64 {
+        let role = name.trim_end_matches(".json").rsplit('.').next();
+        match role {
+            Some("root") => self.root,
+            Some("timestamp") => self.timestamp,
+            Some("snapshot") => self.snapshot,
+            _ => self.targets,
+        }
+    }
+
+    /// The largest of the limits.
+    pub fn largest(&self) -> u64 {
+        self.root
+            .max(self.timestamp)
+            .max(self.snapshot)
+            .max(self.targets)
+    }
+}
+
+/// Why the transport stopped reading a file: the cause inside the
+/// [`TransportError`] it returns, for the engine to put in words.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {reason}")]
+pub struct Refused {
+    /// The file (its name in the repository).
+    pub file: String,
+    /// Too large or too slow.
+    pub reason: BodyError,
 }
 
 /// Counters of what went over the network.
@@ -47,6 +123,9 @@ pub struct TransferStats {
     pub not_modified: AtomicU64,
     /// Requests that resumed with a Range.
     pub resumed: AtomicU64,
+    /// Metadata files read from the kiosk's trusted copies instead of the
+    /// network.
+    pub trusted_copies: AtomicU64,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +141,7 @@ pub struct KioskTransport {
     client: reqwest::Client,
     settings: Arc<TransportSettings>,
     cache: Arc<Mutex<HashMap<Url, CachedResponse>>>,
+    received: Arc<Mutex<HashMap<Url, Bytes>>>,
     stats: Arc<TransferStats>,
 }
 
@@ -77,6 +157,7 @@ impl KioskTransport {
             client,
             settings: Arc::new(settings),
             cache: Arc::default(),
+            received: Arc::default(),
             stats: Arc::default(),
         })
     }
@@ -84,6 +165,15 @@ impl KioskTransport {
     /// The transfer counters, shared with every clone.
     pub fn stats(&self) -> Arc<TransferStats> {
         self.stats.clone()
+    }
+
+    /// The metadata files handed to the TUF client since the last call, by
+    /// URL, as the server sent them (a 304's body is the cached copy).
+    pub fn take_received(&self) -> HashMap<Url, Bytes> {
+        self.received
+            .lock()
+            .map(|mut received| std::mem::take(&mut *received))
+            .unwrap_or_default()
     }
 
     fn partial_path(&self, url: &Url) -> PathBuf {
@@ -95,6 +185,33 @@ impl KioskTransport {
     fn is_metadata(url: &Url) -> bool {
         url.path().ends_with(".json") && url.path().contains("/metadata/")
     }
+
+    /// The trusted copy of `N.snapshot.json` or `N.targets.json` when the
+    /// kiosk already holds version N: with consistent snapshots a versioned
+    /// file never changes, so an unchanged repository costs one request
+    /// (`timestamp.json`), also after a restart. The TUF client verifies
+    /// the copy as it would the download.
+    fn trusted_copy(&self, url: &Url) -> Option<Bytes> {
+        let file = file_name(url);
+        let (version, role) = versioned(&file)?;
+        if !matches!(role, "snapshot" | "targets") {
+            return None;
+        }
+        let path = self.settings.trusted_dir.join(format!("{role}.json"));
+        let limit = self.settings.metadata_limits.for_file(&file);
+        if std::fs::metadata(&path).ok()?.len() > limit {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        (super::trusted::version_of(&bytes) == Some(version)).then(|| Bytes::from(bytes))
+    }
+}
+
+/// The version and role of a versioned metadata file name (`7.targets.json`).
+fn versioned(name: &str) -> Option<(u64, &str)> {
+    let (version, rest) = name.split_once('.')?;
+    let role = rest.strip_suffix(".json")?;
+    Some((version.parse().ok()?, role))
 }
 
 fn error(kind: TransportErrorKind, url: &Url, message: impl Into<String>) -> TransportError {
@@ -111,8 +228,31 @@ impl Transport for KioskTransport {
             ));
         }
         if KioskTransport::is_metadata(&url) {
-            let body = self.fetch_metadata(&url).await?;
-            return Ok(Box::pin(futures::stream::once(async move { Ok(body) })));
+            // The deadline covers the request and the answer's headers too:
+            // a server may trickle those as well.
+            let limit = self.settings.metadata_limits.for_file(&file_name(&url));
+            let deadline = self.settings.pace.deadline(limit);
+            // Errors travel in the stream, where the TUF client reports
+            // them (an error from `fetch` itself would make it skip a root
+            // update as if the file did not exist).
+            let transport = self.clone();
+            return Ok(Box::pin(futures::stream::once(async move {
+                tokio::time::timeout(deadline, transport.fetch_metadata(&url))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(TransportError::new_with_cause(
+                            TransportErrorKind::Other,
+                            url.as_str(),
+                            Refused {
+                                file: file_name(&url),
+                                reason: BodyError::TooSlow {
+                                    deadline,
+                                    minimum_rate: transport.settings.pace.minimum_rate,
+                                },
+                            },
+                        ))
+                    })
+            })));
         }
         let (sender, receiver) = mpsc::channel(8);
         let transport = self.clone();
@@ -123,6 +263,11 @@ impl Transport for KioskTransport {
 
 impl KioskTransport {
     async fn fetch_metadata(&self, url: &Url) -> Result<Bytes, TransportError> {
+        if let Some(body) = self.trusted_copy(url) {
+            self.stats.trusted_copies.fetch_add(1, Ordering::Relaxed);
+            self.record(url, &body);
+            return Ok(body);
+        }
         let cached = self
             .cache
             .lock()
@@ -145,13 +290,15 @@ impl KioskTransport {
         match response.status() {
             StatusCode::NOT_MODIFIED => {
                 self.stats.not_modified.fetch_add(1, Ordering::Relaxed);
-                cached.map(|c| c.body).ok_or_else(|| {
+                let body = cached.map(|c| c.body).ok_or_else(|| {
                     error(
                         TransportErrorKind::Other,
                         url,
                         "304 Not Modified without a cached copy",
                     )
-                })
+                })?;
+                self.record(url, &body);
+                Ok(body)
             }
             StatusCode::NOT_FOUND => Err(TransportError::new(
                 TransportErrorKind::FileNotFound,
@@ -160,14 +307,29 @@ impl KioskTransport {
             status if status.is_success() => {
                 let etag = response.headers().get(ETAG).cloned();
                 let last_modified = response.headers().get(LAST_MODIFIED).cloned();
-                let body = response
-                    .bytes()
-                    .await
-                    .map_err(|e| error(TransportErrorKind::Other, url, describe(&e)))?;
+                let file = file_name(url);
+                let limit = self.settings.metadata_limits.for_file(&file);
+                let body = match read_body(response, limit, self.settings.pace).await {
+                    Ok(body) => Bytes::from(body),
+                    Err(BodyError::Network(e)) => {
+                        return Err(error(TransportErrorKind::Other, url, describe(&e)));
+                    }
+                    Err(reason) => {
+                        return Err(TransportError::new_with_cause(
+                            TransportErrorKind::Other,
+                            url.as_str(),
+                            Refused { file, reason },
+                        ));
+                    }
+                };
                 self.stats
                     .bytes
                     .fetch_add(body.len() as u64, Ordering::Relaxed);
-                if let Ok(mut cache) = self.cache.lock() {
+                // Versioned files are kept as trusted copies instead; the
+                // cache holds the few fixed names (`timestamp.json`).
+                if let Ok(mut cache) = self.cache.lock()
+                    && versioned(&file).is_none()
+                {
                     cache.insert(
                         url.clone(),
                         CachedResponse {
@@ -177,6 +339,7 @@ impl KioskTransport {
                         },
                     );
                 }
+                self.record(url, &body);
                 Ok(body)
             }
             status => Err(error(
@@ -276,6 +439,13 @@ impl KioskTransport {
                     continue;
                 }
             }
+            let limit = self.settings.max_target_bytes;
+            let declared = response.content_length().map(|length| length + have);
+            if let Some(length) = declared.filter(|length| *length > limit) {
+                let refused = self.refused(&url, limit, Some(length));
+                let _ = sender.send(Err(refused)).await;
+                return;
+            }
             // Large downloads keep a partial copy so a restart continues them
             // (best effort, buffered); small ones are cheaper to fetch again
             // than to write twice.
@@ -307,6 +477,12 @@ impl KioskTransport {
                             let _ = file.write_all(&chunk).await;
                         }
                         have += chunk.len() as u64;
+                        if have > limit {
+                            let refused = self.refused(&url, limit, None);
+                            let _ = sender.send(Err(refused)).await;
+                            let _ = tokio::fs::remove_file(&partial).await;
+                            return;
+                        }
                         if sender.send(Ok(chunk)).await.is_err() {
                             return;
                         }
@@ -331,6 +507,34 @@ impl KioskTransport {
             .send(Err(error(TransportErrorKind::Other, &url, last_error)))
             .await;
     }
+}
+
+impl KioskTransport {
+    /// Keeps a metadata body for [`KioskTransport::take_received`].
+    fn record(&self, url: &Url, body: &Bytes) {
+        if let Ok(mut received) = self.received.lock() {
+            received.insert(url.clone(), body.clone());
+        }
+    }
+
+    /// The error of a target larger than any target may be.
+    fn refused(&self, url: &Url, limit: u64, declared: Option<u64>) -> TransportError {
+        TransportError::new_with_cause(
+            TransportErrorKind::Other,
+            url.as_str(),
+            Refused {
+                file: file_name(url),
+                reason: BodyError::TooLarge { limit, declared },
+            },
+        )
+    }
+}
+
+/// The last part of a URL's path: the file's name in the repository.
+fn file_name(url: &Url) -> String {
+    url.path_segments()
+        .and_then(|mut segments| segments.next_back().map(str::to_owned))
+        .unwrap_or_else(|| url.to_string())
 }
 
 /// Where the TUF specification stores a consistent-snapshot target whose

@@ -20,7 +20,7 @@ use crate::admin::status::StatusHandle;
 use crate::config::Config;
 use crate::content::{Lang, LoadedContent};
 use crate::search::SearchIndex;
-use crate::sync::runner::{SyncEvent, SyncReport, SyncTrigger};
+use crate::sync::runner::{SyncControl, SyncEvent, SyncReport, SyncRequest, SyncTrigger};
 
 /// Wall-clock and monotonic time, injectable so the emulator can mock it.
 pub trait Clock {
@@ -33,19 +33,35 @@ pub trait Clock {
 /// The real clock.
 pub struct SystemClock {
     started: std::time::Instant,
+    /// Test hook: the wall clock stands still at this instant.
+    fixed_now: Option<DateTime<Utc>>,
 }
 
 impl Default for SystemClock {
     fn default() -> Self {
         SystemClock {
             started: std::time::Instant::now(),
+            fixed_now: None,
+        }
+    }
+}
+
+impl SystemClock {
+    /// A clock whose wall time stands still at `now` (monotonic time still
+    /// runs, so timers and idle resets work): the test hook that lets the
+    /// board in a box (`scripts/board-box.sh`) show what the emulator's
+    /// golden screenshots show. A real kiosk uses [`SystemClock::default`].
+    pub fn fixed_at(now: DateTime<Utc>) -> Self {
+        SystemClock {
+            fixed_now: Some(now),
+            ..SystemClock::default()
         }
     }
 }
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        self.fixed_now.unwrap_or_else(Utc::now)
     }
 
     fn elapsed(&self) -> Duration {
@@ -70,6 +86,9 @@ pub struct ContentStatus {
     pub last_success: Option<DateTime<Utc>>,
     /// Bytes received from the repository since start.
     pub bytes_received: u64,
+    /// Admin services that could not start, in words; unlike `last_error`
+    /// a sync does not clear them.
+    pub service_errors: Vec<String>,
 }
 
 impl ContentStatus {
@@ -97,6 +116,8 @@ struct State {
     extended: Option<(Screen, usize)>,
     /// Index over the current content, rebuilt when it changes.
     search_index: SearchIndex,
+    /// What the admin panel's last "sync now" did, in words.
+    sync_request: String,
     /// What the visitor typed on the search keyboard.
     query: String,
 }
@@ -122,7 +143,7 @@ pub struct KioskApp {
     clock: Rc<dyn Clock>,
     clock_timer: slint::Timer,
     sync_timer: slint::Timer,
-    sync_now: RefCell<Option<Box<dyn Fn()>>>,
+    sync_now: RefCell<Option<Box<dyn Fn() -> SyncRequest>>>,
     shared_status: RefCell<Option<StatusHandle>>,
 }
 
@@ -145,6 +166,7 @@ impl KioskApp {
             window,
             state: RefCell::new(State {
                 search_index,
+                sync_request: String::new(),
                 query: String::new(),
                 content,
                 navigator: Navigator::default(),
@@ -333,14 +355,18 @@ impl KioskApp {
         state.on_close_admin(move || w(&|app| app.go(|n| n.back())));
         let w = with.clone();
         state.on_admin_sync_now(move || {
-            w(&|app| match app.sync_now.borrow().as_ref() {
-                Some(sync_now) => sync_now(),
-                None => {
+            w(&|app| {
+                let request = match app.sync_now.borrow().as_ref() {
+                    Some(sync_now) => sync_now(),
+                    None => SyncRequest::NoRepository,
+                };
+                if request == SyncRequest::NoRepository {
                     let mut status = app.status();
-                    status.last_error =
-                        "no repository configured: showing the embedded demo content".into();
-                    app.set_status(status);
+                    status.last_error = request.to_string();
+                    app.store_status(status);
                 }
+                app.state.borrow_mut().sync_request = request.to_string();
+                app.render();
             })
         });
         let search = app.window.global::<SearchState>();
@@ -683,6 +709,22 @@ fn admin_lines(state: &State) -> Vec<LabelledText> {
                 "—".into()
             } else {
                 state.status.last_error.clone()
+            },
+        ),
+        line(
+            "Admin services",
+            if state.status.service_errors.is_empty() {
+                "—".into()
+            } else {
+                state.status.service_errors.join("; ")
+            },
+        ),
+        line(
+            "Sync now",
+            if state.sync_request.is_empty() {
+                "—".into()
+            } else {
+                state.sync_request.clone()
             },
         ),
     ]

@@ -1,11 +1,13 @@
 //! The project's own HTTP server for sync tests: serves a repository folder
 //! like an ordinary web server (ETag/304, Range/206) and injects faults on
 //! chosen paths: error statuses, resets, truncated or stalled bodies,
-//! replaced bytes.
+//! replaced bytes, and hostile answers: endless bodies (chunked, or under a
+//! huge declared length) and bodies that trickle in a byte at a time.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,6 +34,28 @@ pub enum Fault {
     Stall(usize),
     /// Serve these bytes instead of the file.
     Replace(Vec<u8>),
+    /// A chunked body that never ends (as fast as the client reads).
+    Endless,
+    /// Declare this `Content-Length`, then send an endless body.
+    HugeLength(u64),
+    /// Send the file one byte per this interval.
+    Trickle(Duration),
+}
+
+/// An endless body stops here anyway, so a client without limits fails its
+/// test instead of exhausting the machine.
+pub const ENDLESS_CAP: u64 = 256 * 1024 * 1024;
+
+/// `ENDLESS_CAP` bytes of spaces in 64 KiB chunks, as fast as they are
+/// read, counted in `sent`.
+fn endless(sent: Arc<AtomicU64>) -> Body {
+    let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+    let count = ENDLESS_CAP / chunk.len() as u64;
+    let stream = futures::stream::iter(0..count).map(move |_| {
+        sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+        Ok(Frame::data(chunk.clone()))
+    });
+    BodyExt::boxed(StreamBody::new(stream))
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +72,7 @@ pub struct FaultServer {
     pub addr: SocketAddr,
     rules: Arc<Mutex<Vec<Rule>>>,
     log: Arc<Mutex<Vec<(String, u16)>>>,
+    endless_sent: Arc<AtomicU64>,
 }
 
 type Body = BoxBody<Bytes, std::io::Error>;
@@ -68,6 +93,7 @@ impl FaultServer {
             addr: listener.local_addr().expect("local address"),
             rules: Arc::default(),
             log: Arc::default(),
+            endless_sent: Arc::default(),
         };
         let state = server.clone();
         tokio::spawn(async move {
@@ -115,6 +141,12 @@ impl FaultServer {
         }
     }
 
+    /// Bytes of endless bodies the clients took so far (what the server
+    /// sent is at most the socket buffers ahead of what a client read).
+    pub fn endless_bytes_sent(&self) -> u64 {
+        self.endless_sent.load(Ordering::Relaxed)
+    }
+
     /// Requests served so far: (path, status).
     pub fn log(&self) -> Vec<(String, u16)> {
         self.log.lock().map(|log| log.clone()).unwrap_or_default()
@@ -159,6 +191,20 @@ impl FaultServer {
                 std::io::ErrorKind::ConnectionReset,
                 "injected reset",
             ));
+        }
+        match fault {
+            Some(Fault::Endless) => {
+                self.record(&path, 200);
+                return Ok(Response::new(endless(self.endless_sent.clone())));
+            }
+            Some(Fault::HugeLength(length)) => {
+                self.record(&path, 200);
+                return Ok(Response::builder()
+                    .header("content-length", length)
+                    .body(endless(self.endless_sent.clone()))
+                    .unwrap_or_default());
+            }
+            _ => {}
         }
         let bytes = match (&fault, tokio::fs::read(&file).await) {
             (Some(Fault::Replace(bytes)), _) => bytes.clone(),
@@ -226,6 +272,13 @@ impl FaultServer {
                         Err(std::io::Error::other("stalled"))
                     }),
                 );
+                BodyExt::boxed(StreamBody::new(stream))
+            }
+            Some(Fault::Trickle(interval)) => {
+                let stream = futures::stream::iter(body).then(move |byte| async move {
+                    tokio::time::sleep(interval).await;
+                    Ok(Frame::data(Bytes::from(vec![byte])))
+                });
                 BodyExt::boxed(StreamBody::new(stream))
             }
             _ => full(body),

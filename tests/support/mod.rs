@@ -7,4 +7,5 @@ pub mod mosquitto;
 pub mod nginx;
 pub mod process;
 pub mod repo_fixture;
+pub mod sync_counter;
 pub mod wait;

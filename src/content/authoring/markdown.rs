@@ -6,38 +6,62 @@
 //! cells (see `docs/authoring.md`).
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use toml::de::DeValue;
 
 use super::diagnostics::Diagnostics;
 use super::source::{SourceFile, deserialize, table_value};
 use crate::content::blocks::{Block, Cell, Inline, Span, Table};
 
-/// Whether an asset path names a PNG, the image format the kiosk draws.
-pub fn is_png(path: &str) -> bool {
-    path.to_ascii_lowercase().ends_with(".png")
-}
-
 /// URL scheme marking an image as a QR code.
 const QR_SCHEME: &str = "qr:";
 
+/// Paragraphs and list items longer than this many characters get a
+/// warning: about ten screens at the normal text size. Nobody reads that
+/// much on a standing kiosk without headings to find their place, and the
+/// kiosk lays out a paragraph as one piece of text, so a huge one is slow
+/// to open.
+pub const MAX_PARAGRAPH_CHARS: usize = 10_000;
+
+/// A GFM table delimiter row (`|---|:--:|`).
+static DELIMITER_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$").expect("static pattern is valid")
+});
+
+/// Answers whether a picture (`assets/…`) can be shown; the error says why not.
+pub type CheckPicture<'a> = &'a mut dyn FnMut(&str) -> Result<(), String>;
+
 /// Parses the Markdown in `source.text[range]` into blocks; every problem is
-/// reported at its position. `asset_exists` answers whether `assets/…` exists.
+/// reported at its position. `check_picture` judges every `assets/…` image.
 pub fn parse_body(
     source: &SourceFile,
     range: Range<usize>,
-    asset_exists: &dyn Fn(&str) -> bool,
+    check_picture: CheckPicture<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Block> {
     let base = range.start;
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let parser = Parser::new_ext(&source.text[range], options).into_offset_iter();
     let mut builder = BlockBuilder::default();
+    let mut context = Context {
+        source,
+        check_picture,
+        diagnostics,
+    };
     for (event, span) in parser {
-        let offset = base + span.start;
-        builder.event(event, offset, source, asset_exists, diagnostics);
+        builder.event(event, base + span.start..base + span.end, &mut context);
     }
     builder.finish()
+}
+
+/// What every event may need: the file, the picture check, the findings.
+struct Context<'a, 'c> {
+    source: &'a SourceFile,
+    check_picture: CheckPicture<'c>,
+    diagnostics: &'a mut Diagnostics,
 }
 
 #[derive(Default)]
@@ -51,6 +75,8 @@ struct BlockBuilder {
     lists: Vec<(bool, Vec<Inline>)>,
     table: Option<TableBuilder>,
     fence: Option<(String, String, usize)>,
+    /// Where the paragraph or list item being collected starts.
+    text_start: usize,
 }
 
 #[derive(Default)]
@@ -59,20 +85,16 @@ struct TableBuilder {
     rows: Vec<Vec<Cell>>,
     row: Vec<Cell>,
     in_head: bool,
+    /// Header cells as written in the source.
+    width: usize,
 }
 
 impl BlockBuilder {
-    fn event(
-        &mut self,
-        event: Event<'_>,
-        offset: usize,
-        source: &SourceFile,
-        asset_exists: &dyn Fn(&str) -> bool,
-        diagnostics: &mut Diagnostics,
-    ) {
+    fn event(&mut self, event: Event<'_>, span: Range<usize>, context: &mut Context<'_, '_>) {
+        let offset = span.start;
         match event {
-            Event::Start(tag) => self.start(tag, offset),
-            Event::End(tag) => self.end(tag, source, asset_exists, diagnostics),
+            Event::Start(tag) => self.start(tag, span, context),
+            Event::End(tag) => self.end(tag, context),
             Event::Text(text) | Event::Code(text) => self.text(&text, offset),
             Event::SoftBreak
                 if self
@@ -86,8 +108,8 @@ impl BlockBuilder {
             Event::HardBreak => self.text("\n", offset),
             Event::Rule => self.blocks.push(Block::Divider),
             Event::Html(html) | Event::InlineHtml(html) => {
-                source.error(
-                    diagnostics,
+                context.source.error(
+                    context.diagnostics,
                     offset,
                     format!("raw HTML is not shown on the kiosk: `{}`", html.trim()),
                 );
@@ -96,8 +118,14 @@ impl BlockBuilder {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, offset: usize) {
+    fn start(&mut self, tag: Tag<'_>, span: Range<usize>, context: &mut Context<'_, '_>) {
+        let offset = span.start;
         match tag {
+            Tag::Paragraph => {
+                self.text_start = offset;
+                check_table_lookalike(&context.source.text[span], offset, context);
+            }
+            Tag::Item => self.text_start = offset,
             Tag::Heading { level, .. } => self.heading = Some(level as u8),
             Tag::Strong | Tag::Emphasis => self.strong_depth += 1,
             Tag::Link { dest_url, .. } => self.link = Some(dest_url.into_string()),
@@ -109,6 +137,18 @@ impl BlockBuilder {
             Tag::TableHead => {
                 if let Some(table) = &mut self.table {
                     table.in_head = true;
+                    table.width = source_cells(&context.source.text[span]);
+                }
+            }
+            Tag::TableRow => {
+                let width = self.table.as_ref().map_or(0, |table| table.width);
+                let cells = source_cells(&context.source.text[span]);
+                if width > 0 && cells > width {
+                    context.source.error(
+                        context.diagnostics,
+                        offset,
+                        format!("table row has {cells} cells but the header has {width}: the kiosk would not show the extra cells; add a column to the header or merge the cells"),
+                    );
                 }
             }
             Tag::CodeBlock(kind) => {
@@ -122,15 +162,12 @@ impl BlockBuilder {
         }
     }
 
-    fn end(
-        &mut self,
-        tag: TagEnd,
-        source: &SourceFile,
-        asset_exists: &dyn Fn(&str) -> bool,
-        diagnostics: &mut Diagnostics,
-    ) {
+    fn end(&mut self, tag: TagEnd, context: &mut Context<'_, '_>) {
         match tag {
-            TagEnd::Paragraph => self.flush_paragraph(),
+            TagEnd::Paragraph => {
+                self.warn_if_huge("paragraph", context);
+                self.flush_paragraph();
+            }
             TagEnd::Heading(_) => {
                 let text = crate::content::blocks::plain_text(&std::mem::take(&mut self.inline));
                 let level = self.heading.take().unwrap_or(2).clamp(1, 3);
@@ -142,10 +179,11 @@ impl BlockBuilder {
             TagEnd::Link => self.link = None,
             TagEnd::Image => {
                 if let Some((url, caption, offset)) = self.image.take() {
-                    self.image_block(url, caption, offset, source, asset_exists, diagnostics);
+                    self.image_block(url, caption, offset, context);
                 }
             }
             TagEnd::Item => {
+                self.warn_if_huge("list item", context);
                 let item = std::mem::take(&mut self.inline);
                 if let Some((_, items)) = self.lists.last_mut()
                     && !item.is_empty()
@@ -195,10 +233,30 @@ impl BlockBuilder {
             }
             TagEnd::CodeBlock => {
                 if let Some((info, text, offset)) = self.fence.take() {
-                    self.fence_block(&info, &text, offset, source, diagnostics);
+                    self.fence_block(&info, &text, offset, context);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Warns about a paragraph or list item too long to read on a kiosk.
+    fn warn_if_huge(&self, what: &str, context: &mut Context<'_, '_>) {
+        let length: usize = self
+            .inline
+            .iter()
+            .map(|span| span.text.chars().count())
+            .sum();
+        if length > MAX_PARAGRAPH_CHARS {
+            context.source.warning(
+                context.diagnostics,
+                self.text_start,
+                format!(
+                    "{what} of {} characters: over {} characters (about ten screens) nobody reads on a kiosk, and the screen is slow to open it; split it into shorter paragraphs under headings, or link to the full text",
+                    thousands(length),
+                    thousands(MAX_PARAGRAPH_CHARS)
+                ),
+            );
         }
     }
 
@@ -239,15 +297,13 @@ impl BlockBuilder {
         url: String,
         caption: String,
         offset: usize,
-        source: &SourceFile,
-        asset_exists: &dyn Fn(&str) -> bool,
-        diagnostics: &mut Diagnostics,
+        context: &mut Context<'_, '_>,
     ) {
         self.flush_paragraph();
         if let Some(target) = url.strip_prefix(QR_SCHEME) {
             if !(target.starts_with("https://") || target.starts_with("http://")) {
-                source.error(
-                    diagnostics,
+                context.source.error(
+                    context.diagnostics,
                     offset,
                     format!("QR code needs an http(s) URL, found `{target}`"),
                 );
@@ -259,23 +315,13 @@ impl BlockBuilder {
             return;
         }
         if !url.starts_with("assets/") {
-            source.error(
-                diagnostics,
+            context.source.error(
+                context.diagnostics,
                 offset,
                 format!("image `{url}` must be a file under assets/ (the kiosk never loads images from the web)"),
             );
-        } else if !asset_exists(&url) {
-            source.error(
-                diagnostics,
-                offset,
-                format!("image `{url}` does not exist in the content folder"),
-            );
-        } else if !is_png(&url) {
-            source.error(
-                diagnostics,
-                offset,
-                format!("image `{url}` must be a PNG file (convert it to .png)"),
-            );
+        } else if let Err(message) = (context.check_picture)(&url) {
+            context.source.error(context.diagnostics, offset, message);
         }
         self.blocks.push(Block::Image {
             asset: url,
@@ -288,8 +334,7 @@ impl BlockBuilder {
         info: &str,
         text: &str,
         offset: usize,
-        source: &SourceFile,
-        diagnostics: &mut Diagnostics,
+        context: &mut Context<'_, '_>,
     ) {
         if info != "table" {
             self.blocks.push(Block::Paragraph {
@@ -297,10 +342,22 @@ impl BlockBuilder {
             });
             return;
         }
+        let (source, diagnostics) = (context.source, &mut *context.diagnostics);
         let range = offset..offset + text.len();
         let Some(parsed) = source.parse_toml(range, diagnostics) else {
             return;
         };
+        let row_offsets: Vec<usize> = parsed
+            .get_ref()
+            .iter()
+            .find(|(key, _)| &**key.get_ref() == "rows")
+            .and_then(|(_, rows)| match rows.get_ref() {
+                DeValue::Array(rows) => {
+                    Some(rows.iter().map(|row| offset + row.span().start).collect())
+                }
+                _ => None,
+            })
+            .unwrap_or_default();
         let Some(table) = deserialize::<Table>(source, offset, &table_value(parsed), diagnostics)
         else {
             return;
@@ -311,7 +368,7 @@ impl BlockBuilder {
             if width > 0 && row_width > width {
                 source.error(
                     diagnostics,
-                    offset,
+                    row_offsets.get(index).copied().unwrap_or(offset),
                     format!(
                         "table row {} has {row_width} columns but the header has {width}",
                         index + 1
@@ -328,6 +385,63 @@ impl BlockBuilder {
     }
 }
 
+/// Cells of a pipe-table row as written: its unescaped `|` separators.
+fn source_cells(row: &str) -> usize {
+    let line = row.lines().next().unwrap_or("").trim();
+    let mut pipes: usize = 0;
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => pipes += 1,
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    let leading = usize::from(line.starts_with('|'));
+    let trailing = usize::from(line.len() > 1 && line.ends_with('|') && !line.ends_with("\\|"));
+    (pipes + 1).saturating_sub(leading + trailing)
+}
+
+/// A paragraph whose second line is a table delimiter row: a pipe table
+/// whose delimiter row does not match its header, which Markdown then shows
+/// as text with raw pipes.
+fn check_table_lookalike(paragraph: &str, offset: usize, context: &mut Context<'_, '_>) {
+    let mut lines = paragraph.lines();
+    let (Some(header), Some(delimiter)) = (lines.next(), lines.next()) else {
+        return;
+    };
+    if !header.contains('|') || !DELIMITER_ROW.is_match(delimiter) {
+        return;
+    }
+    let (columns, dashes) = (source_cells(header), source_cells(delimiter));
+    if columns != dashes {
+        let second_line = paragraph
+            .find('\n')
+            .map_or(offset, |index| offset + index + 1);
+        context.source.error(
+            context.diagnostics,
+            second_line,
+            format!("table delimiter row has {dashes} cells but the header has {columns}: write one `---` per column, or the table shows as text with raw `|`"),
+        );
+    }
+}
+
+/// `1747620` as `1,747,620`.
+fn thousands(number: usize) -> String {
+    let digits = number.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,7 +452,15 @@ mod tests {
         let blocks = parse_body(
             &source,
             0..text.len(),
-            &|path| path == "assets/map.png",
+            &mut |path| {
+                if path == "assets/map.png" {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "image `{path}` does not exist in the content folder"
+                    ))
+                }
+            },
             &mut diagnostics,
         );
         (

@@ -6,7 +6,9 @@
 //! (see `docs/authoring.md`).
 
 mod diagnostics;
+mod folder;
 mod markdown;
+mod pictures;
 mod source;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,9 +22,13 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub use diagnostics::{Diagnostic, Diagnostics, InvalidContent, Severity};
+use folder::{ContentFolder, Kind, ReadError};
+pub use pictures::CompiledAssets;
+use pictures::Pictures;
 use source::{SourceFile, deserialize, table_value};
 
-use super::convert::clean_and_complete;
+use super::clean::find_debris;
+use super::convert::{clean_and_complete, looks_traditional};
 use super::model::*;
 use super::text::{Lang, Text};
 
@@ -39,17 +45,30 @@ pub struct Compiled {
     pub catalog: Catalog,
     /// Warnings (never errors: those make compilation fail).
     pub diagnostics: Diagnostics,
+    /// Assets in the catalog that no item uses (the publisher leaves them
+    /// out unless asked).
+    pub unused_assets: Vec<String>,
+    /// The bytes to publish for the catalog's assets (JPEG pictures
+    /// converted to PNG).
+    pub assets: CompiledAssets,
 }
 
 /// Validates and compiles an authoring folder. `now` decides which notices
 /// are about to expire (warnings only; nothing is dropped).
 pub fn compile_folder(root: &Path, now: DateTime<Utc>) -> Result<Compiled, InvalidContent> {
-    let mut loader = Loader::new(root, now);
+    let folder = ContentFolder::open(root).map_err(|message| {
+        let mut diagnostics = Diagnostics::default();
+        SourceFile::new(root.display().to_string(), "").error(&mut diagnostics, 0, message);
+        InvalidContent { diagnostics }
+    })?;
+    let mut loader = Loader::new(root, folder, now);
     let catalog = loader.load();
     match catalog {
         Some(catalog) if !loader.diagnostics.has_errors() => Ok(Compiled {
+            unused_assets: loader.unused_assets(&catalog.assets),
             catalog,
             diagnostics: loader.diagnostics,
+            assets: loader.pictures.into_assets(),
         }),
         _ => Err(InvalidContent {
             diagnostics: loader.diagnostics,
@@ -74,9 +93,11 @@ struct Anchor {
 
 struct Loader {
     root: PathBuf,
+    folder: ContentFolder,
     now: DateTime<Utc>,
     diagnostics: Diagnostics,
     assets: BTreeMap<String, AssetInfo>,
+    pictures: Pictures,
     referenced_assets: Vec<String>,
     ids: HashMap<String, Anchor>,
 }
@@ -114,12 +135,14 @@ struct MarkdownItem {
 }
 
 impl Loader {
-    fn new(root: &Path, now: DateTime<Utc>) -> Self {
+    fn new(root: &Path, folder: ContentFolder, now: DateTime<Utc>) -> Self {
         Loader {
             root: root.to_owned(),
+            folder,
             now,
             diagnostics: Diagnostics::default(),
             assets: BTreeMap::new(),
+            pictures: Pictures::new(root),
             referenced_assets: Vec::new(),
             ids: HashMap::new(),
         }
@@ -182,10 +205,14 @@ impl Loader {
 
     fn read(&mut self, path: &Path) -> Option<SourceFile> {
         let relative = self.relative(path);
-        match std::fs::read(path) {
+        match self.folder.read(path) {
             Ok(bytes) => {
                 match String::from_utf8(bytes) {
-                    Ok(text) => Some(SourceFile::new(relative, text)),
+                    Ok(text) => {
+                        let source = SourceFile::new(relative, text);
+                        self.warn_lost_characters(&source);
+                        Some(source)
+                    }
                     Err(error) => {
                         let source = SourceFile::new(relative, "");
                         let offset = error.utf8_error().valid_up_to();
@@ -195,11 +222,7 @@ impl Loader {
                 }
             }
             Err(error) => {
-                SourceFile::new(relative, "").error(
-                    &mut self.diagnostics,
-                    0,
-                    format!("cannot read the file: {error}"),
-                );
+                SourceFile::new(relative, "").error(&mut self.diagnostics, 0, error.to_string());
                 None
             }
         }
@@ -211,11 +234,18 @@ impl Loader {
         let Ok(entries) = std::fs::read_dir(&directory) else {
             return Vec::new();
         };
-        let mut files: Vec<PathBuf> = entries
+        let paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
-            .filter(|path| path.is_file())
             .collect();
+        let mut files = Vec::new();
+        for path in paths {
+            match self.folder.classify(&path) {
+                Ok(Kind::File) => files.push(path),
+                Ok(Kind::Folder) => {}
+                Err(refusal) => self.refuse(&path, refusal),
+            }
+        }
         files.sort();
         files.retain(|path| {
             let matches = path.extension().is_some_and(|ext| ext == extension);
@@ -236,20 +266,53 @@ impl Loader {
         files
     }
 
+    /// Reports a path the folder refuses to read (a link out, a FIFO).
+    fn refuse(&mut self, path: &Path, refusal: folder::Refusal) {
+        let relative = self.relative(path);
+        SourceFile::new(relative, "").error(&mut self.diagnostics, 0, refusal.to_string());
+    }
+
     fn scan_assets(&mut self) {
-        let mut pending = vec![self.root.join("assets")];
+        let assets = self.root.join("assets");
+        let mut pending = vec![assets.clone()];
+        let mut seen = std::collections::BTreeSet::new();
         while let Some(directory) = pending.pop() {
+            match self.folder.classify(&directory) {
+                Ok(Kind::Folder) => {}
+                Ok(Kind::File) => continue,
+                Err(refusal) => {
+                    if directory != assets || directory.symlink_metadata().is_ok() {
+                        self.refuse(&directory, refusal);
+                    }
+                    continue;
+                }
+            }
+            // A link back to a folder above would walk forever.
+            if !self
+                .folder
+                .identity(&directory)
+                .is_some_and(|identity| seen.insert(identity))
+            {
+                continue;
+            }
             let Ok(entries) = std::fs::read_dir(&directory) else {
                 continue;
             };
             for entry in entries.filter_map(Result::ok) {
                 let path = entry.path();
-                if path.is_dir() {
-                    pending.push(path);
-                    continue;
+                match self.folder.classify(&path) {
+                    Ok(Kind::Folder) => {
+                        pending.push(path);
+                        continue;
+                    }
+                    Ok(Kind::File) => {}
+                    Err(refusal) => {
+                        self.refuse(&path, refusal);
+                        continue;
+                    }
                 }
                 let relative = self.relative(&path);
-                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                let size = self.folder.size(&path).unwrap_or(0);
                 if size > MAX_ASSET_BYTES {
                     SourceFile::new(relative, "").error(
                         &mut self.diagnostics,
@@ -262,16 +325,17 @@ impl Loader {
                     );
                     continue;
                 }
-                match std::fs::read(&path) {
+                match self.folder.read(&path) {
                     Ok(bytes) => {
                         let sha256 = format!("{:x}", Sha256::digest(&bytes));
                         self.assets.insert(relative, AssetInfo { size, sha256 });
                     }
-                    Err(error) => SourceFile::new(relative, "").error(
+                    Err(ReadError::Io(error)) => SourceFile::new(relative, "").error(
                         &mut self.diagnostics,
                         0,
                         format!("cannot read the asset: {error}"),
                     ),
+                    Err(ReadError::Refused(refusal)) => self.refuse(&path, refusal),
                 }
             }
         }
@@ -279,17 +343,24 @@ impl Loader {
 
     fn check_image(&mut self, source: &SourceFile, offset: usize, asset: &str) {
         self.referenced_assets.push(asset.to_owned());
-        if !markdown::is_png(asset) {
-            source.error(
+        if let Err(message) = check_picture(&mut self.pictures, &mut self.assets, asset) {
+            source.error(&mut self.diagnostics, offset, message);
+        }
+    }
+
+    /// Warns about characters a broken encoding lost where the cleaner
+    /// cannot tell them (the kiosk leaves the debris out).
+    fn warn_lost_characters(&mut self, source: &SourceFile) {
+        for debris in find_debris(&source.text) {
+            if !debris.lost || debris.replacement.is_some() {
+                continue;
+            }
+            let text = &source.text[debris.range.clone()];
+            let excerpt = excerpt(&source.text, debris.range.clone());
+            source.warning(
                 &mut self.diagnostics,
-                offset,
-                format!("image `{asset}` must be a PNG file (convert it to .png)"),
-            );
-        } else if !self.assets.contains_key(asset) {
-            source.error(
-                &mut self.diagnostics,
-                offset,
-                format!("asset `{asset}` does not exist in the content folder"),
+                debris.range.start,
+                format!("a character lost by a broken encoding (`{text}` in “{excerpt}”) cannot be told from its pinyin and neighbours: the kiosk leaves `{text}` out; write the right character in its place"),
             );
         }
     }
@@ -702,11 +773,11 @@ impl Loader {
             }
             *body.slot_mut(*lang) = Some(blocks);
         }
+        if item.primary.0 == Lang::ZhHans {
+            self.warn_if_traditional(&source, front.start, &item.id, meta.title_mut(), &body);
+        }
         if item.primary.0 != Lang::En && meta.title_mut().exact(Lang::En).is_none() {
-            let sibling = source
-                .path
-                .strip_suffix(".md")
-                .map_or_else(|| source.path.clone(), |stem| format!("{stem}.en.md"));
+            let sibling = sibling_path(&source.path, &item.id, Lang::En);
             source.warning(
                 &mut self.diagnostics,
                 front.start,
@@ -716,17 +787,42 @@ impl Loader {
         Some((meta, body, source, keys))
     }
 
+    /// Warns when an item given as simplified Chinese (`<id>.md`, plain
+    /// strings) is written in traditional characters: the kiosk would show
+    /// traditional text under 简 and convert it to traditional for 繁.
+    fn warn_if_traditional(
+        &mut self,
+        source: &SourceFile,
+        offset: usize,
+        id: &str,
+        title: &Text,
+        body: &Body,
+    ) {
+        let mut text = title.exact(Lang::ZhHans).cloned().unwrap_or_default();
+        if let Some(blocks) = &body.zh_hans {
+            super::blocks::each_text(blocks, &mut |piece| text.push_str(piece));
+        }
+        if looks_traditional(&text) {
+            let traditional = sibling_path(&source.path, id, Lang::ZhHant);
+            source.warning(
+                &mut self.diagnostics,
+                offset,
+                format!("written in traditional characters, but `{}` is read as simplified Chinese: rename the file to {traditional} and write its fields as {{ zh-Hant = \"…\" }}, so that 简 shows simplified text", source.path),
+            );
+        }
+    }
+
     fn parse_markdown(
         &mut self,
         source: &SourceFile,
         range: std::ops::Range<usize>,
     ) -> Vec<super::blocks::Block> {
-        let assets = &self.assets;
+        let (pictures, assets) = (&mut self.pictures, &mut self.assets);
         let mut referenced = Vec::new();
         let blocks = markdown::parse_body(
             source,
             range,
-            &|asset| assets.contains_key(asset),
+            &mut |asset| check_picture(pictures, assets, asset),
             &mut self.diagnostics,
         );
         collect_image_assets(&blocks, &mut referenced);
@@ -763,6 +859,15 @@ impl Loader {
             "front matter is not closed: add a line `+++` after the TOML fields",
         );
         None
+    }
+
+    /// The assets of `assets` that no item uses.
+    fn unused_assets(&self, assets: &BTreeMap<String, AssetInfo>) -> Vec<String> {
+        assets
+            .keys()
+            .filter(|asset| !self.referenced_assets.contains(asset))
+            .cloned()
+            .collect()
     }
 
     fn warn_unreferenced_assets(&mut self) {
@@ -813,6 +918,54 @@ fn collect_image_assets(blocks: &[super::blocks::Block], out: &mut Vec<String>) 
             out.push(asset.clone());
         }
     }
+}
+
+/// `folder/<id>.<lang>.md` beside `path` (whatever the language of `path`).
+fn sibling_path(path: &str, id: &str, lang: Lang) -> String {
+    let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let name = match lang {
+        Lang::ZhHans => format!("{id}.md"),
+        other => format!("{id}.{}.md", other.tag()),
+    };
+    if folder.is_empty() {
+        name
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+/// Whether a picture can be shown; the error says why not.
+fn check_picture(
+    pictures: &mut Pictures,
+    assets: &mut BTreeMap<String, AssetInfo>,
+    asset: &str,
+) -> Result<(), String> {
+    if !assets.contains_key(asset) {
+        return Err(format!(
+            "image `{asset}` does not exist in the content folder"
+        ));
+    }
+    pictures.check(asset, assets)
+}
+
+/// Up to ten characters either side of `range`, on its line.
+fn excerpt(text: &str, range: std::ops::Range<usize>) -> String {
+    const AROUND: usize = 10;
+    let line_start = text[..range.start].rfind('\n').map_or(0, |index| index + 1);
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |index| range.end + index);
+    let before: Vec<char> = text[line_start..range.start].chars().collect();
+    let before: String = before[before.len().saturating_sub(AROUND)..]
+        .iter()
+        .collect();
+    let after: String = text[range.end..line_end].chars().take(AROUND).collect();
+    format!(
+        "{}{}{}",
+        before.trim_start(),
+        &text[range],
+        after.trim_end()
+    )
 }
 
 fn file_stem(path: &Path) -> String {

@@ -1,0 +1,398 @@
+//! What the box checks on the booted board: the first frame, touch, the
+//! admin gesture, restarts by systemd, and a sideways-mounted panel.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use lobby_kiosk::config::{Config, DEMO_PIN};
+use lobby_kiosk::content::{Lang, demo};
+use lobby_kiosk::emulator::{self, Emulator, Framebuffer};
+use lobby_kiosk::startup::Startup;
+use lobby_kiosk::ui::navigation::Screen;
+
+use crate::board::{Board, BoardSpec, Seen};
+use crate::screen::Rotation;
+
+/// The line the box's drop-in prints once systemd has the kiosk's READY=1.
+const READY: &str = "BOARDBOX: lobby-kiosk ready, pid ";
+/// What systemd logs when the unit's start limit is reached.
+const GAVE_UP: &str = "lobby-kiosk.service: Start request repeated too quickly";
+/// The accessible label of the PIN pad's OK key.
+const PIN_OK: &str = "确认";
+/// The portrait panel's size.
+const PORTRAIT: (u32, u32) = (1080, 1920);
+/// Boot to the kiosk's READY=1, at most (TCG on a loaded 2-core machine).
+const BOOT_TIMEOUT: Duration = Duration::from_secs(240);
+/// A screen to appear after an event, at most.
+const SCREEN_TIMEOUT: Duration = Duration::from_secs(60);
+/// A restart by systemd (RestartSec=2 plus the kiosk's start), at most.
+const RESTART_TIMEOUT: Duration = Duration::from_secs(120);
+/// The watchdog (WatchdogSec=30) to fire, at most.
+const WATCHDOG_TIMEOUT: Duration = Duration::from_secs(90);
+/// A shell command in the guest, at most.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the admin gesture holds the department name (the UI wants 3 s).
+const ADMIN_HOLD: Duration = Duration::from_millis(3500);
+
+/// What the board is expected to show, and where to touch it, from the
+/// emulator: its golden screenshots and its accessibility tree.
+pub struct References {
+    /// tests/screenshots/home.zh-Hans.png.
+    pub home: Framebuffer,
+    /// tests/screenshots/notices.zh-Hans.png (after tapping 公告栏).
+    pub notices: Framebuffer,
+    /// tests/screenshots/home.landscape.png (1920×1080).
+    pub landscape_home: Framebuffer,
+    /// The emulator's screen after holding the department name.
+    pub pin_pad: Framebuffer,
+    /// The emulator's admin panel after the demo PIN.
+    pub admin: Framebuffer,
+    /// Where the PIN pad's keys for the demo PIN and its OK key are.
+    pub pin_keys: Vec<(f32, f32)>,
+    /// Centre of the 公告栏 tile.
+    pub notice_tile: (f32, f32),
+    /// Centre of the Back button.
+    pub back: (f32, f32),
+    /// Centre of the department name (the admin gesture).
+    pub department_name: (f32, f32),
+}
+
+impl References {
+    /// Loads the goldens and runs the emulator for positions and the PIN pad.
+    pub fn load(screenshots: &Path) -> anyhow::Result<References> {
+        let golden = |name: &str| {
+            Framebuffer::load_png(&screenshots.join(format!("{name}.png"))).context(
+                "a golden screenshot is missing (UPDATE_SCREENSHOTS=1 cargo test --test emulator)",
+            )
+        };
+        let mut emulator = Emulator::new(
+            PORTRAIT.0,
+            PORTRAIT.1,
+            Startup::demo(),
+            &Config::demo(),
+            emulator::default_start(),
+        )?;
+        let centre = |emulator: &Emulator, label: &str| {
+            emulator
+                .find(label)
+                .map(|element| element.centre())
+                .with_context(|| format!("the emulator's Home shows no `{label}`"))
+        };
+        let site_name = demo::catalog().site.name.text(Lang::ZhHans).to_string();
+        let notice_tile = centre(&emulator, "公告栏")?;
+        let back = centre(&emulator, "返回")?;
+        let department_name = centre(&emulator, &site_name)?;
+        emulator.long_press(
+            department_name.0,
+            department_name.1,
+            Duration::from_millis(3200),
+        );
+        if !emulator.shows(PIN_OK) {
+            bail!("the emulator shows no PIN pad after holding `{site_name}`");
+        }
+        let pin_pad = emulator.screen().clone();
+        let keys: Vec<String> = DEMO_PIN
+            .chars()
+            .map(String::from)
+            .chain([PIN_OK.to_string()])
+            .collect();
+        let pin_keys = keys
+            .iter()
+            .map(|key| centre(&emulator, key))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for &(x, y) in &pin_keys {
+            emulator.tap(x, y);
+        }
+        if emulator.app().screen() != Screen::Admin {
+            bail!("the emulator's admin panel does not open with the demo PIN");
+        }
+        Ok(References {
+            home: golden("home.zh-Hans")?,
+            notices: golden("notices.zh-Hans")?,
+            landscape_home: golden("home.landscape")?,
+            pin_pad,
+            admin: emulator.screen().clone(),
+            pin_keys,
+            notice_tile,
+            back,
+            department_name,
+        })
+    }
+}
+
+/// Figures and comparisons of one run, printed at the end.
+#[derive(Default)]
+pub struct Report {
+    lines: Vec<String>,
+}
+
+impl Report {
+    fn figure(&mut self, what: &str, value: String) {
+        println!("board-box: {what}: {value}");
+        self.lines.push(format!("{what}: {value}"));
+    }
+
+    fn seen(&mut self, what: &str, seen: &Seen) {
+        self.figure(
+            what,
+            format!(
+                "{:.2} s (a dump every {:.2} s), {:.3} % of pixels differ",
+                seen.after.as_secs_f64(),
+                seen.poll.as_secs_f64(),
+                seen.difference * 100.0
+            ),
+        );
+    }
+
+    /// Every figure, one per line.
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+}
+
+/// The kiosk's process id from a READY line.
+fn ready_pid(line: &str) -> anyhow::Result<u32> {
+    line.split(READY)
+        .nth(1)
+        .and_then(|rest| rest.trim().parse().ok())
+        .with_context(|| format!("no pid in the READY line `{line}`"))
+}
+
+/// Waits for the next READY line after `from`; returns the pid and the
+/// position after the line.
+fn wait_ready(board: &Board, from: usize, timeout: Duration) -> anyhow::Result<(u32, usize)> {
+    let (line, next) = board
+        .serial
+        .wait_for_line(&[READY, GAVE_UP], from, timeout)?;
+    if line.contains(GAVE_UP) {
+        let text = board.serial.text();
+        let failures: Vec<&str> = text[from..]
+            .lines()
+            .filter(|line| line.contains("lobby-kiosk") || line.contains("by-kiosk"))
+            .collect();
+        let last = &failures[failures.len().saturating_sub(12)..];
+        bail!(
+            "systemd gave up starting the kiosk; its last messages:\n{}",
+            last.join("\n")
+        );
+    }
+    Ok((ready_pid(&line)?, next))
+}
+
+/// Boots to the kiosk's first frame; returns its pid and the serial position.
+fn boot_to_first_frame(
+    board: &mut Board,
+    reference: &Framebuffer,
+    name: &str,
+    report: &mut Report,
+) -> anyhow::Result<(u32, usize)> {
+    let (pid, next) = wait_ready(board, 0, BOOT_TIMEOUT)?;
+    report.figure(
+        &format!("{name}: boot to READY=1"),
+        format!("{:.2} s", board.uptime().as_secs_f64()),
+    );
+    let since = Instant::now() - board.uptime();
+    let seen = board.wait_for_screen(name, reference, since, SCREEN_TIMEOUT)?;
+    report.seen(&format!("{name}: boot to first frame"), &seen);
+    Ok((pid, next))
+}
+
+/// The portrait panel: first frame, touch, Back, the admin gesture, a
+/// killed kiosk and a hung one (watchdog) restarted by systemd.
+pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> anyhow::Result<()> {
+    let mut board = Board::boot(spec)?;
+    let (pid, mut serial_at) = boot_to_first_frame(&mut board, &refs.home, "home", report)?;
+
+    let status = board.shell.run(
+        &format!("grep -E '^(Uid|Groups|VmRSS)' /proc/{pid}/status; grep '^Pss:' /proc/{pid}/smaps_rollup; id lobby-kiosk"),
+        COMMAND_TIMEOUT,
+    )?;
+    report.figure(
+        "kiosk process in the guest",
+        status.split_whitespace().collect::<Vec<_>>().join(" "),
+    );
+
+    let since = tap(&mut board, refs.notice_tile)?;
+    let seen = board.wait_for_screen("notices", &refs.notices, since, SCREEN_TIMEOUT)?;
+    report.seen("tap 公告栏 → notice board (touch to frame)", &seen);
+
+    let since = tap(&mut board, refs.back)?;
+    let seen = board.wait_for_screen("back-home", &refs.home, since, SCREEN_TIMEOUT)?;
+    report.seen("tap 返回 → Home (touch to frame)", &seen);
+
+    board.hold(refs.department_name, ADMIN_HOLD)?;
+    let since = Instant::now();
+    let seen = board.wait_for_screen("pin-pad", &refs.pin_pad, since, SCREEN_TIMEOUT)?;
+    report.seen(
+        "hold the department name 3.5 s → PIN pad (release to frame)",
+        &seen,
+    );
+
+    // The PIN the installation hashed into kiosk.toml (docs/deploy.md §3).
+    for &key in &refs.pin_keys {
+        board.tap(key)?;
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let since = Instant::now();
+    let seen = board.wait_for_screen("admin", &refs.admin, since, SCREEN_TIMEOUT)?;
+    report.seen("PIN 2468 + 确认 → admin panel (last key to frame)", &seen);
+
+    // A crash: SIGKILL (SIGTERM would be a clean stop, not restarted by
+    // Restart=on-failure).
+    board
+        .shell
+        .run(&format!("kill -KILL {pid}"), COMMAND_TIMEOUT)?;
+    let since = Instant::now();
+    let (restarted, next) = wait_ready(&board, serial_at, RESTART_TIMEOUT)?;
+    serial_at = next;
+    if restarted == pid {
+        bail!("the READY line after the kill names the killed pid {pid}");
+    }
+    let seen = board.wait_for_screen("after-kill", &refs.home, since, RESTART_TIMEOUT)?;
+    report.seen("kill -KILL → restarted by systemd, Home again", &seen);
+
+    // A hung kiosk: stopped, it no longer feeds the watchdog.
+    board
+        .shell
+        .run(&format!("kill -STOP {restarted}"), COMMAND_TIMEOUT)?;
+    let since = Instant::now();
+    let (line, _) =
+        board
+            .serial
+            .wait_for_line(&["Watchdog timeout"], serial_at, WATCHDOG_TIMEOUT)?;
+    report.figure(
+        "kill -STOP → watchdog fired",
+        format!("{:.1} s: {}", since.elapsed().as_secs_f64(), line.trim()),
+    );
+    let (third, _) = wait_ready(&board, serial_at, RESTART_TIMEOUT)?;
+    if third == restarted {
+        bail!("the READY line after the watchdog names the hung pid {restarted}");
+    }
+    let seen = board.wait_for_screen("after-watchdog", &refs.home, since, RESTART_TIMEOUT)?;
+    report.seen("kill -STOP → watchdog restart, Home again", &seen);
+    let restarts = board.shell.run(
+        "systemctl show -p NRestarts --value lobby-kiosk",
+        COMMAND_TIMEOUT,
+    )?;
+    if restarts.trim() != "2" {
+        bail!(
+            "systemd counts {} restarts of lobby-kiosk, expected 2",
+            restarts.trim()
+        );
+    }
+    report.figure("systemd NRestarts", restarts.trim().to_string());
+    Ok(())
+}
+
+/// The rotation a portrait panel mounted sideways gets, as docs/deploy.md gives it.
+pub struct Sideways {
+    /// `SLINT_KMS_ROTATION` in degrees.
+    pub degrees: u32,
+    /// `LIBINPUT_CALIBRATION_MATRIX` for it.
+    pub calibration: String,
+}
+
+/// A 1920×1080 panel: the landscape UI, then docs/deploy.md §4 run in the
+/// guest (drop-in, udev rule, reload, restart): the portrait UI turned, and
+/// a touch on the tile under the finger opens it.
+pub fn sideways(
+    spec: &BoardSpec,
+    refs: &References,
+    sideways: &Sideways,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let rotation = Rotation::from_degrees(sideways.degrees).with_context(|| {
+        format!(
+            "SLINT_KMS_ROTATION={} is not 0, 90, 180 or 270",
+            sideways.degrees
+        )
+    })?;
+    let mut board = Board::boot(spec)?;
+    let (_, serial_at) =
+        boot_to_first_frame(&mut board, &refs.landscape_home, "landscape-home", report)?;
+
+    let degrees = sideways.degrees;
+    let matrix = &sideways.calibration;
+    let steps = [
+        // What `systemctl edit lobby-kiosk` writes.
+        format!(
+            "mkdir -p /etc/systemd/system/lobby-kiosk.service.d && printf '[Service]\\nEnvironment=SLINT_KMS_ROTATION={degrees}\\n' >/etc/systemd/system/lobby-kiosk.service.d/override.conf && systemctl daemon-reload"
+        ),
+        format!(
+            "sed -i 's/ENV{{LIBINPUT_CALIBRATION_MATRIX}}=\"[^\"]*\"/ENV{{LIBINPUT_CALIBRATION_MATRIX}}=\"{matrix}\"/' /etc/udev/rules.d/99-lobby-kiosk-touch.rules"
+        ),
+        "udevadm control --reload && udevadm trigger --subsystem-match=input && udevadm settle"
+            .to_string(),
+    ];
+    for step in &steps {
+        board.shell.run(step, COMMAND_TIMEOUT)?;
+    }
+    let since = Instant::now();
+    board
+        .shell
+        .run("systemctl restart lobby-kiosk", RESTART_TIMEOUT)?;
+    let applied = board.shell.run(
+        "for device in /dev/input/event*; do udevadm info $device; done | grep CALIBRATION",
+        COMMAND_TIMEOUT,
+    )?;
+    if !applied.contains(matrix.as_str()) {
+        bail!(
+            "the touch device has `{}`, not the calibration matrix {matrix}",
+            applied.trim()
+        );
+    }
+    report.figure(
+        "udev calibration on the touch device",
+        applied.trim().to_string(),
+    );
+    wait_ready(&board, serial_at, RESTART_TIMEOUT)?;
+    let turned_home = rotation.turn(&refs.home);
+    let seen = board.wait_for_screen("rotated-home", &turned_home, since, RESTART_TIMEOUT)?;
+    report.seen(
+        &format!("SLINT_KMS_ROTATION={degrees}: portrait Home turned, restart to frame"),
+        &seen,
+    );
+
+    let finger = rotation.turn_point(refs.notice_tile, PORTRAIT);
+    let since = tap(&mut board, finger)?;
+    let turned_notices = rotation.turn(&refs.notices);
+    let seen = board
+        .wait_for_screen("rotated-notices", &turned_notices, since, SCREEN_TIMEOUT)
+        .with_context(|| {
+            format!(
+                "a tap at panel ({:.0}, {:.0}), on the 公告栏 tile of the turned picture, did not open the notice board: the calibration matrix {matrix} does not turn touch the way SLINT_KMS_ROTATION={degrees} turns the picture",
+                finger.0, finger.1
+            )
+        })?;
+    report.seen(
+        "rotated: tap on the 公告栏 tile under the finger → notice board",
+        &seen,
+    );
+    Ok(())
+}
+
+/// Taps and returns when the finger was lifted.
+fn tap(board: &mut Board, at: (f32, f32)) -> anyhow::Result<Instant> {
+    board.tap(at)?;
+    Ok(Instant::now())
+}
+
+/// Reports the sizes of what boots.
+pub fn image_size(spec: &BoardSpec, report: &mut Report) -> anyhow::Result<()> {
+    let size = |path: &Path| {
+        std::fs::metadata(path)
+            .map(|m| m.len())
+            .with_context(|| format!("cannot read {}", path.display()))
+    };
+    let (kernel, rootfs) = (size(&spec.kernel)?, size(&spec.initrd)?);
+    report.figure(
+        "image",
+        format!(
+            "kernel {:.1} MiB + root file system (uncompressed cpio) {:.1} MiB",
+            kernel as f64 / 1048576.0,
+            rootfs as f64 / 1048576.0
+        ),
+    );
+    Ok(())
+}
