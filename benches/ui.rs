@@ -16,6 +16,8 @@ use lobby_kiosk::content::{Lang, LoadedContent, demo, synthetic};
 use lobby_kiosk::emulator::memory::MemoryUsage;
 use lobby_kiosk::emulator::{Emulator, default_start};
 use lobby_kiosk::startup::Startup;
+use lobby_kiosk::ui::{AppState, BlockData, Content};
+use slint::{ComponentHandle, ModelRc, VecModel};
 
 const WIDTH: u32 = 1080;
 const HEIGHT: u32 = 1920;
@@ -30,6 +32,7 @@ fn main() {
             let _emulator = start(demo::content());
             println!("first frame");
         }
+        Some("--long-body") => long_body_child(args.get(2).map(String::as_str) == Some("whole")),
         Some("--memory") => {
             let content = match args.get(2).map(String::as_str) {
                 Some("10k") => LoadedContent {
@@ -89,6 +92,105 @@ fn parent() {
     memory();
     first_frame();
     repaints();
+    long_body();
+}
+
+/// Characters of the long paragraph: 5 MB of UTF-8 Chinese.
+const LONG_PARAGRAPH_CHARS: usize = 5_000_000 / 3;
+const LONG_BODY_RUNS: usize = 3;
+
+/// Opens the long notice in a fresh child: the time to its first frame and
+/// the memory then. `whole`: the paragraph as one text item (the old layout).
+fn long_body_child(whole: bool) {
+    let notice = synthetic::long_paragraph_notice(LONG_PARAGRAPH_CHARS);
+    let text = notice
+        .body
+        .zh_hans
+        .as_ref()
+        .and_then(|blocks| blocks.first())
+        .map(|block| match block {
+            lobby_kiosk::content::blocks::Block::Paragraph { spans } => {
+                lobby_kiosk::content::blocks::plain_text(spans)
+            }
+            _ => String::new(),
+        })
+        .unwrap_or_default();
+    let mut catalog = demo::catalog();
+    catalog.notices.push(notice);
+    let mut emulator = start(LoadedContent {
+        catalog,
+        ..demo::content()
+    });
+    let before = MemoryUsage::current().expect("/proc/self/smaps_rollup");
+    let ui = emulator.ui().clone_strong();
+    let started = Instant::now();
+    ui.global::<AppState>()
+        .invoke_open_item("long-paragraph".into());
+    if whole {
+        let content = ui.global::<Content>();
+        let mut detail = content.get_detail();
+        detail.blocks = ModelRc::new(VecModel::from(vec![BlockData {
+            kind: "paragraph".into(),
+            text: text.as_str().into(),
+            ..BlockData::default()
+        }]));
+        detail.more = "".into();
+        content.set_detail(detail);
+    }
+    let opened = started.elapsed();
+    emulator.render();
+    let elapsed = started.elapsed();
+    let after = MemoryUsage::current().expect("/proc/self/smaps_rollup");
+    println!(
+        "{} {} {} {}",
+        elapsed.as_micros(),
+        opened.as_micros(),
+        before.pss_kib,
+        after.pss_kib
+    );
+}
+
+fn long_body() {
+    let exe = std::env::current_exe().expect("own path");
+    for (mode, what) in [
+        (
+            "chunked",
+            "open a 5 MB paragraph (chunks, a page at a time)",
+        ),
+        ("whole", "open a 5 MB paragraph as one text (before)"),
+    ] {
+        let mut times = Vec::new();
+        let mut memory = Vec::new();
+        for _ in 0..LONG_BODY_RUNS {
+            let output = Command::new(&exe)
+                .args(["--long-body", mode])
+                .output()
+                .expect("child runs");
+            let text = String::from_utf8_lossy(&output.stdout);
+            let numbers: Vec<u64> = text
+                .split_whitespace()
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            let [micros, opened, before, after] = numbers[..] else {
+                panic!("long-body child printed {text:?}");
+            };
+            times.push(Duration::from_micros(micros));
+            memory.push((
+                opened as f64 / 1000.0,
+                before as f64 / 1024.0,
+                after as f64 / 1024.0,
+            ));
+        }
+        // Two frames at 60 Hz: a stall a visitor does not notice.
+        report(what, &mut times, Duration::from_millis(33));
+        let runs: Vec<String> = memory
+            .iter()
+            .map(|(opened, before, after)| {
+                format!("{opened:.1} ms to present, PSS {before:.0} → {after:.0} MiB")
+            })
+            .collect();
+        println!("{:<52} {}", "", runs.join("; "));
+    }
 }
 
 fn first_frame() {

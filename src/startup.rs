@@ -5,7 +5,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use crate::config::{Config, RepositoryConfig};
-use crate::content::{LoadedContent, demo};
+use crate::content::{Catalog, LoadedContent, demo};
 use crate::store::Store;
 use crate::sync::content::active_content;
 use crate::sync::runner::{self, SyncReport, SyncTrigger};
@@ -72,6 +72,33 @@ impl Startup {
             sync: None,
         }
     }
+
+    /// `catalog` with the demo's assets, no sync: synthetic and stress
+    /// content for tests and benchmarks.
+    pub fn with_catalog(catalog: Catalog) -> Startup {
+        Startup {
+            content: Some(LoadedContent {
+                catalog,
+                ..demo::content()
+            }),
+            ..Startup::demo()
+        }
+    }
+}
+
+/// What the configured kiosk shows now, without starting a sync: the demo
+/// when no repository is configured, otherwise the store's last verified
+/// content (`kiosk emulate` shows this).
+pub fn stored(config: &Config) -> Result<Startup, StartupError> {
+    let Some(repository) = &config.repository else {
+        return Ok(Startup::demo());
+    };
+    let (_, content, status) = open_store(repository)?;
+    Ok(Startup {
+        content,
+        status,
+        sync: None,
+    })
 }
 
 /// Prepares content: the demo when no repository is configured, otherwise
@@ -80,26 +107,7 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
     let Some(repository) = &config.repository else {
         return Ok(Startup::demo());
     };
-    let store = Store::open(&repository.store)?;
-    let mut status = ContentStatus {
-        source: repository.url.clone(),
-        ..ContentStatus::default()
-    };
-    if let Some(reason) = store.fallback_reason() {
-        status.last_error =
-            format!("the newest stored content was damaged and is not shown: {reason}");
-    }
-    let content = match active_content(&store) {
-        Ok(Some((version, content))) => {
-            status.version = format!("v{version}");
-            Some(content)
-        }
-        Ok(None) => None,
-        Err(error) => {
-            status.last_error = format!("stored content cannot be shown: {error}");
-            None
-        }
-    };
+    let (store, content, mut status) = open_store(repository)?;
     let settings = sync_settings(repository)?;
     let sync = match SyncEngine::new(settings, &repository.store.join("sync")) {
         Ok(engine) => {
@@ -121,6 +129,33 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
         status,
         sync,
     })
+}
+
+/// The store with its last verified content and the status to show.
+fn open_store(
+    repository: &RepositoryConfig,
+) -> Result<(Store, Option<LoadedContent>, ContentStatus), StartupError> {
+    let store = Store::open(&repository.store)?;
+    let mut status = ContentStatus {
+        source: repository.url.clone(),
+        ..ContentStatus::default()
+    };
+    if let Some(reason) = store.fallback_reason() {
+        status.last_error =
+            format!("the newest stored content was damaged and is not shown: {reason}");
+    }
+    let content = match active_content(&store) {
+        Ok(Some((version, content))) => {
+            status.version = format!("v{version}");
+            Some(content)
+        }
+        Ok(None) => None,
+        Err(error) => {
+            status.last_error = format!("stored content cannot be shown: {error}");
+            None
+        }
+    };
+    Ok((store, content, status))
 }
 
 /// Sync settings of a repository configuration.
@@ -158,15 +193,41 @@ fn schedule(repository: &RepositoryConfig) -> Schedule {
     }
 }
 
+/// The kiosk window could not open.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot open the kiosk window: {source}{}", hint(.no_display))]
+pub struct WindowError {
+    /// Slint's (winit's) reason.
+    pub source: slint::PlatformError,
+    /// Neither `DISPLAY` nor `WAYLAND_DISPLAY` was set.
+    pub no_display: bool,
+}
+
+/// What to do without a display, in one line.
+fn hint(no_display: &bool) -> &'static str {
+    if *no_display {
+        "\nhint: there is no display here (ssh, a container): run it where a screen is \
+         attached, under `xvfb-run`, or headless with `kiosk emulate --out shots/`"
+    } else {
+        ""
+    }
+}
+
 /// Opens the kiosk window on the desktop (or the board) with the bundled
 /// fonts. The 1080×1920 design does not fit most desktops: it is shown at
 /// half size unless `SLINT_SCALE_FACTOR` is set (the board runs at 1.0).
 /// Call before any other thread starts.
-pub fn desktop_window(config: &Config) -> Result<KioskWindow, slint::PlatformError> {
+pub fn desktop_window(config: &Config) -> Result<KioskWindow, WindowError> {
     fonts::install(&config.font_dir());
     if std::env::var_os("SLINT_SCALE_FACTOR").is_none() {
         // SAFETY: called before the UI and any other thread start.
         unsafe { std::env::set_var("SLINT_SCALE_FACTOR", "0.5") };
     }
-    KioskWindow::new()
+    KioskWindow::new().map_err(|source| WindowError {
+        source,
+        // The board draws through DRM/KMS and needs neither.
+        no_display: cfg!(not(feature = "board"))
+            && std::env::var_os("DISPLAY").is_none()
+            && std::env::var_os("WAYLAND_DISPLAY").is_none(),
+    })
 }

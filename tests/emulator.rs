@@ -474,22 +474,249 @@ fn golden_screenshots_of_landscape_high_contrast_and_large_text() {
     assert_matches_reference(&mut emulator, "report-table.cards-150");
 }
 
+/// The demo guide with the longest name list, scrolled to its end (the
+/// related questions fully above the navigation bar), and the stress
+/// guide's top and end, in portrait, at 150 % and in landscape.
+#[test]
+fn golden_screenshots_of_guides_scrolled_to_their_end() {
+    use lobby_kiosk::content::synthetic;
+    use lobby_kiosk::emulator::layout_check;
+
+    let stress = || lobby_kiosk::startup::Startup::with_catalog(synthetic::stress_catalog());
+    let cases = [
+        (
+            "high-risk-sports-license",
+            1.0,
+            (WIDTH, HEIGHT),
+            "guide-end",
+        ),
+        (
+            "high-risk-sports-license",
+            1.5,
+            (WIDTH, HEIGHT),
+            "guide-end.text-150",
+        ),
+        (
+            "high-risk-sports-license",
+            1.0,
+            (HEIGHT, WIDTH),
+            "guide-end.landscape",
+        ),
+        ("stress-guide", 1.0, (WIDTH, HEIGHT), "stress-guide"),
+        (
+            "stress-guide",
+            1.5,
+            (WIDTH, HEIGHT),
+            "stress-guide.text-150",
+        ),
+        (
+            "stress-guide",
+            1.5,
+            (HEIGHT, WIDTH),
+            "stress-guide.landscape",
+        ),
+    ];
+    for (id, scale, (width, height), name) in cases {
+        let startup = if id.starts_with("stress") {
+            stress()
+        } else {
+            lobby_kiosk::startup::Startup::demo()
+        };
+        let mut emulator =
+            Emulator::new(width, height, startup, &Config::demo(), default_start()).unwrap();
+        let state = emulator.ui().global::<lobby_kiosk::ui::AppState>();
+        state.invoke_set_text_scale(scale);
+        state.invoke_open_item(id.into());
+        if id.starts_with("stress") {
+            assert_matches_reference(&mut emulator, &format!("{name}.top"));
+        }
+        // The check scrolls to the end and leaves the page there.
+        let problems = layout_check::check_screen(&mut emulator, name);
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert_matches_reference(&mut emulator, &format!("{name}.end"));
+    }
+}
+
+#[test]
+fn a_guide_summary_value_stays_under_its_label_beside_a_tall_neighbour() {
+    use lobby_kiosk::content::synthetic;
+
+    let startup = lobby_kiosk::startup::Startup::with_catalog(synthetic::stress_catalog());
+    let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
+        .expect("the emulator starts");
+    let state = emulator.ui().global::<lobby_kiosk::ui::AppState>();
+    state.invoke_set_text_scale(1.5);
+    state.invoke_open_item("stress-guide".into());
+    // 到现场次数 … 2 次, beside a place that runs over many lines.
+    for _ in 0..10 {
+        if emulator
+            .find("2 次")
+            .is_some_and(|v| v.y > 160.0 && v.y + v.height < 1744.0)
+        {
+            break;
+        }
+        emulator.swipe((540.0, 1400.0), (540.0, 900.0), Duration::from_millis(400));
+    }
+    let label = emulator.find("到现场次数").expect("the label");
+    let value = emulator.find("2 次").expect("the value");
+    let gap = value.y - (label.y + label.height);
+    assert!(
+        (0.0..=8.0).contains(&gap),
+        "the value is {gap:.0} px below its label"
+    );
+}
+
+#[test]
+fn a_channel_found_by_search_opens_its_own_page() {
+    let mut emulator = start();
+    tap(&mut emulator, "搜索");
+    for key in ["j", "z", "x", "x"] {
+        tap(&mut emulator, key);
+    }
+    tap(&mut emulator, "局长信箱");
+    assert_eq!(
+        emulator.app().screen(),
+        Screen::Detail("director-mailbox".into())
+    );
+    assert_eq!(
+        emulator
+            .ui()
+            .global::<lobby_kiosk::ui::AppState>()
+            .get_page(),
+        lobby_kiosk::ui::Page::Detail,
+        "not Home"
+    );
+    assert!(emulator.shows("局长信箱"));
+}
+
+#[test]
+fn a_wide_table_pages_sideways_to_its_last_column_by_buttons() {
+    use lobby_kiosk::content::blocks::Block;
+
+    let catalog = catalog();
+    let report = catalog
+        .documents
+        .iter()
+        .find(|d| d.id == "annual-report-2019")
+        .expect("the annual report");
+    let tables: Vec<_> = report
+        .body
+        .get(Lang::ZhHans)
+        .into_iter()
+        .flatten()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let last_header = tables[1]
+        .header
+        .last()
+        .and_then(|row| row.last())
+        .map(|cell| cell.text.clone())
+        .expect("a header");
+    let mut emulator = start();
+    let ui = emulator.ui().clone_strong();
+    ui.global::<lobby_kiosk::ui::AppState>()
+        .invoke_open_item("annual-report-2019".into());
+    ui.global::<lobby_kiosk::ui::Content>()
+        .invoke_open_table_view(1);
+    let on_screen = |emulator: &Emulator| {
+        emulator.find(&last_header).is_some_and(|cell| {
+            cell.x >= 0.0 && cell.x + cell.width <= WIDTH as f32 && cell.width > 0.0
+        })
+    };
+    assert!(!on_screen(&emulator), "the last column starts off screen");
+    for _ in 0..10 {
+        if on_screen(&emulator) {
+            break;
+        }
+        tap(&mut emulator, "向右滚动");
+    }
+    assert!(
+        on_screen(&emulator),
+        "`{last_header}` reached by the button"
+    );
+    tap(&mut emulator, "按行查看");
+    assert!(emulator.shows("按表格查看"), "the card view, on request");
+}
+
+#[test]
+fn an_untranslated_guide_in_english_says_so_and_counts_copies_in_english() {
+    let catalog = catalog();
+    let guide = catalog
+        .guides
+        .iter()
+        .find(|g| !g.meta.title.is_authored(Lang::En))
+        .expect("a guide without English");
+    let mut emulator = start();
+    tap(&mut emulator, "English");
+    emulator
+        .ui()
+        .global::<lobby_kiosk::ui::AppState>()
+        .invoke_open_item(guide.id.as_str().into());
+    assert!(emulator.shows("This page is not yet available in English and is shown in Chinese."));
+    let labels: Vec<String> = emulator.elements().into_iter().map(|e| e.label).collect();
+    assert!(
+        labels.iter().any(|l| l.starts_with("1 copy · ")),
+        "{labels:?}"
+    );
+    assert!(!labels.iter().any(|l| l.contains("1 copies")));
+
+    // The traditional view of a guide written in simplified says it was converted.
+    tap(&mut emulator, "繁體中文");
+    assert!(emulator.shows("本頁繁體中文由簡體自動轉換。"));
+}
+
+#[test]
+fn a_five_megabyte_paragraph_opens_a_page_at_a_time() {
+    use lobby_kiosk::content::synthetic;
+    use slint::Model;
+
+    let mut catalog = catalog();
+    catalog
+        .notices
+        .push(synthetic::long_paragraph_notice(5_000_000 / 3));
+    let startup = lobby_kiosk::startup::Startup::with_catalog(catalog);
+    let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
+        .expect("the emulator starts");
+    let ui = emulator.ui().clone_strong();
+    ui.global::<lobby_kiosk::ui::AppState>()
+        .invoke_open_item("long-paragraph".into());
+    emulator.render();
+    let shown = |ui: &lobby_kiosk::ui::KioskWindow| {
+        ui.global::<lobby_kiosk::ui::Content>()
+            .get_detail()
+            .blocks
+            .iter()
+            .map(|b| b.text.chars().count())
+            .sum::<usize>()
+    };
+    let first = shown(&ui);
+    assert!(
+        first <= lobby_kiosk::ui::long_text::PAGE_CHARS,
+        "{first} characters laid out"
+    );
+    let more = ui
+        .global::<lobby_kiosk::ui::Content>()
+        .get_detail()
+        .more
+        .to_string();
+    assert!(more.starts_with("继续阅读"), "{more}");
+    ui.global::<lobby_kiosk::ui::Content>().invoke_show_more();
+    assert!(shown(&ui) > first, "read on shows more");
+}
+
 #[test]
 fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
-    use lobby_kiosk::content::{LoadedContent, synthetic};
+    use lobby_kiosk::content::synthetic;
     use lobby_kiosk::ui::app::LIST_PAGE;
     use slint::Model;
 
     let catalog = synthetic::catalog(100);
     let visible = catalog.visible_notices(default_start()).len();
     assert!(visible > 2 * LIST_PAGE, "{visible} notices visible");
-    let startup = lobby_kiosk::startup::Startup {
-        content: Some(LoadedContent {
-            catalog,
-            ..demo::content()
-        }),
-        ..lobby_kiosk::startup::Startup::demo()
-    };
+    let startup = lobby_kiosk::startup::Startup::with_catalog(catalog);
     let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
         .expect("the emulator starts");
     let rows = |emulator: &Emulator| {

@@ -202,6 +202,61 @@ fn expired_metadata_keeps_the_content_and_says_it_may_be_out_of_date() {
 }
 
 #[test]
+fn emulate_shows_what_the_configured_kiosk_shows() {
+    let (runtime, fixture, _server, config, mut emulator) = synced_kiosk();
+    fixture.edit_notice_title(NOTICE, "本馆自有内容：体育馆开放通知");
+    runtime.block_on(fixture.publish());
+    emulator.ui().global::<AppState>().invoke_admin_sync_now();
+    assert!(wait_for(&mut emulator, |e| status(e).2 == "v2"));
+    drop(emulator);
+
+    // What `kiosk --config FILE emulate` shows: the store, no sync.
+    let stored = startup::stored(&config).expect("the store opens");
+    assert!(stored.sync.is_none(), "emulate starts no sync");
+    assert_eq!(stored.status.version, "v2");
+    let emulator =
+        Emulator::new(1080, 1920, stored, &config, default_start()).expect("the emulator starts");
+    emulator
+        .ui()
+        .global::<AppState>()
+        .invoke_open_item(NOTICE.into());
+    assert!(emulator.shows("本馆自有内容：体育馆开放通知"));
+
+    // The binary, with a config file, writes the screenshots of a script.
+    let dir = tempfile::tempdir().unwrap();
+    let repository = config.repository.as_ref().expect("a repository");
+    let file = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "kiosk_id = \"emulated\"\n[repository]\nurl = \"http://127.0.0.1:9/\"\nroot = {:?}\nstore = {:?}\n",
+            repository.root, repository.store
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("script.txt"),
+        "tap \"公告栏\"\nshot list.png\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--config")
+        .arg(&file)
+        .arg("emulate")
+        .arg(dir.path().join("script.txt"))
+        .arg("--out")
+        .arg(dir.path().join("shots"))
+        .output()
+        .expect("kiosk runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("shots/list.png").is_file());
+}
+
+#[test]
 fn an_admin_service_that_did_not_start_stays_in_the_status_after_a_sync() {
     let (_runtime, _fixture, _server, config, mut emulator) = synced_kiosk();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -58,6 +58,11 @@ const TOP_RESULTS: &[(&str, &str)] = &[
     ("ggtycg", "huimin-open-2026"),
     ("xxgk", "disclosure-guide"),
     ("gzma", "gzma-2026-registration"),
+    // Initials from the start of a title (临时占用…) before initials that
+    // run across words inside one (马拉松怎么, 么 read yao).
+    ("lszy", "temporary-facility-occupation"),
+    // A channel: 局长信箱.
+    ("jzxx", "director-mailbox"),
     // English words and prefixes.
     ("marathon", "gzma-2026-registration"),
     ("mara", "gzma-2026-registration"),

@@ -14,8 +14,7 @@ use std::time::{Duration, SystemTime};
 use slint::ComponentHandle;
 
 use crate::config::Config;
-use crate::content::LoadedContent;
-use crate::content::authoring::compile_folder;
+use crate::content::{LoadedContent, folder};
 use crate::startup;
 use crate::ui::app::{ContentStatus, KioskApp, SystemClock};
 
@@ -28,8 +27,11 @@ pub enum PreviewError {
     /// The folder does not exist.
     #[error("preview: {0} is not a folder: give the authoring folder (the one holding site.toml)")]
     NotAFolder(PathBuf),
-    /// The window could not open or its event loop failed.
-    #[error("preview: the window failed: {0} (is a display available? DISPLAY must be set)")]
+    /// The window could not open.
+    #[error("preview: {0}")]
+    Open(#[from] startup::WindowError),
+    /// The window's event loop failed.
+    #[error("preview: the window failed: {0}")]
     Window(#[from] slint::PlatformError),
 }
 
@@ -57,13 +59,10 @@ fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
 
 /// Compiles the folder; errors are printed and reported in the status.
 fn load(dir: &Path) -> Result<LoadedContent, String> {
-    match compile_folder(dir, chrono::Utc::now()) {
-        Ok(compiled) => {
-            eprint!("{}", compiled.diagnostics);
-            Ok(LoadedContent {
-                catalog: compiled.catalog,
-                assets: Box::new(compiled.assets),
-            })
+    match folder::load(dir, chrono::Utc::now()) {
+        Ok((content, warnings)) => {
+            eprint!("{warnings}");
+            Ok(content)
         }
         Err(invalid) => {
             eprint!("{}", invalid.diagnostics);

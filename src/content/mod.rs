@@ -6,6 +6,7 @@ pub mod blocks;
 pub mod clean;
 pub mod convert;
 pub mod demo;
+pub mod folder;
 pub mod model;
 pub mod synthetic;
 pub mod text;

@@ -499,6 +499,24 @@ impl Catalog {
         urgent
     }
 
+    /// The title (question, name) of the item with this id, of any kind
+    /// (ids are unique across kinds).
+    pub fn item_title(&self, id: &str) -> Option<&Text> {
+        let notices = self.notices.iter().map(|n| (&n.id, &n.meta.title));
+        let guides = self.guides.iter().map(|g| (&g.id, &g.meta.title));
+        let documents = self.documents.iter().map(|d| (&d.id, &d.meta.title));
+        let faqs = self.faqs.iter().map(|f| (&f.id, &f.question));
+        let venues = self.venues.iter().map(|v| (&v.id, &v.name));
+        let channels = self.channels.iter().map(|c| (&c.id, &c.name));
+        notices
+            .chain(guides)
+            .chain(documents)
+            .chain(faqs)
+            .chain(venues)
+            .chain(channels)
+            .find_map(|(item, title)| (item == id).then_some(title))
+    }
+
     /// Looks up a notice category label.
     pub fn notice_category(&self, id: &str) -> Option<&Category> {
         self.site.notice_categories.iter().find(|c| c.id == id)

@@ -3,9 +3,11 @@
 //! by accessible label, a mocked clock, and PNG screenshots.
 
 pub mod framebuffer;
+pub mod layout_check;
 pub mod memory;
 mod platform;
 pub mod script;
+pub mod tour;
 
 use std::path::Path;
 use std::rc::Rc;

@@ -54,8 +54,31 @@ pub enum MatchKind {
     Initials,
 }
 
-/// The order of results: not a title match, quality, field, newest first.
-type RankKey = (bool, MatchKind, FieldRank, Reverse<Option<NaiveDateTime>>);
+/// Where in its text a match of initials starts; earlier variants rank
+/// higher (whole syllables and characters always count as a word start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchStart {
+    /// At the start of the text or of a word (after a space, punctuation or
+    /// a Latin letter): 临时占用… for `lszy`.
+    WordStart,
+    /// Inside a run of Chinese characters: 马拉松怎么 for `lszy` (拉 is in
+    /// the middle of 马拉松) lines letters up with characters that belong
+    /// to different words.
+    Inside,
+}
+
+/// The order of results: not a title match, quality, field, where the
+/// match starts, newest first.
+type RankKey = (
+    bool,
+    MatchKind,
+    FieldRank,
+    MatchStart,
+    Reverse<Option<NaiveDateTime>>,
+);
+
+/// How well a term matched one item: field, quality, start.
+type TermMatch = (FieldRank, MatchKind, MatchStart);
 
 /// What a search found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -388,17 +411,19 @@ impl SearchIndex {
                     .is_none_or(|(from, until)| within_window(from, until, local))
             })
             .filter_map(|(position, entry)| {
-                let (field, quality) = terms
+                let (field, quality, start) = terms
                     .iter()
                     .zip(&finders)
                     .map(|(term, finder)| self.best_field(catalog, entry, term, finder))
-                    .try_fold((FieldRank::Title, MatchKind::Exact), |worst, best| {
-                        best.map(|best| worst.max(best))
-                    })?;
+                    .try_fold(
+                        (FieldRank::Title, MatchKind::Exact, MatchStart::WordStart),
+                        |worst, best| best.map(|best| worst.max(best)),
+                    )?;
                 let key = (
                     field != FieldRank::Title,
                     quality,
                     field,
+                    start,
                     Reverse(entry.date),
                 );
                 Some((key, position))
@@ -412,7 +437,7 @@ impl SearchIndex {
         ranked.sort_unstable();
         let hits = ranked
             .into_iter()
-            .map(|((_, quality, field, _), position)| {
+            .map(|((_, quality, field, _, _), position)| {
                 let entry = &self.entries[position];
                 Hit {
                     id: &entry.id,
@@ -432,14 +457,21 @@ impl SearchIndex {
         entry: &Entry,
         term: &Term,
         finder: &Finder<'_>,
-    ) -> Option<(FieldRank, MatchKind)> {
-        let mut best: Option<(FieldRank, MatchKind)> = None;
+    ) -> Option<TermMatch> {
+        let mut best: Option<TermMatch> = None;
         for field in &entry.fields {
             if best.is_some_and(|b| b.0 < field.rank) {
                 break;
             }
-            if let Some((quality, _)) = self.find(field, term) {
-                let candidate = (field.rank, quality);
+            if let Some((quality, range)) = self.find(field, term) {
+                // Only initials are ambiguous enough to need the start:
+                // whole syllables or characters are what the visitor meant.
+                let start = if quality == MatchKind::Initials {
+                    match_start(&field.text, &range)
+                } else {
+                    MatchStart::WordStart
+                };
+                let candidate = (field.rank, quality, start);
                 if best.is_none_or(|b| candidate < b) {
                     best = Some(candidate);
                 }
@@ -448,7 +480,7 @@ impl SearchIndex {
         best.or_else(|| {
             let source = entry.body?;
             self.find_in_body(source.body(catalog)?, &source, term, finder)
-                .map(|quality| (FieldRank::Body, quality))
+                .map(|quality| (FieldRank::Body, quality, MatchStart::WordStart))
         })
     }
 
@@ -594,6 +626,19 @@ fn section_names(kind: ItemKind) -> [&'static str; 2] {
         ItemKind::Faq => ["互动交流", "interaction"],
         ItemKind::Venue => ["场馆开放", "venues"],
         ItemKind::Channel => ["互动交流", "interaction"],
+    }
+}
+
+/// Where a match (a character range of `text`) starts.
+fn match_start(text: &str, range: &Range<usize>) -> MatchStart {
+    let before = range
+        .start
+        .checked_sub(1)
+        .and_then(|at| text.chars().nth(at));
+    if before.is_some_and(super::query::is_han) {
+        MatchStart::Inside
+    } else {
+        MatchStart::WordStart
     }
 }
 

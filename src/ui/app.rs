@@ -6,13 +6,15 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, ModelRc, VecModel};
 
 use super::navigation::{Navigator, Screen, Section};
 use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
+use super::words::{Word, word};
 use super::{
-    AppState, Content, KioskWindow, LabelledText, Page, SearchState, Theme, UrgentItem, search_view,
+    AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchState, Theme, long_text,
+    search_view,
 };
 use crate::admin::status::StatusHandle;
 use crate::config::Config;
@@ -108,9 +110,10 @@ struct State {
     pin_gate: PinGate,
     status: ContentStatus,
     kiosk_id: String,
-    /// A list screen the visitor extended with "show more", and how many
-    /// rows it shows; every other list shows [`LIST_PAGE`] rows.
-    list_extended: Option<(Screen, usize)>,
+    /// A screen the visitor extended with "show more" (a list) or "read
+    /// on" (a long body), and how many pages it shows; every other screen
+    /// shows one.
+    extended: Option<(Screen, usize)>,
     /// Index over the current content, rebuilt when it changes.
     search_index: SearchIndex,
     /// What the admin panel's last "sync now" did, in words.
@@ -124,11 +127,11 @@ struct State {
 pub const LIST_PAGE: usize = 30;
 
 impl State {
-    /// How many rows the list `screen` shows.
-    fn list_rows(&self, screen: &Screen) -> usize {
-        match &self.list_extended {
-            Some((extended, rows)) if extended == screen => *rows,
-            _ => LIST_PAGE,
+    /// How many pages `screen` shows (rows of a list, text of a body).
+    fn pages(&self, screen: &Screen) -> usize {
+        match &self.extended {
+            Some((extended, pages)) if extended == screen => *pages,
+            _ => 1,
         }
     }
 }
@@ -172,7 +175,7 @@ impl KioskApp {
                 pin_gate: PinGate::new(config.admin.pin_sha256.clone()),
                 status: ContentStatus::default(),
                 kiosk_id: config.kiosk_id.clone(),
-                list_extended: None,
+                extended: None,
             }),
             clock,
             clock_timer: slint::Timer::default(),
@@ -399,8 +402,8 @@ impl KioskApp {
                 {
                     let mut state = app.state.borrow_mut();
                     let screen = state.navigator.current().clone();
-                    let rows = state.list_rows(&screen) + LIST_PAGE;
-                    state.list_extended = Some((screen, rows));
+                    let pages = state.pages(&screen) + 1;
+                    state.extended = Some((screen, pages));
                 }
                 app.render();
             })
@@ -425,12 +428,12 @@ impl KioskApp {
         {
             let mut state = self.state.borrow_mut();
             step(&mut state.navigator);
-            // A list extended with "show more" stays extended while the
+            // A screen extended with "show more" stays extended while the
             // visitor can return to it, not on a later visit.
-            if let Some((list, _)) = &state.list_extended
-                && !state.navigator.contains(list)
+            if let Some((screen, _)) = &state.extended
+                && !state.navigator.contains(screen)
             {
-                state.list_extended = None;
+                state.extended = None;
             }
         }
         self.render();
@@ -513,7 +516,7 @@ impl KioskApp {
             state.settings = VisitorSettings::defaults(state.default_lang);
             state.query.clear();
             state.navigator.home();
-            state.list_extended = None;
+            state.extended = None;
         }
         let app_state = self.window.global::<AppState>();
         app_state.set_pin_pad_open(false);
@@ -587,22 +590,18 @@ impl KioskApp {
         let now = self.clock.now();
         let presenter = Presenter::new(catalog, assets.as_ref(), lang);
         app_state.set_site_name(catalog.site.name.text(lang).into());
-        let urgent: Vec<UrgentItem> = catalog
-            .urgent_notices(now)
-            .into_iter()
-            .map(|n| UrgentItem {
-                id: n.id.as_str().into(),
-                title: n.meta.title.text(lang).into(),
-            })
-            .collect();
+        let link = |n: &crate::content::model::Notice| ItemLink {
+            id: n.id.as_str().into(),
+            title: n.meta.title.text(lang).into(),
+        };
+        let urgent: Vec<ItemLink> = catalog.urgent_notices(now).into_iter().map(link).collect();
         app_state.set_urgent(ModelRc::new(VecModel::from(urgent)));
-        app_state.set_attract_slides(ModelRc::new(VecModel::from(
-            presenter
-                .attract_slides(now)
-                .into_iter()
-                .map(SharedString::from)
-                .collect::<Vec<_>>(),
-        )));
+        let slides: Vec<ItemLink> = presenter
+            .attract_slides(now)
+            .into_iter()
+            .map(link)
+            .collect();
+        app_state.set_attract_slides(ModelRc::new(VecModel::from(slides)));
 
         let page = match state.navigator.current() {
             Screen::Home => Page::Home,
@@ -610,7 +609,7 @@ impl KioskApp {
                 let mut list = presenter.list(*section, category, now);
                 let total = list.items.len();
                 list.items
-                    .truncate(state.list_rows(state.navigator.current()));
+                    .truncate(state.pages(state.navigator.current()) * LIST_PAGE);
                 content.set_more_count((total - list.items.len()) as i32);
                 content.set_list_title(list.title.into());
                 content.set_categories(ModelRc::new(VecModel::from(list.chips)));
@@ -626,7 +625,9 @@ impl KioskApp {
                 }
             }
             Screen::Detail(id) => match presenter.detail(id) {
-                Some(detail) => {
+                Some(mut detail) => {
+                    let pages = state.pages(state.navigator.current());
+                    long_text::paginate(&mut detail.detail, pages, word(lang, Word::ReadMore));
                     content.set_detail(detail.detail);
                     content.set_tables(ModelRc::new(VecModel::from(detail.tables)));
                     Page::Detail

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod fonts;
 pub mod images;
+pub mod long_text;
 pub mod navigation;
 pub mod present;
 pub mod qr;

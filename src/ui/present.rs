@@ -3,6 +3,8 @@
 //! Everything here is plain data conversion; `app.rs` puts the results into
 //! the Slint globals.
 
+mod channel;
+
 use chrono::{DateTime, Utc};
 use slint::{Model, ModelRc, SharedString, VecModel};
 
@@ -13,11 +15,11 @@ use super::{
     BlockData, ChannelCard, Chip, DetailData, GuideData, GuideStep, LabelledText, ListItem,
     Material, RowCard, TableCell, TableData,
 };
-use super::{images, qr};
+use super::{images, long_text, qr};
 use crate::content::AssetSource;
 use crate::content::blocks::{Block, Table, plain_text};
 use crate::content::model::{Body, Catalog, ChannelKind, FaqKind, Notice};
-use crate::content::text::{Lang, Text};
+use crate::content::text::{Lang, Localized, Text};
 
 /// Body text size at 100 %, for table geometry.
 const TABLE_FONT_PX: f32 = 28.0;
@@ -403,6 +405,9 @@ impl<'a> Presenter<'a> {
             );
             return Some(self.body_detail(id, &faq.question, line, false, &faq.answer, None, &[]));
         }
+        if let Some(channel) = catalog.channels.iter().find(|c| c.id == id) {
+            return Some(self.channel(channel));
+        }
         if let Some(venue) = catalog.venues.iter().find(|v| v.id == id) {
             let mut blocks = vec![
                 heading(self.w(Word::Address)),
@@ -474,18 +479,21 @@ impl<'a> Presenter<'a> {
                 blocks: model(data),
                 source_url: source_url.unwrap_or_default().into(),
                 source_qr: source_url.map(qr::image).unwrap_or_default(),
+                more: "".into(),
             },
             tables,
         }
     }
 
-    fn machine_note(&self, body: &Body) -> String {
+    /// The note above a page whose text is not written in the visitor's
+    /// language: machine-converted, or shown in Chinese for English.
+    fn machine_note<T>(&self, text: &Localized<T>) -> String {
         match self.lang {
-            Lang::En if body.exact(Lang::En).is_none() => self.w(Word::NoEnglish).to_owned(),
-            Lang::ZhHant if body.machine == Some(Lang::ZhHant) => {
+            Lang::En if text.exact(Lang::En).is_none() => self.w(Word::NoEnglish).to_owned(),
+            Lang::ZhHant if text.machine == Some(Lang::ZhHant) => {
                 self.w(Word::ConvertedToTraditional).to_owned()
             }
-            Lang::ZhHans if body.machine == Some(Lang::ZhHans) => {
+            Lang::ZhHans if text.machine == Some(Lang::ZhHans) => {
                 self.w(Word::ConvertedToSimplified).to_owned()
             }
             _ => String::new(),
@@ -499,7 +507,9 @@ impl<'a> Presenter<'a> {
                 ..heading(text)
             }),
             Block::Paragraph { spans } => {
-                out.push(paragraph(plain_text(spans)));
+                // A long paragraph becomes several: the screen lays out
+                // and pages through a chunk at a time (see long_text).
+                out.extend(long_text::chunks(&plain_text(spans)).map(paragraph));
                 for span in spans.iter().filter(|s| s.link.is_some()) {
                     if let Some(link) = &span.link {
                         out.push(qr_block(link, span.text.clone()));
@@ -512,10 +522,11 @@ impl<'a> Presenter<'a> {
             }),
             Block::Table(table) => {
                 let index = tables.len();
-                tables.push(table_data(table));
+                let caption = self.table_caption(table, index, out);
+                tables.push(table_data(table, &caption));
                 out.push(BlockData {
                     kind: "table".into(),
-                    caption: table.caption.as_str().into(),
+                    caption: caption.into(),
                     text: if table.sample_data {
                         self.w(Word::SampleData).into()
                     } else {
@@ -536,6 +547,18 @@ impl<'a> Presenter<'a> {
         }
     }
 
+    /// A table's caption; one without (a pipe table) is named after the
+    /// heading above it, or "Table N".
+    fn table_caption(&self, table: &Table, index: usize, before: &[BlockData]) -> String {
+        if !table.caption.trim().is_empty() {
+            return table.caption.clone();
+        }
+        match before.last() {
+            Some(block) if block.kind == "heading" => block.text.to_string(),
+            _ => format!("{} {}", self.w(Word::Table), index + 1),
+        }
+    }
+
     /// The service guide page.
     pub fn guide(&self, id: &str) -> Option<GuideData> {
         let guide = self.catalog.guides.iter().find(|g| g.id == id)?;
@@ -544,16 +567,15 @@ impl<'a> Presenter<'a> {
         let visits = if meta.visits == 0 {
             self.w(Word::FullyOnline).to_owned()
         } else {
-            format!("{} {}", meta.visits, self.w(Word::Visits))
+            words::count(self.lang, meta.visits, Word::Visits)
         };
         let materials = meta
             .materials
             .iter()
             .map(|m| {
                 let mut detail = format!(
-                    "{} {} · {} · {} · {}",
-                    m.copies,
-                    self.w(Word::Copies),
+                    "{} · {} · {} · {}",
+                    words::count(self.lang, m.copies, Word::Copies),
                     words::material_form(self.lang, m.form),
                     words::material_format(self.lang, m.format),
                     self.t(&m.source)
@@ -620,6 +642,7 @@ impl<'a> Presenter<'a> {
         Some(GuideData {
             id: id.into(),
             title: self.t(&meta.title).into(),
+            machine_note: self.machine_note(&meta.title).into(),
             category: self
                 .catalog
                 .guide_category(&meta.category)
@@ -650,13 +673,12 @@ impl<'a> Presenter<'a> {
         })
     }
 
-    /// Titles of the pinned notices for the attract loop (all urgent ones first).
-    pub fn attract_slides(&self, now: DateTime<Utc>) -> Vec<String> {
+    /// The pinned and urgent notices the attract loop shows.
+    pub fn attract_slides(&self, now: DateTime<Utc>) -> Vec<&'a Notice> {
         self.catalog
             .visible_notices(now)
             .into_iter()
             .filter(|n| n.meta.pinned || n.meta.urgent)
-            .map(|n| self.t(&n.meta.title))
             .collect()
     }
 }
@@ -718,11 +740,12 @@ fn qr_block(url: &str, caption: String) -> BlockData {
     }
 }
 
-/// A table in the UI's geometry.
-pub fn table_data(table: &Table) -> TableData {
+/// A table in the UI's geometry, under `caption`.
+pub fn table_data(table: &Table, caption: &str) -> TableData {
     let layout = table_layout::layout(table, TABLE_FONT_PX);
     TableData {
-        caption: table.caption.as_str().into(),
+        caption: caption.into(),
+        columns: table.column_count() as i32,
         sample_data: table.sample_data,
         width: layout.width,
         height: layout.height,

@@ -60,40 +60,8 @@ fn section(kind: ItemKind) -> Section {
 
 /// The title of a hit and its date as shown in lists.
 fn title_and_date<'a>(catalog: &'a Catalog, hit: &Hit) -> Option<(&'a Text, Option<String>)> {
-    let date = hit.date.map(|d| d.date().to_string());
-    let title = match hit.kind {
-        ItemKind::Notice => catalog
-            .notices
-            .iter()
-            .find(|n| n.id == hit.id)
-            .map(|n| &n.meta.title),
-        ItemKind::Guide => catalog
-            .guides
-            .iter()
-            .find(|g| g.id == hit.id)
-            .map(|g| &g.meta.title),
-        ItemKind::Document => catalog
-            .documents
-            .iter()
-            .find(|d| d.id == hit.id)
-            .map(|d| &d.meta.title),
-        ItemKind::Faq => catalog
-            .faqs
-            .iter()
-            .find(|f| f.id == hit.id)
-            .map(|f| &f.question),
-        ItemKind::Venue => catalog
-            .venues
-            .iter()
-            .find(|v| v.id == hit.id)
-            .map(|v| &v.name),
-        ItemKind::Channel => catalog
-            .channels
-            .iter()
-            .find(|c| c.id == hit.id)
-            .map(|c| &c.name),
-    }?;
-    Some((title, date))
+    let title = catalog.item_title(hit.id)?;
+    Some((title, hit.date.map(|d| d.date().to_string())))
 }
 
 /// The title split as (before, match, after) around a character range;

@@ -16,11 +16,11 @@ pub enum Word {
     WorkingDays,
     /// Statutory limit label.
     Statutory,
-    /// "Visits" count suffix.
+    /// "Visits" count suffix (plural; see [`count`]).
     Visits,
     /// Zero visits.
     FullyOnline,
-    /// Copies suffix.
+    /// Copies suffix (plural; see [`count`]).
     Copies,
     /// Hours label.
     Hours,
@@ -62,6 +62,10 @@ pub enum Word {
     SampleData,
     /// Valid until label.
     ValidUntil,
+    /// The caption of a table that has none ("Table 2").
+    Table,
+    /// The button that shows more of a long text.
+    ReadMore,
 }
 
 /// The word in a language.
@@ -71,7 +75,7 @@ pub fn word(lang: Lang, word: Word) -> &'static str {
         All => ["全部", "全部", "All"],
         WorkingDays => ["个工作日", "個工作日", "working days"],
         Statutory => ["法定时限", "法定時限", "Statutory limit"],
-        Visits => ["次", "次", "visit(s)"],
+        Visits => ["次", "次", "visits"],
         FullyOnline => [
             "全程网办，无需到现场",
             "全程網辦，無需到現場",
@@ -102,8 +106,20 @@ pub fn word(lang: Lang, word: Word) -> &'static str {
         Attachment => ["附件", "附件", "Attachment"],
         SampleData => ["示例数据", "示例數據", "Sample data"],
         ValidUntil => ["有效期至", "有效期至", "Valid until"],
+        Table => ["表格", "表格", "Table"],
+        ReadMore => ["继续阅读", "繼續閱讀", "Read on"],
     };
     pick(lang, options)
+}
+
+/// A number with its counted word: "1 份", "1 copy", "2 copies".
+pub fn count(lang: Lang, n: u32, counted: Word) -> String {
+    let plural = word(lang, counted);
+    match (lang, counted) {
+        (Lang::En, Word::Copies) if n == 1 => "1 copy".to_owned(),
+        (Lang::En, Word::Visits) if n == 1 => "1 visit".to_owned(),
+        _ => format!("{n} {plural}"),
+    }
 }
 
 /// 原件 / 復印件 in a language.
@@ -140,5 +156,18 @@ fn pick(lang: Lang, [hans, hant, en]: [&'static str; 3]) -> &'static str {
         Lang::ZhHans => hans,
         Lang::ZhHant => hant,
         Lang::En => en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_english_and_chinese() {
+        assert_eq!(count(Lang::En, 1, Word::Copies), "1 copy");
+        assert_eq!(count(Lang::En, 2, Word::Copies), "2 copies");
+        assert_eq!(count(Lang::En, 1, Word::Visits), "1 visit");
+        assert_eq!(count(Lang::ZhHans, 1, Word::Copies), "1 份");
     }
 }

@@ -1,0 +1,149 @@
+//! Long bodies on a kiosk: a paragraph is cut into chunks of a few hundred
+//! characters, and a page shows the first [`PAGE_CHARS`] characters of its
+//! blocks, then more when the visitor asks ("read on").
+//!
+//! Slint lays out every text of a page when it opens, to know the page's
+//! height: one 5 MB paragraph froze the screen for seconds and took
+//! 300 MB. Chunks keep each text item small; pages bound what one tap lays
+//! out to a frame or two.
+
+use slint::{Model, ModelRc, VecModel};
+
+use super::{BlockData, DetailData};
+
+/// The longest chunk of a paragraph, in characters.
+pub const CHUNK_CHARS: usize = 1_000;
+/// A chunk ends at a sentence end found in its last part, when there is one.
+const SENTENCE_SEARCH: usize = 400;
+/// Characters laid out per page of a long body.
+pub const PAGE_CHARS: usize = 10_000;
+/// What a block without text (image, QR code, table card) counts for.
+const BLOCK_CHARS: usize = 300;
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '\n' | '.' | '!' | '?' | ';')
+}
+
+/// The paragraph `text` in chunks of at most [`CHUNK_CHARS`] characters,
+/// cut after a sentence end where one is near the limit.
+pub fn chunks(text: &str) -> impl Iterator<Item = String> + '_ {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let limit = rest
+            .char_indices()
+            .nth(CHUNK_CHARS)
+            .map_or(rest.len(), |(at, _)| at);
+        let mut cut = limit;
+        if limit < rest.len() {
+            let window_start = rest[..limit]
+                .char_indices()
+                .rev()
+                .nth(SENTENCE_SEARCH - 1)
+                .map_or(0, |(at, _)| at);
+            if let Some((at, c)) = rest[window_start..limit]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| is_sentence_end(*c))
+            {
+                cut = window_start + at + c.len_utf8();
+            }
+        }
+        let (chunk, tail) = rest.split_at(cut);
+        rest = tail.trim_start_matches('\n');
+        Some(chunk.trim_end_matches('\n').to_owned())
+    })
+}
+
+fn weight(block: &BlockData) -> usize {
+    let text = block.text.chars().count()
+        + block
+            .items
+            .iter()
+            .map(|item| item.chars().count())
+            .sum::<usize>();
+    text.max(BLOCK_CHARS)
+}
+
+/// How many of `blocks` `pages` pages show: whole blocks up to
+/// `pages` × [`PAGE_CHARS`] characters, and at least one block a page.
+pub fn shown_blocks(blocks: &[BlockData], pages: usize) -> usize {
+    let budget = pages.max(1) * PAGE_CHARS;
+    let mut used = 0;
+    for (index, block) in blocks.iter().enumerate() {
+        used += weight(block);
+        if used > budget {
+            return index.max(pages.max(1)).min(blocks.len());
+        }
+    }
+    blocks.len()
+}
+
+/// Cuts `detail` to the blocks `pages` pages show; when more follow, its
+/// `more` names the button that shows them (`read_more`, with the share
+/// not yet shown).
+pub fn paginate(detail: &mut DetailData, pages: usize, read_more: &str) {
+    let blocks: Vec<BlockData> = detail.blocks.iter().collect();
+    let shown = shown_blocks(&blocks, pages);
+    if shown >= blocks.len() {
+        detail.more = "".into();
+        return;
+    }
+    let total: usize = blocks.iter().map(weight).sum();
+    let left: usize = blocks[shown..].iter().map(weight).sum();
+    let percent = (left * 100).div_ceil(total.max(1));
+    detail.more = format!("{read_more} ({percent}%) ↓").into();
+    detail.blocks = ModelRc::new(VecModel::from(blocks[..shown].to_vec()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_paragraphs_stay_whole() {
+        let chunks: Vec<String> = chunks("一句话。").collect();
+        assert_eq!(chunks, ["一句话。"]);
+        assert_eq!(super::chunks("").count(), 0);
+    }
+
+    #[test]
+    fn long_paragraphs_are_cut_after_sentences_and_lose_nothing() {
+        let sentence = "市属公共体育场馆在法定节假日免费开放。";
+        let text = sentence.repeat(200);
+        let chunks: Vec<String> = chunks(&text).collect();
+        assert!(chunks.len() > 1);
+        assert!(chunks.iter().all(|c| c.chars().count() <= CHUNK_CHARS));
+        assert!(
+            chunks.iter().all(|c| c.ends_with('。')),
+            "cut after a sentence"
+        );
+        assert_eq!(chunks.concat(), text);
+    }
+
+    #[test]
+    fn text_without_sentence_ends_is_cut_at_the_limit() {
+        let text = "体".repeat(2 * CHUNK_CHARS + 5);
+        let lengths: Vec<usize> = chunks(&text).map(|c| c.chars().count()).collect();
+        assert_eq!(lengths, [CHUNK_CHARS, CHUNK_CHARS, 5]);
+    }
+
+    #[test]
+    fn pages_hold_whole_blocks_up_to_the_budget() {
+        let block = |chars: usize| BlockData {
+            kind: "paragraph".into(),
+            text: "字".repeat(chars).into(),
+            ..BlockData::default()
+        };
+        let blocks: Vec<BlockData> = (0..30).map(|_| block(CHUNK_CHARS)).collect();
+        let first = shown_blocks(&blocks, 1);
+        assert_eq!(first, PAGE_CHARS / CHUNK_CHARS);
+        assert_eq!(shown_blocks(&blocks, 2), 2 * first);
+        assert_eq!(shown_blocks(&blocks, 100), blocks.len());
+        assert_eq!(shown_blocks(&blocks[..3], 1), 3);
+        // One huge block still shows.
+        assert_eq!(shown_blocks(&[block(5 * PAGE_CHARS)], 1), 1);
+    }
+}
