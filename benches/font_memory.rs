@@ -12,7 +12,7 @@ use std::process::Command;
 use lobby_kiosk::config::Config;
 use lobby_kiosk::emulator::memory::MemoryUsage;
 use lobby_kiosk::emulator::{self, Emulator};
-use lobby_kiosk::startup::Startup;
+use lobby_kiosk::kiosk::startup::Startup;
 use lobby_kiosk::ui::fonts;
 
 /// Selects the variant in the child process.

@@ -15,7 +15,7 @@ use lobby_kiosk::config::Config;
 use lobby_kiosk::content::{Lang, LoadedContent, demo, synthetic};
 use lobby_kiosk::emulator::memory::MemoryUsage;
 use lobby_kiosk::emulator::{Emulator, default_start};
-use lobby_kiosk::startup::Startup;
+use lobby_kiosk::kiosk::startup::Startup;
 use lobby_kiosk::ui::{AppState, BlockData, Content};
 use slint::{ComponentHandle, ModelRc, VecModel};
 

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::ui::session::hash_pin;
+use crate::content::authoring::source::SourceFile;
+use crate::secret::hash_secret;
 
 /// PIN of the demo configuration (used only when no config file is given).
 pub const DEMO_PIN: &str = "2468";
@@ -234,7 +235,7 @@ impl Config {
             kiosk_id: default_kiosk_id(),
             idle: IdleConfig::default(),
             admin: AdminConfig {
-                pin_sha256: Some(hash_pin(DEMO_PIN)),
+                pin_sha256: Some(hash_secret(DEMO_PIN)),
             },
             fonts: FontConfig::default(),
             repository: None,
@@ -246,10 +247,7 @@ impl Config {
     /// Parses a config file's text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|error| {
-            let offset = error.span().map_or(0, |span| span.start);
-            let before = &text[..offset.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let (line, column) = position(text, error.span().map_or(0, |span| span.start));
             ConfigError::Invalid {
                 path: path.to_owned(),
                 line,
@@ -258,13 +256,8 @@ impl Config {
             }
         })?;
         let hashes = [
+            ("admin.pin_sha256", config.admin.pin_sha256.as_deref()),
             (
-                "pin_sha256",
-                "admin.pin_sha256",
-                config.admin.pin_sha256.as_deref(),
-            ),
-            (
-                "token_sha256",
                 "admin_endpoint.token_sha256",
                 config
                     .admin_endpoint
@@ -272,16 +265,15 @@ impl Config {
                     .map(|e| e.token_sha256.as_str()),
             ),
         ];
-        for (key, name, hash) in hashes {
+        for (name, hash) in hashes {
             if let Some(hash) = hash
                 && (hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()))
             {
-                let offset = text.find(key).unwrap_or(0);
-                let line = text[..offset].matches('\n').count() + 1;
+                let (line, column) = key_position(text, name);
                 return Err(ConfigError::Invalid {
                     path: path.to_owned(),
                     line,
-                    column: 1,
+                    column,
                     message: format!(
                         "{name} must be 64 hex digits (print one with `kiosk hash-pin <SECRET>`)"
                     ),
@@ -391,10 +383,12 @@ fn key_position(text: &str, dotted: &str) -> (usize, usize) {
         found
     })()
     .unwrap_or(0);
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    position(text, offset)
+}
+
+/// 1-based line and column of a byte offset, counted as authoring errors are.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    SourceFile::new("", text).position(offset)
 }
 
 #[cfg(test)]
@@ -423,6 +417,19 @@ mod tests {
             error
                 .to_string()
                 .contains("k.toml:2:1: admin.pin_sha256 must be 64 hex digits"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn bad_pin_hash_is_located_at_its_key_not_at_a_comment_naming_it() {
+        let text =
+            "# pin_sha256: print one with `kiosk hash-pin`\n[admin]\n  pin_sha256 = \"12\"\n";
+        let error = Config::parse(text, Path::new("k.toml")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("k.toml:3:3: admin.pin_sha256 must be 64 hex digits"),
             "{error}"
         );
     }
@@ -489,7 +496,7 @@ mod tests {
         );
         let text = format!(
             "[admin_endpoint]\nbind = \"127.0.0.1:8470\"\ntoken_sha256 = \"{}\"\n[fleet]\nbroker = \"mqtt://broker:1883\"\n",
-            hash_pin("token")
+            hash_secret("token")
         );
         let config = Config::parse(&text, Path::new("k.toml")).unwrap();
         let endpoint = config.admin_endpoint.unwrap();

@@ -13,21 +13,28 @@
 //!   ranking, highlights) behind the on-screen keyboard.
 //! - [`store`]: the offline content cache (content-addressed blobs,
 //!   generations switched atomically, fallback, garbage collection).
-//! - [`admin`]: `kioskctl`, the kiosk's HTTP admin endpoint and the status
-//!   admins see; [`fleet`]: commands and status over an MQTT broker.
+//! - [`kiosk`]: the running kiosk apart from its screen (status, startup,
+//!   the HTTP admin endpoint and the fleet channel); [`secret`]: PIN and
+//!   token hashing.
+//! - [`admin`]: the admin workstation side (`kioskctl`, its client, the fleet
+//!   admin, the preview); [`fleet`]: the MQTT protocol both sides share.
+//!
+//! The layers and the rules that keep them are in `docs/architecture.md`
+//! (checked by `scripts/layer-check.sh`).
 
 pub mod admin;
 pub mod config;
 pub mod content;
 pub mod emulator;
 pub mod fleet;
+pub mod kiosk;
 pub mod log_limit;
 pub mod mirror;
 pub mod net;
 pub mod platform;
 pub mod repo;
 pub mod search;
-pub mod startup;
+pub mod secret;
 pub mod store;
 pub mod sync;
 pub mod ui;

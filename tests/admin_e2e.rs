@@ -7,12 +7,12 @@ mod support;
 
 use std::path::Path;
 
-use lobby_kiosk::admin::services;
-use lobby_kiosk::admin::status::StatusHandle;
 use lobby_kiosk::config::{AdminEndpointConfig, Config, RepositoryConfig};
 use lobby_kiosk::emulator::{Emulator, default_start};
-use lobby_kiosk::startup;
-use lobby_kiosk::ui::session::hash_pin;
+use lobby_kiosk::kiosk::services;
+use lobby_kiosk::kiosk::startup;
+use lobby_kiosk::kiosk::status::StatusHandle;
+use lobby_kiosk::secret::hash_secret;
 use lobby_kiosk::ui::{AppState, Page};
 use slint::ComponentHandle;
 use support::kioskctl::kioskctl_with_env;
@@ -80,7 +80,7 @@ fn edit_publish_push_and_the_kiosk_shows_it() {
         }),
         admin_endpoint: Some(AdminEndpointConfig {
             bind: "127.0.0.1:0".parse().unwrap(),
-            token_sha256: hash_pin(TOKEN),
+            token_sha256: hash_secret(TOKEN),
             requests_per_minute: 60,
             burst: 10,
         }),

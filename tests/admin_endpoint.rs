@@ -10,11 +10,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lobby_kiosk::admin::endpoint::{Endpoint, MAX_BODY_BYTES};
-use lobby_kiosk::admin::status::{StatusHandle, StatusReport};
 use lobby_kiosk::config::AdminEndpointConfig;
-use lobby_kiosk::ui::app::ContentStatus;
-use lobby_kiosk::ui::session::hash_pin;
+use lobby_kiosk::kiosk::endpoint::{Endpoint, MAX_BODY_BYTES};
+use lobby_kiosk::kiosk::status::ContentStatus;
+use lobby_kiosk::kiosk::status::{StatusHandle, StatusReport};
+use lobby_kiosk::secret::hash_secret;
 use support::sync_counter::SyncCounter;
 
 const TOKEN: &str = "correct horse battery staple";
@@ -30,7 +30,7 @@ struct Kiosk {
 fn kiosk(requests_per_minute: u32, burst: u32) -> Kiosk {
     let config = AdminEndpointConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
-        token_sha256: hash_pin(TOKEN),
+        token_sha256: hash_secret(TOKEN),
         requests_per_minute,
         burst,
     };
@@ -121,7 +121,7 @@ fn status_and_sync_need_the_right_token() {
         );
         // The hash itself is not the token.
         assert_eq!(
-            kiosk.send(method, path, Some(&hash_pin(TOKEN)), Vec::new()),
+            kiosk.send(method, path, Some(&hash_secret(TOKEN)), Vec::new()),
             401
         );
     }
@@ -211,7 +211,7 @@ fn failures_are_limited_per_address_and_never_lock_the_admin_out() {
 
 #[test]
 fn a_strangers_connections_beyond_its_share_are_closed_and_the_admin_is_served() {
-    use lobby_kiosk::admin::endpoint::MAX_CONNECTIONS_PER_ADDRESS;
+    use lobby_kiosk::kiosk::endpoint::MAX_CONNECTIONS_PER_ADDRESS;
     use tokio::io::AsyncReadExt;
     let kiosk = kiosk(600, 50);
     let address = kiosk.endpoint.local_addr();
@@ -339,14 +339,14 @@ fn a_taken_port_is_reported_and_the_kiosk_runs_on_without_the_endpoint() {
     let config = lobby_kiosk::config::Config {
         admin_endpoint: Some(AdminEndpointConfig {
             bind: taken.local_addr().unwrap(),
-            token_sha256: hash_pin(TOKEN),
+            token_sha256: hash_secret(TOKEN),
             requests_per_minute: 60,
             burst: 5,
         }),
         ..lobby_kiosk::config::Config::demo()
     };
     let (services, problems) =
-        lobby_kiosk::admin::services::start(&config, &StatusHandle::default(), None);
+        lobby_kiosk::kiosk::services::start(&config, &StatusHandle::default(), None);
     assert!(services.endpoint.is_none());
     assert_eq!(problems.len(), 1, "{problems:?}");
     let message = problems[0].to_string();

@@ -28,7 +28,7 @@ fn start_sized(width: u32, height: u32, config: Config) -> Emulator {
     Emulator::new(
         width,
         height,
-        lobby_kiosk::startup::Startup::demo(),
+        lobby_kiosk::kiosk::startup::Startup::demo(),
         &config,
         default_start(),
     )
@@ -482,7 +482,7 @@ fn golden_screenshots_of_guides_scrolled_to_their_end() {
     use lobby_kiosk::content::synthetic;
     use lobby_kiosk::emulator::layout_check;
 
-    let stress = || lobby_kiosk::startup::Startup::with_catalog(synthetic::stress_catalog());
+    let stress = || lobby_kiosk::kiosk::startup::Startup::with_catalog(synthetic::stress_catalog());
     let cases = [
         (
             "high-risk-sports-license",
@@ -520,7 +520,7 @@ fn golden_screenshots_of_guides_scrolled_to_their_end() {
         let startup = if id.starts_with("stress") {
             stress()
         } else {
-            lobby_kiosk::startup::Startup::demo()
+            lobby_kiosk::kiosk::startup::Startup::demo()
         };
         let mut emulator =
             Emulator::new(width, height, startup, &Config::demo(), default_start()).unwrap();
@@ -541,7 +541,7 @@ fn golden_screenshots_of_guides_scrolled_to_their_end() {
 fn a_guide_summary_value_stays_under_its_label_beside_a_tall_neighbour() {
     use lobby_kiosk::content::synthetic;
 
-    let startup = lobby_kiosk::startup::Startup::with_catalog(synthetic::stress_catalog());
+    let startup = lobby_kiosk::kiosk::startup::Startup::with_catalog(synthetic::stress_catalog());
     let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
         .expect("the emulator starts");
     let state = emulator.ui().global::<lobby_kiosk::ui::AppState>();
@@ -677,7 +677,7 @@ fn a_five_megabyte_paragraph_opens_a_page_at_a_time() {
     catalog
         .notices
         .push(synthetic::long_paragraph_notice(5_000_000 / 3));
-    let startup = lobby_kiosk::startup::Startup::with_catalog(catalog);
+    let startup = lobby_kiosk::kiosk::startup::Startup::with_catalog(catalog);
     let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
         .expect("the emulator starts");
     let ui = emulator.ui().clone_strong();
@@ -716,7 +716,7 @@ fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
     let catalog = synthetic::catalog(100);
     let visible = catalog.visible_notices(default_start()).len();
     assert!(visible > 2 * LIST_PAGE, "{visible} notices visible");
-    let startup = lobby_kiosk::startup::Startup::with_catalog(catalog);
+    let startup = lobby_kiosk::kiosk::startup::Startup::with_catalog(catalog);
     let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
         .expect("the emulator starts");
     let rows = |emulator: &Emulator| {
@@ -831,7 +831,7 @@ fn golden_screenshots_of_search_results_portrait_and_landscape() {
 #[test]
 fn sync_now_without_a_repository_is_reported_to_the_admin_status_too() {
     let emulator = start();
-    let shared = lobby_kiosk::admin::status::StatusHandle::default();
+    let shared = lobby_kiosk::kiosk::status::StatusHandle::default();
     emulator.app().share_status(shared.clone());
     emulator
         .ui()

@@ -11,10 +11,10 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lobby_kiosk::admin::status::StatusHandle;
 use lobby_kiosk::config::FleetConfig;
-use lobby_kiosk::fleet::Fleet;
-use lobby_kiosk::ui::app::ContentStatus;
+use lobby_kiosk::kiosk::fleet::Fleet;
+use lobby_kiosk::kiosk::status::ContentStatus;
+use lobby_kiosk::kiosk::status::StatusHandle;
 use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::mqttbytes::v5::Packet;
 use rumqttc::v5::{AsyncClient, Event, MqttOptions};

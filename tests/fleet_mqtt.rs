@@ -7,10 +7,12 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lobby_kiosk::admin::status::{StatusHandle, StatusReport};
+use lobby_kiosk::admin;
 use lobby_kiosk::config::FleetConfig;
-use lobby_kiosk::fleet::{self, Broker, BrokerAccess, Fleet, Topics};
-use lobby_kiosk::ui::app::ContentStatus;
+use lobby_kiosk::fleet::{Broker, BrokerAccess, Topics};
+use lobby_kiosk::kiosk::fleet::Fleet;
+use lobby_kiosk::kiosk::status::ContentStatus;
+use lobby_kiosk::kiosk::status::{StatusHandle, StatusReport};
 use support::kioskctl::kioskctl;
 use support::mosquitto::Mosquitto;
 use support::sync_counter::SyncCounter;
@@ -59,7 +61,7 @@ fn status_when(
     let mut last = None;
     for _ in 0..60 {
         let reports = runtime
-            .block_on(fleet::admin::statuses(&access, &topics))
+            .block_on(admin::fleet::statuses(&access, &topics))
             .unwrap()
             .reports;
         last = reports.get(id).cloned();

@@ -180,9 +180,9 @@ fn catalog_json() {
 
 #[test]
 fn fleet_payloads() {
-    use lobby_kiosk::admin::status::StatusReport;
-    use lobby_kiosk::fleet::admin::Statuses;
+    use lobby_kiosk::admin::fleet::Statuses;
     use lobby_kiosk::fleet::{Command, Topics};
+    use lobby_kiosk::kiosk::status::StatusReport;
     let topics = Topics::new("lobby");
     let status = StatusReport::gone("hall-1").to_json();
     run("fleet payloads", |u| {
@@ -271,14 +271,14 @@ fn endpoint_requests() {
     let syncs = SyncCounter::shared();
     let config = lobby_kiosk::config::AdminEndpointConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
-        token_sha256: lobby_kiosk::ui::session::hash_pin(TOKEN),
+        token_sha256: lobby_kiosk::secret::hash_secret(TOKEN),
         requests_per_minute: 100_000,
         burst: 100_000,
     };
-    let endpoint = lobby_kiosk::admin::endpoint::Endpoint::start(
+    let endpoint = lobby_kiosk::kiosk::endpoint::Endpoint::start(
         &config,
         "hall-fuzz",
-        lobby_kiosk::admin::status::StatusHandle::default(),
+        lobby_kiosk::kiosk::status::StatusHandle::default(),
         syncs.clone(),
     )
     .unwrap();

@@ -9,8 +9,8 @@ use std::path::Path;
 use lobby_kiosk::config::{Config, RepositoryConfig};
 use lobby_kiosk::content::Lang;
 use lobby_kiosk::emulator::{Emulator, default_start};
+use lobby_kiosk::kiosk::startup;
 use lobby_kiosk::repo::publish::PublishOptions;
-use lobby_kiosk::startup;
 use lobby_kiosk::ui::AppState;
 use lobby_kiosk::ui::navigation::Screen;
 use slint::ComponentHandle;
@@ -263,16 +263,18 @@ fn an_admin_service_that_did_not_start_stays_in_the_status_after_a_sync() {
     let config = Config {
         admin_endpoint: Some(lobby_kiosk::config::AdminEndpointConfig {
             bind: taken.local_addr().unwrap(),
-            token_sha256: lobby_kiosk::ui::session::hash_pin("token"),
+            token_sha256: lobby_kiosk::secret::hash_secret("token"),
             requests_per_minute: 5,
             burst: 5,
         }),
         ..config
     };
-    let shared = lobby_kiosk::admin::status::StatusHandle::default();
+    let shared = lobby_kiosk::kiosk::status::StatusHandle::default();
     emulator.app().share_status(shared.clone());
-    let (_services, problems) = lobby_kiosk::admin::services::start(&config, &shared, None);
-    lobby_kiosk::admin::services::report_in_status(emulator.app(), &problems);
+    let (_services, problems) = lobby_kiosk::kiosk::services::start(&config, &shared, None);
+    let mut status = emulator.app().status();
+    lobby_kiosk::kiosk::services::report_in_status(&mut status, &problems);
+    emulator.app().set_status(status);
     let before = emulator.app().status().last_success;
     emulator.ui().global::<AppState>().invoke_admin_sync_now();
     assert!(
@@ -289,7 +291,7 @@ fn an_admin_service_that_did_not_start_stays_in_the_status_after_a_sync() {
         )),
         "{status:?}"
     );
-    let report = lobby_kiosk::admin::status::StatusReport::running(
+    let report = lobby_kiosk::kiosk::status::StatusReport::running(
         "k",
         &shared.get(),
         None,

@@ -7,7 +7,7 @@
 use lobby_kiosk::config::Config;
 use lobby_kiosk::content::{Catalog, Lang, demo, synthetic};
 use lobby_kiosk::emulator::{Emulator, default_start, tour};
-use lobby_kiosk::startup::Startup;
+use lobby_kiosk::kiosk::startup::Startup;
 use lobby_kiosk::ui::AppState;
 use slint::ComponentHandle;
 

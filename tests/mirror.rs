@@ -257,7 +257,7 @@ fn imported_notices_reach_the_kiosk_screen() {
         }),
         ..Config::demo()
     };
-    let startup = lobby_kiosk::startup::prepare(&config).expect("the kiosk starts");
+    let startup = lobby_kiosk::kiosk::startup::prepare(&config).expect("the kiosk starts");
     let mut emulator = Emulator::new(1080, 1920, startup, &config, default_start()).unwrap();
     emulator.tap_label("公告栏").unwrap();
     for title in [

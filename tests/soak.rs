@@ -16,7 +16,7 @@ use lobby_kiosk::config::Config;
 use lobby_kiosk::content::{Lang, LoadedContent, demo};
 use lobby_kiosk::emulator::memory::MemoryUsage;
 use lobby_kiosk::emulator::{Emulator, default_start};
-use lobby_kiosk::startup::Startup;
+use lobby_kiosk::kiosk::startup::Startup;
 use slint::ComponentHandle;
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt};

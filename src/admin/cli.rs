@@ -8,9 +8,9 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::client::{KioskClient, KioskError};
-use super::status::StatusReport;
 use crate::content::authoring::{Diagnostics, validate_folder};
-use crate::fleet::{self, BrokerAccess, FleetError, Topics};
+use crate::fleet::{BrokerAccess, FleetError, Topics};
+use crate::kiosk::status::StatusReport;
 use crate::repo::RepoError;
 use crate::repo::keys::{KeyDir, role_name};
 use crate::repo::publish::{
@@ -435,7 +435,7 @@ fn broker_access(target: &KioskArgs, broker: &str) -> Result<BrokerAccess, CliEr
 async fn push(target: &KioskArgs) -> Result<(), CliError> {
     if let Some(broker) = &target.broker {
         let access = broker_access(target, broker)?;
-        fleet::admin::push(&access, &Topics::new(&target.topic_prefix), &target.kiosks).await?;
+        super::fleet::push(&access, &Topics::new(&target.topic_prefix), &target.kiosks).await?;
         let broker = &access.broker;
         if target.kiosks.is_empty() {
             println!(
@@ -596,7 +596,7 @@ pub fn table(rows: &[StatusRow]) -> String {
 async fn status(target: &KioskArgs) -> Result<(), CliError> {
     let rows = if let Some(broker) = &target.broker {
         let access = broker_access(target, broker)?;
-        let statuses = fleet::admin::statuses(&access, &Topics::new(&target.topic_prefix)).await?;
+        let statuses = super::fleet::statuses(&access, &Topics::new(&target.topic_prefix)).await?;
         for skipped in &statuses.skipped {
             eprintln!("skipped {skipped}");
         }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::status::StatusReport;
+use crate::kiosk::status::StatusReport;
 use crate::net::{BodyError, Pace, read_body};
 
 /// Longest wait for one kiosk.

@@ -7,8 +7,8 @@ use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::mqttbytes::v5::Packet;
 use rumqttc::v5::{AsyncClient, Event};
 
-use super::{ADMIN_MAX_PACKET, BrokerAccess, FleetError, SYNC_COMMAND, Topics, client_id};
-use crate::admin::status::StatusReport;
+use crate::fleet::{ADMIN_MAX_PACKET, BrokerAccess, FleetError, SYNC_COMMAND, Topics, client_id};
+use crate::kiosk::status::StatusReport;
 
 /// How long to wait for the broker to answer at all.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,9 +1,8 @@
-//! Admin tooling: the kiosk's status as admins see it, the kiosk's HTTP
-//! admin endpoint, and `kioskctl` (its commands live in [`cli`]).
+//! The admin workstation side: `kioskctl` (its commands live in [`cli`]),
+//! its HTTP client of a kiosk's endpoint, the fleet admin over MQTT and the
+//! content preview. The kiosk's own side of these lives in [`crate::kiosk`].
 
 pub mod cli;
 pub mod client;
-pub mod endpoint;
+pub mod fleet;
 pub mod preview;
-pub mod services;
-pub mod status;

@@ -15,8 +15,9 @@ use slint::ComponentHandle;
 
 use crate::config::Config;
 use crate::content::{LoadedContent, folder};
-use crate::startup;
-use crate::ui::app::{ContentStatus, KioskApp, SystemClock};
+use crate::kiosk::status::ContentStatus;
+use crate::ui::app::{KioskApp, SystemClock};
+use crate::ui::window;
 
 /// How often the folder is checked for changes.
 const POLL: Duration = Duration::from_secs(1);
@@ -29,7 +30,7 @@ pub enum PreviewError {
     NotAFolder(PathBuf),
     /// The window could not open.
     #[error("preview: {0}")]
-    Open(#[from] startup::WindowError),
+    Open(#[from] window::WindowError),
     /// The window's event loop failed.
     #[error("preview: the window failed: {0}")]
     Window(#[from] slint::PlatformError),
@@ -90,7 +91,7 @@ pub fn run(dir: &Path) -> Result<(), PreviewError> {
         return Err(PreviewError::NotAFolder(dir.to_owned()));
     }
     let config = Config::demo();
-    let window = startup::desktop_window(&config)?;
+    let window = window::desktop_window(&config)?;
     let (content, error) = match load(dir) {
         Ok(content) => (Some(content), None),
         Err(error) => (None, Some(error)),

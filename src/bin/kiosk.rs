@@ -11,18 +11,20 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use slint::ComponentHandle;
 
-use lobby_kiosk::admin::services;
-use lobby_kiosk::admin::status::StatusHandle;
 use lobby_kiosk::config::Config;
 use lobby_kiosk::content::{Lang, folder};
 use lobby_kiosk::emulator::{self, Emulator, script, tour};
+use lobby_kiosk::kiosk::services;
+use lobby_kiosk::kiosk::startup;
+use lobby_kiosk::kiosk::status::ContentStatus;
+use lobby_kiosk::kiosk::status::StatusHandle;
 use lobby_kiosk::platform::watchdog;
-use lobby_kiosk::startup;
+use lobby_kiosk::secret::hash_secret;
 use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::SyncEngine;
 use lobby_kiosk::ui::AppState;
-use lobby_kiosk::ui::app::{ContentStatus, KioskApp, SystemClock};
-use lobby_kiosk::ui::session::hash_pin;
+use lobby_kiosk::ui::app::{KioskApp, SystemClock};
+use lobby_kiosk::ui::window;
 
 #[path = "kiosk/tuf_client.rs"]
 mod tuf_client;
@@ -128,7 +130,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
         Some(Command::TufClient(args)) => tuf_client::run(*args),
         Some(Command::HashPin { pin }) => {
-            println!("{}", hash_pin(&pin));
+            println!("{}", hash_secret(&pin));
             Ok(())
         }
         Some(Command::Emulate {
@@ -239,7 +241,7 @@ fn authoring_folder(dir: &Path) -> anyhow::Result<startup::Startup> {
 }
 
 fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Result<()> {
-    let window = startup::desktop_window(config)?;
+    let window = window::desktop_window(config)?;
     let startup = startup::prepare(config)?;
     let app = KioskApp::new(
         window,
@@ -249,7 +251,6 @@ fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Res
     );
     let shared = StatusHandle::default();
     app.share_status(shared.clone());
-    app.set_status(startup.status);
     let trigger = startup.sync.as_ref().map(|(_, trigger)| trigger.clone());
     if let Some((events, trigger)) = startup.sync {
         app.attach_sync(events, trigger);
@@ -258,7 +259,9 @@ fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Res
     // The endpoint and the fleet channel run until the window closes. One
     // that cannot start is reported; the kiosk keeps showing content.
     let (_services, problems) = services::start(config, &shared, trigger);
-    services::report_in_status(&app, &problems);
+    let mut status = startup.status;
+    services::report_in_status(&mut status, &problems);
+    app.set_status(status);
     app.window().run().context("the UI event loop failed")?;
     Ok(())
 }

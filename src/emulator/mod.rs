@@ -25,7 +25,7 @@ use slint::{ComponentHandle, LogicalPosition, PhysicalSize};
 pub use framebuffer::Framebuffer;
 
 use crate::config::Config;
-use crate::startup::Startup;
+use crate::kiosk::startup::Startup;
 use crate::ui::app::{Clock, KioskApp};
 use crate::ui::{KioskWindow, fonts};
 

@@ -2,7 +2,9 @@
 //! `<prefix>/<kiosk_id>/cmd` and `<prefix>/all/cmd`, keeps a retained status
 //! on `<prefix>/<kiosk_id>/status` (refreshed on every change and by a
 //! heartbeat), and leaves a last-will so the broker marks a dead kiosk
-//! offline. [`admin`] is the other side, used by `kioskctl --broker`.
+//! offline. This module is the protocol both sides share (topics, commands,
+//! broker access, limits); the kiosk's side is [`crate::kiosk::fleet`], the
+//! admin's side (`kioskctl --broker`) [`crate::admin::fleet`].
 //!
 //! Against others on the broker: MQTT 5 with a maximum packet size, so the
 //! broker never delivers an oversize command or status (it drops them
@@ -12,11 +14,6 @@
 //! sync; retained and unknown commands ignored with a rate-limited log
 //! line. Per-kiosk ACLs on the broker (`docs/deploy.md`) keep a kiosk to
 //! its own topics.
-
-pub mod admin;
-mod kiosk;
-
-pub use kiosk::Fleet;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -150,7 +147,8 @@ impl Broker {
         })
     }
 
-    fn connection_error(&self, message: impl std::fmt::Display) -> FleetError {
+    /// The error of a failed connection to this broker, in words.
+    pub fn connection_error(&self, message: impl std::fmt::Display) -> FleetError {
         FleetError::Connection {
             broker: format!("{}:{}", self.host, self.port),
             message: message.to_string(),
@@ -231,7 +229,7 @@ impl BrokerAccess {
 
     /// MQTT 5 options for a client with this id, accepting packets up to
     /// `max_packet` bytes.
-    fn options(&self, client_id: &str, max_packet: u32) -> MqttOptions {
+    pub fn options(&self, client_id: &str, max_packet: u32) -> MqttOptions {
         let mut options = MqttOptions::new(client_id, self.broker.host.clone(), self.broker.port);
         options.set_keep_alive(KEEP_ALIVE);
         options.set_max_packet_size(Some(max_packet));
@@ -249,7 +247,7 @@ impl BrokerAccess {
 }
 
 /// A client id nobody can guess: `<name>-<16 random hex digits>`.
-fn client_id(name: &str) -> String {
+pub fn client_id(name: &str) -> String {
     use aws_lc_rs::rand::SecureRandom;
     let mut random = [0u8; 8];
     let suffix = match aws_lc_rs::rand::SystemRandom::new().fill(&mut random) {

@@ -27,11 +27,12 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use subtle::ConstantTimeEq;
 use tokio::sync::{Semaphore, oneshot};
 
+use super::service_thread::ServiceThread;
 use super::status::{StatusHandle, StatusReport};
 use crate::config::AdminEndpointConfig;
 use crate::log_limit::{LogLimit, left_out};
+use crate::secret::hash_secret;
 use crate::sync::runner::{SyncControl, SyncRequest};
-use crate::ui::session::hash_pin;
 
 /// Largest request body accepted; larger ones are answered 413.
 pub const MAX_BODY_BYTES: usize = 1024;
@@ -67,6 +68,10 @@ pub enum EndpointError {
         /// Why.
         source: std::io::Error,
     },
+    /// A rate limit of 0 (`Config::parse` refuses it too; this guards a
+    /// config built in code).
+    #[error("admin endpoint: {0} must be at least 1")]
+    ZeroLimit(&'static str),
     /// The server thread could not start.
     #[error("admin endpoint: cannot start its thread: {0}")]
     Thread(std::io::Error),
@@ -168,8 +173,7 @@ impl Drop for ConnectionSlot {
 /// A running endpoint; stops when dropped.
 pub struct Endpoint {
     addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _thread: ServiceThread,
 }
 
 impl Endpoint {
@@ -181,6 +185,14 @@ impl Endpoint {
         status: StatusHandle,
         sync: Arc<dyn SyncControl>,
     ) -> Result<Endpoint, EndpointError> {
+        let at_least_one = |key: &'static str, value: u32| {
+            NonZeroU32::new(value).ok_or(EndpointError::ZeroLimit(key))
+        };
+        let quota = Quota::per_minute(at_least_one(
+            "admin_endpoint.requests_per_minute",
+            config.requests_per_minute,
+        )?)
+        .allow_burst(at_least_one("admin_endpoint.burst", config.burst)?);
         let bind_error = |source| EndpointError::Bind {
             bind: config.bind,
             source,
@@ -188,10 +200,6 @@ impl Endpoint {
         let listener = std::net::TcpListener::bind(config.bind).map_err(bind_error)?;
         listener.set_nonblocking(true).map_err(bind_error)?;
         let addr = listener.local_addr().map_err(bind_error)?;
-        let quota = Quota::per_minute(
-            NonZeroU32::new(config.requests_per_minute).unwrap_or(NonZeroU32::MIN),
-        )
-        .allow_burst(NonZeroU32::new(config.burst).unwrap_or(NonZeroU32::MIN));
         let service = Arc::new(Service {
             kiosk_id: kiosk_id.to_owned(),
             token_sha256: config.token_sha256.to_ascii_lowercase(),
@@ -199,16 +207,14 @@ impl Endpoint {
             sync,
             failures: FailureLimit::new(quota),
         });
-        let (shutdown, stopped) = oneshot::channel();
-        let thread = std::thread::Builder::new()
-            .name("admin-endpoint".into())
-            .spawn(move || serve(listener, service, stopped))
-            .map_err(EndpointError::Thread)?;
+        let thread = ServiceThread::spawn("admin endpoint", move |stopped| {
+            serve(listener, service, stopped)
+        })
+        .map_err(EndpointError::Thread)?;
         tracing::info!("admin endpoint listening on {addr}");
         Ok(Endpoint {
             addr,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
+            _thread: thread,
         })
     }
 
@@ -218,98 +224,75 @@ impl Endpoint {
     }
 }
 
-impl Drop for Endpoint {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn serve(
+async fn serve(
     listener: std::net::TcpListener,
     service: Arc<Service>,
     mut stopped: oneshot::Receiver<()>,
 ) {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(listener) => listener,
         Err(error) => {
-            tracing::error!("admin endpoint: cannot start its runtime: {error}");
+            tracing::error!("admin endpoint: cannot listen: {error}");
             return;
         }
     };
-    runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::from_std(listener) {
-            Ok(listener) => listener,
-            Err(error) => {
-                tracing::error!("admin endpoint: cannot listen: {error}");
-                return;
-            }
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let open = Arc::new(OpenConnections::default());
+    let accept_errors = LogLimit::new(Duration::from_secs(10));
+    let mut backoff = Duration::ZERO;
+    loop {
+        // Take a place first: beyond the cap, connections wait in the backlog.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => return,
+            },
+            _ = &mut stopped => return,
         };
-        let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-        let open = Arc::new(OpenConnections::default());
-        let accept_errors = LogLimit::new(Duration::from_secs(10));
-        let mut backoff = Duration::ZERO;
-        loop {
-            // Take a place first: beyond the cap, connections wait in the backlog.
-            let slot = tokio::select! {
-                slot = slots.clone().acquire_owned() => match slot {
-                    Ok(slot) => slot,
-                    Err(_) => return,
-                },
-                _ = &mut stopped => return,
-            };
-            let (stream, peer) = tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok(accepted) => {
-                        backoff = Duration::ZERO;
-                        accepted
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => {
+                    backoff = Duration::ZERO;
+                    accepted
+                }
+                Err(error) => {
+                    // Out of file descriptors, most likely: wait instead of spinning.
+                    backoff = (backoff * 2).clamp(Duration::from_millis(50), MAX_ACCEPT_BACKOFF);
+                    if let Some(count) = accept_errors.allow() {
+                        tracing::warn!(
+                            "admin endpoint: accept failed: {error}; pausing {} ms{}",
+                            backoff.as_millis(),
+                            left_out(count)
+                        );
                     }
-                    Err(error) => {
-                        // Out of file descriptors, most likely: wait instead of spinning.
-                        backoff = (backoff * 2).clamp(Duration::from_millis(50), MAX_ACCEPT_BACKOFF);
-                        if let Some(count) = accept_errors.allow() {
-                            tracing::warn!(
-                                "admin endpoint: accept failed: {error}; pausing {} ms{}",
-                                backoff.as_millis(),
-                                left_out(count)
-                            );
-                        }
-                        tokio::select! {
-                            _ = tokio::time::sleep(backoff) => continue,
-                            _ = &mut stopped => return,
-                        }
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => continue,
+                        _ = &mut stopped => return,
                     }
-                },
-                _ = &mut stopped => return,
-            };
-            let Some(per_address) = open.open(peer.ip()) else {
-                drop(stream);
-                continue;
-            };
-            let service = service.clone();
-            tokio::spawn(async move {
-                let _slots = (slot, per_address);
-                let handler = hyper::service::service_fn(move |request| {
-                    let service = service.clone();
-                    async move {
-                        Ok::<_, std::convert::Infallible>(service.handle(request, peer.ip()).await)
-                    }
-                });
-                let connection = hyper::server::conn::http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(HEADER_TIMEOUT)
-                    .serve_connection(TokioIo::new(stream), handler);
-                let _ = tokio::time::timeout(CONNECTION_TIMEOUT, connection).await;
+                }
+            },
+            _ = &mut stopped => return,
+        };
+        let Some(per_address) = open.open(peer.ip()) else {
+            drop(stream);
+            continue;
+        };
+        let service = service.clone();
+        tokio::spawn(async move {
+            let _slots = (slot, per_address);
+            let handler = hyper::service::service_fn(move |request| {
+                let service = service.clone();
+                async move {
+                    Ok::<_, std::convert::Infallible>(service.handle(request, peer.ip()).await)
+                }
             });
-        }
-    });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), handler);
+            let _ = tokio::time::timeout(CONNECTION_TIMEOUT, connection).await;
+        });
+    }
 }
 
 type Reply = Response<Full<Bytes>>;
@@ -437,7 +420,48 @@ impl Service {
         else {
             return false;
         };
-        let hash = hash_pin(token.trim());
+        let hash = hash_secret(token.trim());
         hash.as_bytes().ct_eq(self.token_sha256.as_bytes()).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoSync;
+
+    impl SyncControl for NoSync {
+        fn sync_now(&self) -> SyncRequest {
+            SyncRequest::NoRepository
+        }
+
+        fn running_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+            None
+        }
+    }
+
+    #[test]
+    fn a_rate_limit_of_zero_is_refused_not_made_one() {
+        for (requests_per_minute, burst, key) in [
+            (0, 5, "admin_endpoint.requests_per_minute"),
+            (30, 0, "admin_endpoint.burst"),
+        ] {
+            let config = AdminEndpointConfig {
+                bind: "127.0.0.1:0".parse().unwrap(),
+                token_sha256: hash_secret("token"),
+                requests_per_minute,
+                burst,
+            };
+            let started =
+                Endpoint::start(&config, "hall-1", StatusHandle::default(), Arc::new(NoSync));
+            match started {
+                Err(error) => assert_eq!(
+                    error.to_string(),
+                    format!("admin endpoint: {key} must be at least 1")
+                ),
+                Ok(_) => panic!("{key} = 0 was accepted"),
+            }
+        }
     }
 }

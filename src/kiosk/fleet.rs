@@ -9,9 +9,10 @@ use rumqttc::v5::{AsyncClient, Event};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use super::{BrokerAccess, Command, FleetError, KIOSK_MAX_PACKET, Topics, client_id};
-use crate::admin::status::{StatusHandle, StatusReport};
+use super::service_thread::ServiceThread;
+use super::status::{StatusHandle, StatusReport};
 use crate::config::FleetConfig;
+use crate::fleet::{BrokerAccess, Command, FleetError, KIOSK_MAX_PACKET, Topics, client_id};
 use crate::log_limit::{LogLimit, left_out};
 use crate::sync::runner::{SyncControl, SyncRequest};
 
@@ -27,8 +28,7 @@ const LOG_PERIOD: Duration = Duration::from_secs(60);
 
 /// The running fleet channel; publishes an offline status and disconnects when dropped.
 pub struct Fleet {
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _thread: ServiceThread,
 }
 
 struct Channel {
@@ -76,34 +76,9 @@ impl Fleet {
             true,
             None,
         ));
-        let (shutdown, stopped) = oneshot::channel();
-        let thread = std::thread::Builder::new()
-            .name("fleet".into())
-            .spawn(move || {
-                match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime.block_on(channel.run(options, stopped)),
-                    Err(error) => tracing::error!("fleet channel: no runtime: {error}"),
-                }
-            })
+        let thread = ServiceThread::spawn("fleet", move |stopped| channel.run(options, stopped))
             .map_err(FleetError::Start)?;
-        Ok(Fleet {
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for Fleet {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        Ok(Fleet { _thread: thread })
     }
 }
 

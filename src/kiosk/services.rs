@@ -1,15 +1,15 @@
 //! Starts the kiosk's admin services that its config asks for: the HTTP
-//! admin endpoint and the fleet channel. Both read the UI's shared status
-//! and can only wake the verified sync.
+//! admin endpoint and the fleet channel. Both read the kiosk's shared
+//! status and can only wake the verified sync.
 
 use std::sync::Arc;
 
 use super::endpoint::{Endpoint, EndpointError};
-use super::status::StatusHandle;
+use super::fleet::Fleet;
+use super::status::{ContentStatus, StatusHandle};
 use crate::config::Config;
-use crate::fleet::{Fleet, FleetError};
+use crate::fleet::FleetError;
 use crate::sync::runner::{SyncControl, SyncRequest, SyncTrigger};
-use crate::ui::app::KioskApp;
 
 /// The running services; they stop when this is dropped.
 pub struct AdminServices {
@@ -44,19 +44,14 @@ impl SyncControl for NoRepository {
     }
 }
 
-/// Logs the services that did not start and puts them in the app's status,
-/// where they stay until a restart, whatever later syncs do.
-pub fn report_in_status(app: &KioskApp, problems: &[ServicesError]) {
-    if problems.is_empty() {
-        return;
-    }
-    let mut status = app.status();
+/// Logs the services that did not start and puts them in `status`, where
+/// they stay until a restart, whatever later syncs do.
+pub fn report_in_status(status: &mut ContentStatus, problems: &[ServicesError]) {
     for problem in problems {
         let message = format!("admin service not started: {problem}");
         tracing::error!("{message}");
         status.service_errors.push(message);
     }
-    app.set_status(status);
 }
 
 /// Starts what `config` enables. `trigger` is the background sync (None when

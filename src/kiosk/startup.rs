@@ -4,6 +4,7 @@
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
+use super::status::ContentStatus;
 use crate::config::{Config, RepositoryConfig};
 use crate::content::{Catalog, LoadedContent, demo};
 use crate::store::Store;
@@ -11,8 +12,6 @@ use crate::sync::content::active_content;
 use crate::sync::runner::{self, SyncReport, SyncTrigger};
 use crate::sync::schedule::Schedule;
 use crate::sync::{SyncEngine, SyncSettings};
-use crate::ui::app::ContentStatus;
-use crate::ui::{KioskWindow, fonts};
 
 /// Content and sync as the kiosk starts.
 pub struct Startup {
@@ -191,43 +190,4 @@ fn schedule(repository: &RepositoryConfig) -> Schedule {
         backoff_cap: Duration::from_secs(u64::from(repository.backoff_max_minutes.max(1)) * 60),
         ..Schedule::default()
     }
-}
-
-/// The kiosk window could not open.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot open the kiosk window: {source}{}", hint(.no_display))]
-pub struct WindowError {
-    /// Slint's (winit's) reason.
-    pub source: slint::PlatformError,
-    /// Neither `DISPLAY` nor `WAYLAND_DISPLAY` was set.
-    pub no_display: bool,
-}
-
-/// What to do without a display, in one line.
-fn hint(no_display: &bool) -> &'static str {
-    if *no_display {
-        "\nhint: there is no display here (ssh, a container): run it where a screen is \
-         attached, under `xvfb-run`, or headless with `kiosk emulate --out shots/`"
-    } else {
-        ""
-    }
-}
-
-/// Opens the kiosk window on the desktop (or the board) with the bundled
-/// fonts. The 1080×1920 design does not fit most desktops: it is shown at
-/// half size unless `SLINT_SCALE_FACTOR` is set (the board runs at 1.0).
-/// Call before any other thread starts.
-pub fn desktop_window(config: &Config) -> Result<KioskWindow, WindowError> {
-    fonts::install(&config.font_dir());
-    if std::env::var_os("SLINT_SCALE_FACTOR").is_none() {
-        // SAFETY: called before the UI and any other thread start.
-        unsafe { std::env::set_var("SLINT_SCALE_FACTOR", "0.5") };
-    }
-    KioskWindow::new().map_err(|source| WindowError {
-        source,
-        // The board draws through DRM/KMS and needs neither.
-        no_display: cfg!(not(feature = "board"))
-            && std::env::var_os("DISPLAY").is_none()
-            && std::env::var_os("WAYLAND_DISPLAY").is_none(),
-    })
 }

@@ -1,6 +1,7 @@
-//! The kiosk's status as admins see it: one shared, thread-safe handle the
-//! UI writes (it is the status strip's own state) and the admin endpoint and
-//! the fleet channel read, and the JSON report they send.
+//! The kiosk's status: what it shows about content and sync, how a sync
+//! report changes it, one shared, thread-safe handle the UI writes (it is
+//! the status strip's own state) and the admin endpoint and the fleet
+//! channel read, and the JSON report they send.
 
 use std::sync::Arc;
 
@@ -8,7 +9,65 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-use crate::ui::app::ContentStatus;
+use crate::sync::runner::{SyncEvent, SyncReport};
+
+/// What the status strip and admin panel show about content and sync.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContentStatus {
+    /// Whether the last sync reached the repository.
+    pub online: bool,
+    /// Content is older than the repository allows (expired metadata).
+    pub out_of_date: bool,
+    /// Where the content came from ("embedded demo content", a repository URL).
+    pub source: String,
+    /// Version of the content.
+    pub version: String,
+    /// The last error, in words.
+    pub last_error: String,
+    /// When a sync last succeeded.
+    pub last_success: Option<DateTime<Utc>>,
+    /// Bytes received from the repository since start.
+    pub bytes_received: u64,
+    /// Admin services that could not start, in words; unlike `last_error`
+    /// a sync does not clear them.
+    pub service_errors: Vec<String>,
+}
+
+impl ContentStatus {
+    /// The status when showing the content embedded in the binary.
+    pub fn embedded_demo() -> Self {
+        ContentStatus {
+            source: "embedded demo content".into(),
+            version: "demo".into(),
+            ..ContentStatus::default()
+        }
+    }
+
+    /// Takes in what a sync attempt reported: its outcome and the bytes
+    /// received so far. (Only the status: the new content of an update is
+    /// for whoever shows it.)
+    pub fn apply(&mut self, report: &SyncReport) {
+        self.bytes_received = report.bytes_received;
+        match &report.event {
+            SyncEvent::Updated { version, .. } | SyncEvent::UpToDate { version } => {
+                self.online = true;
+                self.out_of_date = false;
+                self.version = format!("v{version}");
+                self.last_error.clear();
+                self.last_success = Some(report.finished_at);
+            }
+            SyncEvent::Failed {
+                message,
+                expired,
+                offline,
+            } => {
+                self.online = !offline;
+                self.out_of_date = self.out_of_date || *expired;
+                self.last_error = message.clone();
+            }
+        }
+    }
+}
 
 /// The status the UI shows, shared with the admin services. Cloning shares it.
 #[derive(Clone)]
@@ -137,6 +196,35 @@ mod tests {
         changes.mark_unchanged();
         handle.set(status);
         assert!(!changes.has_changed().unwrap(), "same status, no wake-up");
+    }
+
+    #[test]
+    fn sync_reports_update_the_status_without_a_screen() {
+        let mut status = ContentStatus::embedded_demo();
+        let failed = SyncReport {
+            event: SyncEvent::Failed {
+                message: "cannot reach the repository".into(),
+                expired: true,
+                offline: true,
+            },
+            finished_at: Utc::now(),
+            bytes_received: 10,
+        };
+        status.apply(&failed);
+        assert!(!status.online && status.out_of_date);
+        assert_eq!(status.last_error, "cannot reach the repository");
+        assert_eq!(status.bytes_received, 10);
+        let up_to_date = SyncReport {
+            event: SyncEvent::UpToDate {
+                version: "7".into(),
+            },
+            finished_at: Utc::now(),
+            bytes_received: 20,
+        };
+        status.apply(&up_to_date);
+        assert!(status.online && !status.out_of_date && status.last_error.is_empty());
+        assert_eq!(status.version, "v7");
+        assert_eq!(status.last_success, Some(up_to_date.finished_at));
     }
 
     #[test]

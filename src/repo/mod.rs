@@ -87,6 +87,9 @@ pub enum RepoError {
     /// An expiry date is out of range.
     #[error("metadata lifetime is out of range")]
     Expiry,
+    /// The publish time cannot be shown as a calendar date (a clock far out of range).
+    #[error("the publish time {0} is out of the calendar's range: check the clock")]
+    PublishTime(jiff::Timestamp),
     /// `init` on an existing repository.
     #[error(
         "{0} already holds a repository (root.json exists); use publish, or rotate-key to change keys"

@@ -202,7 +202,8 @@ pub async fn publish_folder(
     keys: &KeyDir,
     options: PublishOptions,
 ) -> Result<(ChangeReport, Diagnostics), RepoError> {
-    let now = chrono::DateTime::from_timestamp(options.now.as_second(), 0).unwrap_or_default();
+    let now = chrono::DateTime::from_timestamp(options.now.as_second(), 0)
+        .ok_or(RepoError::PublishTime(options.now))?;
     let mut compiled = compile_folder(content, now).map_err(RepoError::Content)?;
     let mut diagnostics = compiled.diagnostics;
     if !options.include_unused_assets {

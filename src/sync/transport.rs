@@ -380,7 +380,9 @@ impl KioskTransport {
         use tokio::io::AsyncWriteExt;
 
         let partial = self.partial_path(&url);
-        let _ = tokio::fs::create_dir_all(&self.settings.partial_dir).await;
+        if let Err(error) = tokio::fs::create_dir_all(&self.settings.partial_dir).await {
+            partial_not_kept(&partial, "create the folder of", &error);
+        }
         let kept = tokio::fs::read(&partial).await.unwrap_or_default();
         // Bytes already handed to the verifier; a retry asks for the rest only.
         let mut have = kept.len() as u64;
@@ -460,6 +462,7 @@ impl KioskTransport {
                     .append(true)
                     .open(&partial)
                     .await
+                    .inspect_err(|error| partial_not_kept(&partial, "open", error))
                     .ok()
                     .map(|file| tokio::io::BufWriter::with_capacity(4 * 1024 * 1024, file))
             } else {
@@ -473,8 +476,15 @@ impl KioskTransport {
                         self.stats
                             .bytes
                             .fetch_add(chunk.len() as u64, Ordering::Relaxed);
-                        if let Some(file) = file.as_mut() {
-                            let _ = file.write_all(&chunk).await;
+                        if let Some(writer) = file.as_mut()
+                            && let Err(error) = writer.write_all(&chunk).await
+                        {
+                            // The copy now misses bytes the verifier has: a
+                            // resume from it would be wrong. Stop keeping one.
+                            partial_not_kept(&partial, "write", &error);
+                            file = None;
+                            keep_partial = false;
+                            let _ = tokio::fs::remove_file(&partial).await;
                         }
                         have += chunk.len() as u64;
                         if have > limit {
@@ -499,8 +509,12 @@ impl KioskTransport {
                 let _ = tokio::fs::remove_file(&partial).await;
                 return;
             }
-            if let Some(file) = file.as_mut() {
-                let _ = file.flush().await;
+            if let Some(writer) = file.as_mut()
+                && let Err(error) = writer.flush().await
+            {
+                partial_not_kept(&partial, "write", &error);
+                keep_partial = false;
+                let _ = tokio::fs::remove_file(&partial).await;
             }
         }
         let _ = sender
@@ -564,6 +578,15 @@ fn specification_location(url: &Url) -> Option<Url> {
         .extend(folders)
         .push(&format!("{hash}.{file}"));
     Some(location)
+}
+
+/// A partial copy of a download could not be kept: the download goes on
+/// (the verifier has every byte), but a restart fetches it from the start.
+fn partial_not_kept(partial: &std::path::Path, action: &str, error: &std::io::Error) {
+    tracing::warn!(
+        "cannot {action} the partial download {}: {error}; a restart fetches it again from the start",
+        partial.display()
+    );
 }
 
 /// A reqwest error in words a status line can show.

@@ -16,9 +16,9 @@ use super::{
     AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchState, Theme, long_text,
     search_view,
 };
-use crate::admin::status::StatusHandle;
 use crate::config::Config;
 use crate::content::{Lang, LoadedContent};
+use crate::kiosk::status::{ContentStatus, StatusHandle};
 use crate::search::SearchIndex;
 use crate::sync::runner::{SyncControl, SyncEvent, SyncReport, SyncRequest, SyncTrigger};
 
@@ -66,39 +66,6 @@ impl Clock for SystemClock {
 
     fn elapsed(&self) -> Duration {
         self.started.elapsed()
-    }
-}
-
-/// What the status strip and admin panel show about content and sync.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ContentStatus {
-    /// Whether the last sync reached the repository.
-    pub online: bool,
-    /// Content is older than the repository allows (expired metadata).
-    pub out_of_date: bool,
-    /// Where the content came from ("embedded demo content", a repository URL).
-    pub source: String,
-    /// Version of the content.
-    pub version: String,
-    /// The last error, in words.
-    pub last_error: String,
-    /// When a sync last succeeded.
-    pub last_success: Option<DateTime<Utc>>,
-    /// Bytes received from the repository since start.
-    pub bytes_received: u64,
-    /// Admin services that could not start, in words; unlike `last_error`
-    /// a sync does not clear them.
-    pub service_errors: Vec<String>,
-}
-
-impl ContentStatus {
-    /// The status when showing the content embedded in the binary.
-    pub fn embedded_demo() -> Self {
-        ContentStatus {
-            source: "embedded demo content".into(),
-            version: "demo".into(),
-            ..ContentStatus::default()
-        }
     }
 }
 
@@ -245,31 +212,13 @@ impl KioskApp {
 
     fn apply_sync_event(&self, report: SyncReport) {
         let mut status = self.state.borrow().status.clone();
-        status.bytes_received = report.bytes_received;
-        let succeeded = |status: ContentStatus, version: &str| ContentStatus {
-            online: true,
-            out_of_date: false,
-            version: format!("v{version}"),
-            last_error: String::new(),
-            last_success: Some(report.finished_at),
-            ..status
-        };
+        status.apply(&report);
         match report.event {
-            SyncEvent::Updated { version, content } => {
-                self.store_status(succeeded(status, &version));
+            SyncEvent::Updated { content, .. } => {
+                self.store_status(status);
                 self.set_content(*content);
             }
-            SyncEvent::UpToDate { version } => self.set_status(succeeded(status, &version)),
-            SyncEvent::Failed {
-                message,
-                expired,
-                offline,
-            } => {
-                status.online = !offline;
-                status.out_of_date = status.out_of_date || expired;
-                status.last_error = message;
-                self.set_status(status);
-            }
+            SyncEvent::UpToDate { .. } | SyncEvent::Failed { .. } => self.set_status(status),
         }
     }
 

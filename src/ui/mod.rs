@@ -10,6 +10,7 @@ pub mod qr;
 pub mod search_view;
 pub mod session;
 pub mod table_layout;
+pub mod window;
 pub mod words;
 
 #[allow(missing_docs, clippy::all)]

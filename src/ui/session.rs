@@ -2,9 +2,8 @@
 
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-
 use crate::content::Lang;
+use crate::secret::hash_secret;
 
 /// The text size steps offered to visitors.
 pub const TEXT_SCALES: [f32; 3] = [1.0, 1.25, 1.5];
@@ -62,11 +61,6 @@ pub struct PinGate {
     locked_until: Option<Duration>,
 }
 
-/// The hex SHA-256 of a PIN, as stored in `kiosk.toml`.
-pub fn hash_pin(pin: &str) -> String {
-    format!("{:x}", Sha256::digest(pin.as_bytes()))
-}
-
 impl PinGate {
     /// A gate for the configured hash; without one the admin panel cannot be opened.
     pub fn new(pin_sha256: Option<String>) -> Self {
@@ -91,7 +85,7 @@ impl PinGate {
         let accepted = self
             .pin_sha256
             .as_deref()
-            .is_some_and(|expected| hash_pin(pin) == expected);
+            .is_some_and(|expected| hash_secret(pin) == expected);
         if accepted {
             self.failures = 0;
             return PinOutcome::Accepted;
@@ -120,7 +114,7 @@ mod tests {
 
     #[test]
     fn three_wrong_pins_lock_for_a_minute() {
-        let mut gate = PinGate::new(Some(hash_pin("2468")));
+        let mut gate = PinGate::new(Some(hash_secret("2468")));
         let t = Duration::from_secs(10);
         assert_eq!(
             gate.submit("1111", t),

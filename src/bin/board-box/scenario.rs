@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use lobby_kiosk::config::{Config, DEMO_PIN};
 use lobby_kiosk::content::{Lang, demo};
 use lobby_kiosk::emulator::{self, Emulator, Framebuffer};
-use lobby_kiosk::startup::Startup;
+use lobby_kiosk::kiosk::startup::Startup;
 use lobby_kiosk::ui::navigation::Screen;
 
 use crate::board::{Board, BoardSpec, Seen};

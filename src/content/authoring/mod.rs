@@ -9,7 +9,7 @@ mod diagnostics;
 mod folder;
 mod markdown;
 mod pictures;
-mod source;
+pub(crate) mod source;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
