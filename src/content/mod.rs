@@ -7,11 +7,13 @@ pub mod clean;
 pub mod convert;
 pub mod demo;
 pub mod folder;
+pub mod item;
 pub mod model;
 pub mod synthetic;
 pub mod text;
 pub mod time;
 
+pub use item::{ItemKind, ItemRef};
 pub use model::Catalog;
 
 /// A catalog with the source of its assets: what the kiosk shows.

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::blocks::Block;
+use super::item::ItemIndex;
 use super::text::{Lang, Localized, Text};
 use super::time::{self, EndBound, LocalTime};
 
@@ -438,12 +439,16 @@ pub struct Catalog {
     /// Assets by path.
     #[serde(default)]
     pub assets: BTreeMap<String, AssetInfo>,
+    /// Where each item sits, by id ([`Catalog::item`]).
+    #[serde(skip)]
+    pub items: ItemIndex,
 }
 
 impl Catalog {
     /// Puts lists in their display order: notices, documents and answers
     /// newest first, guides by id (their file names).
     pub fn sort(&mut self) {
+        self.items.reset();
         self.guides.sort_by(|a, b| a.id.cmp(&b.id));
         self.notices.sort_by(|a, b| {
             b.meta
@@ -502,19 +507,7 @@ impl Catalog {
     /// The title (question, name) of the item with this id, of any kind
     /// (ids are unique across kinds).
     pub fn item_title(&self, id: &str) -> Option<&Text> {
-        let notices = self.notices.iter().map(|n| (&n.id, &n.meta.title));
-        let guides = self.guides.iter().map(|g| (&g.id, &g.meta.title));
-        let documents = self.documents.iter().map(|d| (&d.id, &d.meta.title));
-        let faqs = self.faqs.iter().map(|f| (&f.id, &f.question));
-        let venues = self.venues.iter().map(|v| (&v.id, &v.name));
-        let channels = self.channels.iter().map(|c| (&c.id, &c.name));
-        notices
-            .chain(guides)
-            .chain(documents)
-            .chain(faqs)
-            .chain(venues)
-            .chain(channels)
-            .find_map(|(item, title)| (item == id).then_some(title))
+        self.item(id).map(super::item::ItemRef::title)
     }
 
     /// Looks up a notice category label.

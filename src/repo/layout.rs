@@ -188,6 +188,7 @@ pub fn join(targets: &BTreeMap<String, Vec<u8>>) -> Result<Catalog, LayoutError>
         venues: gather("venues", targets)?,
         channels: gather("channels", targets)?,
         assets: site.assets,
+        items: Default::default(),
     };
     catalog.sort();
     Ok(catalog)

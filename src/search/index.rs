@@ -8,27 +8,11 @@ use memchr::memmem::Finder;
 
 use super::pinyin::{PinyinMatch, ReadingTable};
 use super::query::{self, Term};
+pub use crate::content::ItemKind;
 use crate::content::blocks;
 use crate::content::model::{Attachment, Body, Catalog, Category, within_window};
 use crate::content::text::{Lang, Text};
 use crate::content::time::{EndBound, LocalTime};
-
-/// What kind of item a result is (decides which screen opens it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemKind {
-    /// 公告.
-    Notice,
-    /// 辦事指南.
-    Guide,
-    /// A long document.
-    Document,
-    /// FAQ or hot-topic answer.
-    Faq,
-    /// A venue.
-    Venue,
-    /// An interaction channel.
-    Channel,
-}
 
 /// Where in an item a query matched; earlier variants rank higher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

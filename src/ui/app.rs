@@ -17,7 +17,7 @@ use super::{
     search_view,
 };
 use crate::config::Config;
-use crate::content::{Lang, LoadedContent};
+use crate::content::{ItemRef, Lang, LoadedContent};
 use crate::kiosk::status::{ContentStatus, StatusHandle};
 use crate::search::SearchIndex;
 use crate::sync::runner::{SyncControl, SyncEvent, SyncReport, SyncRequest, SyncTrigger};
@@ -416,7 +416,7 @@ impl KioskApp {
             .borrow()
             .content
             .as_ref()
-            .is_some_and(|c| c.catalog.guides.iter().any(|g| g.id == id));
+            .is_some_and(|c| matches!(c.catalog.item(id), Some(ItemRef::Guide(_))));
         let screen = if is_guide {
             Screen::Guide(id.to_owned())
         } else {

@@ -116,12 +116,7 @@ impl Navigator {
 
 /// Whether any item of the catalog has this id.
 pub fn item_exists(catalog: &Catalog, id: &str) -> bool {
-    catalog.notices.iter().any(|n| n.id == id)
-        || catalog.documents.iter().any(|d| d.id == id)
-        || catalog.guides.iter().any(|g| g.id == id)
-        || catalog.faqs.iter().any(|f| f.id == id)
-        || catalog.venues.iter().any(|v| v.id == id)
-        || catalog.channels.iter().any(|c| c.id == id)
+    catalog.item(id).is_some()
 }
 
 #[cfg(test)]

@@ -16,10 +16,10 @@ use super::{
     Material, RowCard, TableCell, TableData,
 };
 use super::{images, long_text, qr};
-use crate::content::AssetSource;
 use crate::content::blocks::{Block, Table, plain_text};
 use crate::content::model::{Body, Catalog, ChannelKind, FaqKind, Notice};
 use crate::content::text::{Lang, Localized, Text};
+use crate::content::{AssetSource, ItemRef};
 
 /// Body text size at 100 %, for table geometry.
 const TABLE_FONT_PX: f32 = 28.0;
@@ -345,7 +345,8 @@ impl<'a> Presenter<'a> {
     /// The detail page of a notice, document, FAQ entry, venue or channel.
     pub fn detail(&self, id: &str) -> Option<DetailContent> {
         let catalog = self.catalog;
-        if let Some(notice) = catalog.notices.iter().find(|n| n.id == id) {
+        let item = catalog.item(id)?;
+        if let ItemRef::Notice(notice) = item {
             let meta = &notice.meta;
             let category = catalog
                 .notice_category(&meta.category)
@@ -374,7 +375,7 @@ impl<'a> Presenter<'a> {
                 &meta.attachments,
             ));
         }
-        if let Some(document) = catalog.documents.iter().find(|d| d.id == id) {
+        if let ItemRef::Document(document) = item {
             let meta = &document.meta;
             let category = catalog
                 .document_category(&meta.category)
@@ -396,7 +397,7 @@ impl<'a> Presenter<'a> {
                 &meta.attachments,
             ));
         }
-        if let Some(faq) = catalog.faqs.iter().find(|f| f.id == id) {
+        if let ItemRef::Faq(faq) = item {
             let line = format!(
                 "{} · {} · {}",
                 words::faq_kind(self.lang, faq.kind),
@@ -405,10 +406,10 @@ impl<'a> Presenter<'a> {
             );
             return Some(self.body_detail(id, &faq.question, line, false, &faq.answer, None, &[]));
         }
-        if let Some(channel) = catalog.channels.iter().find(|c| c.id == id) {
+        if let ItemRef::Channel(channel) = item {
             return Some(self.channel(channel));
         }
-        if let Some(venue) = catalog.venues.iter().find(|v| v.id == id) {
+        if let ItemRef::Venue(venue) = item {
             let mut blocks = vec![
                 heading(self.w(Word::Address)),
                 paragraph(self.t(&venue.address)),
@@ -561,7 +562,9 @@ impl<'a> Presenter<'a> {
 
     /// The service guide page.
     pub fn guide(&self, id: &str) -> Option<GuideData> {
-        let guide = self.catalog.guides.iter().find(|g| g.id == id)?;
+        let Some(ItemRef::Guide(guide)) = self.catalog.item(id) else {
+            return None;
+        };
         let meta = &guide.meta;
         let days = self.w(Word::WorkingDays);
         let visits = if meta.visits == 0 {
@@ -627,7 +630,10 @@ impl<'a> Presenter<'a> {
         let related = meta
             .faq
             .iter()
-            .filter_map(|faq_id| self.catalog.faqs.iter().find(|f| &f.id == faq_id))
+            .filter_map(|faq_id| match self.catalog.item(faq_id) {
+                Some(ItemRef::Faq(faq)) => Some(faq),
+                _ => None,
+            })
             .map(|f| ListItem {
                 id: f.id.as_str().into(),
                 title: self.t(&f.question).into(),

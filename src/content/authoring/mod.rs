@@ -189,6 +189,7 @@ impl Loader {
             venues,
             channels,
             assets: std::mem::take(&mut self.assets),
+            items: Default::default(),
         };
         normalize(&mut catalog);
         Some(catalog)
