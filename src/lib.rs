@@ -3,7 +3,8 @@
 //!
 //! - [`content`]: the content model, authoring format and demo content.
 //! - [`ui`]: the Slint UI and its adapters.
-//! - [`emulator`]: the headless emulator that runs the real UI.
+//! - `emulator`: the headless emulator that runs the real UI (the
+//!   `emulator` feature; the board build leaves it out).
 //! - [`config`]: the kiosk's configuration file.
 //! - [`mirror`]: import of the department site's columns (HTML, RSS) as
 //!   authoring content.
@@ -25,6 +26,7 @@
 pub mod admin;
 pub mod config;
 pub mod content;
+#[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod fleet;
 pub mod kiosk;

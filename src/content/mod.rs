@@ -9,6 +9,7 @@ pub mod demo;
 pub mod folder;
 pub mod item;
 pub mod model;
+#[cfg(feature = "emulator")]
 pub mod synthetic;
 pub mod text;
 pub mod time;

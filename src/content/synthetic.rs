@@ -1,6 +1,7 @@
 //! Synthetic catalogs with realistic Chinese text: large ones for
 //! benchmarks (10,000-item sync, search and memory budgets) and stress
-//! content for the emulator's layout check.
+//! content for the emulator's layout check. Test tooling, not product API:
+//! built with the `emulator` feature only.
 
 use super::blocks::{Block, Span};
 use super::model::{Catalog, Notice, NoticeMeta};
