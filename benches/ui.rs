@@ -1,5 +1,5 @@
-//! UI benchmarks in the emulator at 1080×1920, printed next to DESIGN.md's
-//! budgets: process start to first frame, a full repaint of Home and of the
+//! UI benchmarks in the emulator at 1080×1920, printed next to the
+//! product's budgets: process start to first frame, a full repaint of Home and of the
 //! longest detail page (the 2019 annual report), a tap's partial repaint,
 //! and memory (PSS) with the demo content and with 10,000 extra notices.
 //!
