@@ -277,6 +277,26 @@ fn admin_panel_needs_the_hidden_gesture_and_pin_and_locks_after_three_tries() {
     assert!(emulator.shows("立即同步"));
 }
 
+#[test]
+fn pin_messages_are_in_the_visitors_language() {
+    for (index, lang) in Lang::ALL.into_iter().enumerate() {
+        let emulator = start();
+        let state = emulator.ui().global::<lobby_kiosk::ui::AppState>();
+        state.invoke_set_language(index as i32);
+        state.invoke_submit_pin("1111".into());
+        let rejected = state.get_pin_message().to_string();
+        state.invoke_submit_pin("1111".into());
+        state.invoke_submit_pin("1111".into());
+        let locked = state.get_pin_message().to_string();
+        let expected = match lang {
+            Lang::ZhHans => ["PIN 错误，还可尝试 2 次", "已锁定，请 60 秒后再试"],
+            Lang::ZhHant => ["PIN 錯誤，還可嘗試 2 次", "已鎖定，請 60 秒後再試"],
+            Lang::En => ["Wrong PIN, 2 tries left", "Locked for 60 s"],
+        };
+        assert_eq!([rejected.as_str(), locked.as_str()], expected, "{lang}");
+    }
+}
+
 /// Visits every kind of screen, calling `check` on each.
 fn visit_every_screen(emulator: &mut Emulator, check: &mut dyn FnMut(&mut Emulator, &str)) {
     let catalog = catalog();

@@ -34,6 +34,20 @@ impl Lang {
         }
     }
 
+    /// Its place in [`Lang::ALL`]: the index the UI's language switch uses.
+    pub fn index(self) -> usize {
+        match self {
+            Lang::ZhHans => 0,
+            Lang::ZhHant => 1,
+            Lang::En => 2,
+        }
+    }
+
+    /// The language at `index` in [`Lang::ALL`] (None past its end).
+    pub fn from_index(index: usize) -> Option<Lang> {
+        Lang::ALL.get(index).copied()
+    }
+
     /// Parses a tag as written in file names and configs.
     pub fn from_tag(tag: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|lang| lang.tag() == tag)
@@ -223,6 +237,15 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LocalizedVisitor<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_is_the_place_in_all() {
+        for (index, lang) in Lang::ALL.into_iter().enumerate() {
+            assert_eq!(lang.index(), index);
+            assert_eq!(Lang::from_index(index), Some(lang));
+        }
+        assert_eq!(Lang::from_index(Lang::ALL.len()), None);
+    }
 
     #[test]
     fn plain_string_is_simplified_chinese() {

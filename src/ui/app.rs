@@ -11,7 +11,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::navigation::{Navigator, Screen, Section};
 use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
-use super::words::{Word, word};
+use super::words::{self, Word, word};
 use super::{
     AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchState, Theme, long_text,
     search_view,
@@ -277,7 +277,10 @@ impl KioskApp {
         let w = with.clone();
         state.on_set_language(move |index| {
             w(&|app| {
-                let lang = Lang::ALL.get(index as usize).copied().unwrap_or_default();
+                let lang = usize::try_from(index)
+                    .ok()
+                    .and_then(Lang::from_index)
+                    .unwrap_or_default();
                 app.state.borrow_mut().settings.lang = lang;
                 app.apply_settings();
             })
@@ -429,7 +432,7 @@ impl KioskApp {
         let now = self.clock.elapsed();
         let outcome = self.state.borrow_mut().pin_gate.submit(pin, now);
         let app_state = self.window.global::<AppState>();
-        let english = self.state.borrow().settings.lang == Lang::En;
+        let lang = self.state.borrow().settings.lang;
         match outcome {
             PinOutcome::Accepted => {
                 app_state.set_pin_pad_open(false);
@@ -437,21 +440,11 @@ impl KioskApp {
                 self.go(|n| n.push(Screen::Admin));
             }
             PinOutcome::Rejected { remaining } => {
-                let message = if english {
-                    format!("Wrong PIN, {remaining} tries left")
-                } else {
-                    format!("PIN 错误，还可尝试 {remaining} 次")
-                };
-                app_state.set_pin_message(message.into());
+                app_state.set_pin_message(words::pin_rejected(lang, remaining).into());
             }
             PinOutcome::Locked { remaining } => {
                 let seconds = remaining.as_secs().max(1);
-                let message = if english {
-                    format!("Locked for {seconds} s")
-                } else {
-                    format!("已锁定，请 {seconds} 秒后再试")
-                };
-                app_state.set_pin_message(message.into());
+                app_state.set_pin_message(words::pin_locked(lang, seconds).into());
             }
         }
         app_state.set_pin_locked(self.state.borrow().pin_gate.is_locked(now));
@@ -487,11 +480,9 @@ impl KioskApp {
         if let Err(error) = slint::select_bundled_translation(tag) {
             tracing::warn!("cannot switch the UI language to {tag}: {error}");
         }
-        let index = Lang::ALL
-            .iter()
-            .position(|l| *l == settings.lang)
-            .unwrap_or(0);
-        self.window.global::<AppState>().set_language(index as i32);
+        self.window
+            .global::<AppState>()
+            .set_language(settings.lang.index() as i32);
         self.render();
     }
 

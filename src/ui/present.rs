@@ -277,7 +277,7 @@ impl<'a> Presenter<'a> {
             Section::Interaction => ["互动交流", "互動交流", "Interaction"],
             Section::Venues => ["场馆开放", "場館開放", "Venues open to the public"],
         };
-        options[Lang::ALL.iter().position(|l| *l == self.lang).unwrap_or(0)].to_owned()
+        options[self.lang.index()].to_owned()
     }
 
     fn chips<'b>(&self, categories: impl Iterator<Item = (&'b str, &'b Text)>) -> Vec<Chip> {

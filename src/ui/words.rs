@@ -151,6 +151,25 @@ pub fn faq_kind(lang: Lang, kind: FaqKind) -> &'static str {
     pick(lang, options)
 }
 
+/// The PIN pad's line after a wrong PIN, with the tries left before the lock.
+pub fn pin_rejected(lang: Lang, remaining: u32) -> String {
+    match lang {
+        Lang::ZhHans => format!("PIN 错误，还可尝试 {remaining} 次"),
+        Lang::ZhHant => format!("PIN 錯誤，還可嘗試 {remaining} 次"),
+        Lang::En if remaining == 1 => "Wrong PIN, 1 try left".to_owned(),
+        Lang::En => format!("Wrong PIN, {remaining} tries left"),
+    }
+}
+
+/// The PIN pad's line while it is locked, with the seconds left.
+pub fn pin_locked(lang: Lang, seconds: u64) -> String {
+    match lang {
+        Lang::ZhHans => format!("已锁定，请 {seconds} 秒后再试"),
+        Lang::ZhHant => format!("已鎖定，請 {seconds} 秒後再試"),
+        Lang::En => format!("Locked for {seconds} s"),
+    }
+}
+
 fn pick(lang: Lang, [hans, hant, en]: [&'static str; 3]) -> &'static str {
     match lang {
         Lang::ZhHans => hans,

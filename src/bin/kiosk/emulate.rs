@@ -74,8 +74,7 @@ pub fn run(args: EmulateArgs, config: &Config) -> anyhow::Result<()> {
     let mut emulator = Emulator::new(width, height, startup, config, start)?;
     emulator.show_touches(show_touches);
     let state = emulator.ui().global::<AppState>();
-    let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-    state.invoke_set_language(index as i32);
+    state.invoke_set_language(lang.index() as i32);
     state.invoke_set_text_scale(text_size as f32 / 100.0);
     match (script, steps) {
         (Some(path), Some(steps)) => {
