@@ -278,6 +278,37 @@ fn admin_panel_needs_the_hidden_gesture_and_pin_and_locks_after_three_tries() {
 }
 
 #[test]
+fn the_admin_panel_speaks_the_visitors_language() {
+    use slint::Model;
+    for (index, lang) in Lang::ALL.into_iter().enumerate() {
+        let emulator = start();
+        let state = emulator.ui().global::<lobby_kiosk::ui::AppState>();
+        state.invoke_set_language(index as i32);
+        state.invoke_submit_pin(DEMO_PIN.into());
+        assert_eq!(emulator.app().screen(), Screen::Admin);
+        let lines = emulator
+            .ui()
+            .global::<lobby_kiosk::ui::Content>()
+            .get_admin_status();
+        let line = |row: usize| {
+            let line = lines.row_data(row).expect("an admin line");
+            (line.label.to_string(), line.text.to_string())
+        };
+        let expected = match lang {
+            Lang::ZhHans => [("终端", "kiosk-demo"), ("在线", "否")],
+            Lang::ZhHant => [("終端", "kiosk-demo"), ("在線", "否")],
+            Lang::En => [("Kiosk", "kiosk-demo"), ("Online", "no")],
+        };
+        let shown = [line(0), line(4)];
+        let shown: Vec<(&str, &str)> = shown
+            .iter()
+            .map(|(l, t)| (l.as_str(), t.as_str()))
+            .collect();
+        assert_eq!(shown, expected, "{lang}");
+    }
+}
+
+#[test]
 fn pin_messages_are_in_the_visitors_language() {
     for (index, lang) in Lang::ALL.into_iter().enumerate() {
         let emulator = start();

@@ -614,19 +614,29 @@ impl KioskApp {
 }
 
 fn admin_lines(state: &State) -> Vec<LabelledText> {
-    let line = |label: &str, text: String| LabelledText {
-        label: label.into(),
+    let lang = state.settings.lang;
+    let line = |label: Word, text: String| LabelledText {
+        label: word(lang, label).into(),
         text: text.into(),
     };
+    let flag = |on: bool| word(lang, if on { Word::Yes } else { Word::No }).to_owned();
+    let or_dash = |text: &str| {
+        if text.is_empty() {
+            "—".to_owned()
+        } else {
+            text.to_owned()
+        }
+    };
+    let status = &state.status;
     vec![
-        line("Kiosk", state.kiosk_id.clone()),
-        line("Version", env!("CARGO_PKG_VERSION").to_owned()),
-        line("Content", state.status.source.clone()),
-        line("Content version", state.status.version.clone()),
-        line("Online", state.status.online.to_string()),
+        line(Word::AdminKiosk, state.kiosk_id.clone()),
+        line(Word::AdminVersion, env!("CARGO_PKG_VERSION").to_owned()),
+        line(Word::AdminContent, status.source.clone()),
+        line(Word::AdminContentVersion, status.version.clone()),
+        line(Word::AdminOnline, flag(status.online)),
         line(
-            "Last successful sync",
-            state.status.last_success.map_or("—".into(), |at| {
+            Word::AdminLastSuccess,
+            status.last_success.map_or("—".into(), |at| {
                 let zone = state
                     .content
                     .as_ref()
@@ -639,33 +649,15 @@ fn admin_lines(state: &State) -> Vec<LabelledText> {
             }),
         ),
         line(
-            "Downloaded",
-            format!("{:.1} MB", state.status.bytes_received as f64 / 1e6),
+            Word::AdminDownloaded,
+            format!("{:.1} MB", status.bytes_received as f64 / 1e6),
         ),
-        line("Out of date", state.status.out_of_date.to_string()),
+        line(Word::AdminOutOfDate, flag(status.out_of_date)),
+        line(Word::AdminLastError, or_dash(&status.last_error)),
         line(
-            "Last error",
-            if state.status.last_error.is_empty() {
-                "—".into()
-            } else {
-                state.status.last_error.clone()
-            },
+            Word::AdminServices,
+            or_dash(&status.service_errors.join("; ")),
         ),
-        line(
-            "Admin services",
-            if state.status.service_errors.is_empty() {
-                "—".into()
-            } else {
-                state.status.service_errors.join("; ")
-            },
-        ),
-        line(
-            "Sync now",
-            if state.sync_request.is_empty() {
-                "—".into()
-            } else {
-                state.sync_request.clone()
-            },
-        ),
+        line(Word::AdminSyncNow, or_dash(&state.sync_request)),
     ]
 }

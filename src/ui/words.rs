@@ -66,6 +66,32 @@ pub enum Word {
     Table,
     /// The button that shows more of a long text.
     ReadMore,
+    /// Admin panel: the kiosk's id.
+    AdminKiosk,
+    /// Admin panel: the software version.
+    AdminVersion,
+    /// Admin panel: where the content came from.
+    AdminContent,
+    /// Admin panel: the content's version.
+    AdminContentVersion,
+    /// Admin panel: whether the last sync reached the repository.
+    AdminOnline,
+    /// Admin panel: when a sync last succeeded.
+    AdminLastSuccess,
+    /// Admin panel: bytes received since start.
+    AdminDownloaded,
+    /// Admin panel: whether the content is older than the repository allows.
+    AdminOutOfDate,
+    /// Admin panel: the last error.
+    AdminLastError,
+    /// Admin panel: services that could not start.
+    AdminServices,
+    /// Admin panel: what the last "sync now" did.
+    AdminSyncNow,
+    /// Yes (a true flag).
+    Yes,
+    /// No (a false flag).
+    No,
 }
 
 /// The word in a language.
@@ -108,6 +134,19 @@ pub fn word(lang: Lang, word: Word) -> &'static str {
         ValidUntil => ["有效期至", "有效期至", "Valid until"],
         Table => ["表格", "表格", "Table"],
         ReadMore => ["继续阅读", "繼續閱讀", "Read on"],
+        AdminKiosk => ["终端", "終端", "Kiosk"],
+        AdminVersion => ["软件版本", "軟件版本", "Version"],
+        AdminContent => ["内容来源", "內容來源", "Content"],
+        AdminContentVersion => ["内容版本", "內容版本", "Content version"],
+        AdminOnline => ["在线", "在線", "Online"],
+        AdminLastSuccess => ["上次成功同步", "上次成功同步", "Last successful sync"],
+        AdminDownloaded => ["已下载", "已下載", "Downloaded"],
+        AdminOutOfDate => ["内容过期", "內容過期", "Out of date"],
+        AdminLastError => ["最近错误", "最近錯誤", "Last error"],
+        AdminServices => ["管理服务", "管理服務", "Admin services"],
+        AdminSyncNow => ["立即同步", "立即同步", "Sync now"],
+        Yes => ["是", "是", "yes"],
+        No => ["否", "否", "no"],
     };
     pick(lang, options)
 }
