@@ -144,7 +144,7 @@ pub fn word(lang: Lang, word: Word) -> &'static str {
         AdminOutOfDate => ["内容过期", "內容過期", "Out of date"],
         AdminLastError => ["最近错误", "最近錯誤", "Last error"],
         AdminServices => ["管理服务", "管理服務", "Admin services"],
-        AdminSyncNow => ["立即同步", "立即同步", "Sync now"],
+        AdminSyncNow => ["上次同步请求", "上次同步請求", "Sync request"],
         Yes => ["是", "是", "yes"],
         No => ["否", "否", "no"],
     };
