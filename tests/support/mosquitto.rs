@@ -6,12 +6,34 @@
 use std::path::Path;
 use std::process::{Child, Command};
 
-use super::process::{free_port, installed, wait_until_listening};
+use super::process::{free_port, installed};
 
 /// A broker on a free loopback port; stopped on drop.
 pub struct Mosquitto {
     child: Child,
-    port: u16,
+    /// The ports it listens on, the plain one first.
+    ports: Vec<u16>,
+}
+
+/// Starts of the broker tried before a test gives up.
+const ATTEMPTS: usize = 5;
+
+/// Whether `child` listens on every one of `ports` within 5 s (false at
+/// once when it exits).
+fn all_listening(child: &mut Child, ports: &[u16]) -> bool {
+    for _ in 0..100 {
+        if ports
+            .iter()
+            .all(|port| std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok())
+        {
+            return true;
+        }
+        if !matches!(child.try_wait(), Ok(None)) {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    false
 }
 
 /// As root, mosquitto drops to its own user, which cannot read the test's
@@ -71,18 +93,20 @@ impl Mosquitto {
     /// Starts a broker with its config and log in `work`.
     pub fn start(work: &Path) -> Mosquitto {
         std::fs::create_dir_all(work).unwrap();
-        let port = free_port();
-        let conf = work.join("mosquitto.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "{}listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest file {}\n",
-                stay_root(),
-                work.join("mosquitto.log").display()
-            ),
-        )
-        .unwrap();
-        Mosquitto::run(work, &conf, port)
+        let log = work.join("mosquitto.log");
+        Mosquitto::run(work, |conf| {
+            let port = free_port();
+            std::fs::write(
+                conf,
+                format!(
+                    "{}listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest file {}\n",
+                    stay_root(),
+                    log.display()
+                ),
+            )
+            .unwrap();
+            vec![port]
+        })
     }
 
     /// Starts a broker that takes only `users` (name, password), under
@@ -113,27 +137,29 @@ impl Mosquitto {
         std::fs::write(&ca_file, ca_pem).unwrap();
         std::fs::write(work.join("broker.pem"), cert_pem).unwrap();
         std::fs::write(work.join("broker.key"), key_pem).unwrap();
-        let port = free_port();
-        let tls_port = free_port();
-        let conf = work.join("mosquitto.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "{}per_listener_settings false\nallow_anonymous false\npassword_file {}\nacl_file {}\npersistence false\nlog_dest file {}\nlog_type all\n\
-                 listener {port} 127.0.0.1\n\
-                 listener {tls_port} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n",
-                stay_root(),
-                passwd.display(),
-                acl.display(),
-                work.join("mosquitto.log").display(),
-                ca_file.display(),
-                work.join("broker.pem").display(),
-                work.join("broker.key").display(),
-            ),
-        )
-        .unwrap();
-        let broker = Mosquitto::run(work, &conf, port);
-        wait_until_listening(tls_port, "the TLS listener");
+        let log = work.join("mosquitto.log");
+        let broker = Mosquitto::run(work, |conf| {
+            let port = free_port();
+            let tls_port = free_port();
+            std::fs::write(
+                conf,
+                format!(
+                    "{}per_listener_settings false\nallow_anonymous false\npassword_file {}\nacl_file {}\npersistence false\nlog_dest file {}\nlog_type all\n\
+                     listener {port} 127.0.0.1\n\
+                     listener {tls_port} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n",
+                    stay_root(),
+                    passwd.display(),
+                    acl.display(),
+                    log.display(),
+                    ca_file.display(),
+                    work.join("broker.pem").display(),
+                    work.join("broker.key").display(),
+                ),
+            )
+            .unwrap();
+            vec![port, tls_port]
+        });
+        let tls_port = broker.ports[1];
         SecureBroker {
             broker,
             tls_port,
@@ -142,28 +168,41 @@ impl Mosquitto {
         }
     }
 
-    fn run(work: &Path, conf: &Path, port: u16) -> Mosquitto {
-        let child = Command::new(installed("mosquitto", "mosquitto"))
-            .arg("-c")
-            .arg(conf)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("mosquitto starts");
-        let broker = Mosquitto { child, port };
-        let log = work.join("mosquitto.log");
-        wait_until_listening(port, &format!("see {}", log.display()));
-        broker
+    /// Runs mosquitto on the config `configure` writes (returning the ports
+    /// it listens on, the first one plain), picking new ports up to
+    /// [`ATTEMPTS`] times: a port that was free can be taken (by another
+    /// test's connection) before the broker binds it, and the broker then exits.
+    fn run(work: &Path, configure: impl Fn(&Path) -> Vec<u16>) -> Mosquitto {
+        let conf = work.join("mosquitto.conf");
+        for _ in 0..ATTEMPTS {
+            let ports = configure(&conf);
+            let mut child = Command::new(installed("mosquitto", "mosquitto"))
+                .arg("-c")
+                .arg(&conf)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("mosquitto starts");
+            if all_listening(&mut child, &ports) {
+                return Mosquitto { child, ports };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!(
+            "mosquitto did not start in {ATTEMPTS} attempts; its log:\n{}",
+            std::fs::read_to_string(work.join("mosquitto.log")).unwrap_or_default()
+        );
     }
 
     /// The port.
     pub fn port(&self) -> u16 {
-        self.port
+        self.ports[0]
     }
 
     /// `mqtt://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
-        format!("mqtt://127.0.0.1:{}", self.port)
+        format!("mqtt://127.0.0.1:{}", self.ports[0])
     }
 }
 
