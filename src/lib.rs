@@ -9,7 +9,7 @@
 //! - [`mirror`]: import of the department site's columns (HTML, RSS) as
 //!   authoring content.
 //! - [`net`]: bounded reads from the network (size limits and deadlines).
-//! - [`platform`]: the board's OS integration (systemd readiness and watchdog).
+//! - [`platform`]: the board's OS integration (waiting for the display, systemd readiness and watchdog).
 //! - [`search`]: the search index (pinyin, simplified/traditional folding,
 //!   ranking, highlights) behind the on-screen keyboard.
 //! - [`store`]: the offline content cache (content-addressed blobs,

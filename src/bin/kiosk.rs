@@ -15,6 +15,8 @@ use lobby_kiosk::config::Config;
 use lobby_kiosk::kiosk::services;
 use lobby_kiosk::kiosk::startup;
 use lobby_kiosk::kiosk::status::StatusHandle;
+#[cfg(feature = "board")]
+use lobby_kiosk::platform::display;
 use lobby_kiosk::platform::watchdog;
 use lobby_kiosk::secret::hash_secret;
 use lobby_kiosk::store::Store;
@@ -115,6 +117,13 @@ fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Result<()> {
+    // At boot the GPU's driver can still be loading: wait for it rather
+    // than fail and be restarted by systemd with a black screen.
+    #[cfg(feature = "board")]
+    display::wait_for_display(
+        std::path::Path::new(display::DRM_DIR),
+        display::DISPLAY_WAIT,
+    )?;
     let window = window::desktop_window(config)?;
     let startup = startup::prepare(config)?;
     let app = KioskApp::new(

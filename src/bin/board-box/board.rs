@@ -26,6 +26,8 @@ pub struct BoardSpec {
     pub initrd: PathBuf,
     /// The display's size in pixels.
     pub size: (u32, u32),
+    /// Words added to the kernel's command line.
+    pub kernel_args: Vec<String>,
     /// Sockets, logs and screendumps of this boot.
     pub dir: PathBuf,
 }
@@ -93,11 +95,17 @@ impl Board {
             .arg(&spec.kernel)
             .arg("-initrd")
             .arg(&spec.initrd)
-            .args([
-                "-append",
-                "console=ttyAMA0 rdinit=/lib/systemd/systemd panic=-1 quiet \
-                 systemd.show_status=0 systemd.journald.forward_to_console=1",
-            ])
+            .arg("-append")
+            .arg(
+                [
+                    "console=ttyAMA0 rdinit=/lib/systemd/systemd panic=-1 quiet",
+                    "systemd.show_status=0 systemd.journald.forward_to_console=1",
+                ]
+                .into_iter()
+                .chain(spec.kernel_args.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
+            )
             .args([
                 "-device",
                 &format!("virtio-gpu-pci,xres={width},yres={height}"),

@@ -18,6 +18,16 @@ use crate::screen::Rotation;
 const READY: &str = "BOARDBOX: lobby-kiosk ready, pid ";
 /// What systemd logs when the unit's start limit is reached.
 const GAVE_UP: &str = "lobby-kiosk.service: Start request repeated too quickly";
+/// What systemd logs once the harness's root shell runs.
+const SHELL_STARTED: &str = "Started board-box-console.service";
+/// The kernel argument that keeps udev from loading the GPU's driver at
+/// boot; the harness loads it by hand (`modprobe` ignores the list for a
+/// module it is named).
+pub const NO_DISPLAY_DRIVER: &str = "modprobe.blacklist=virtio_gpu";
+/// What the kiosk tells systemd (`StatusText=`) while it waits for a display.
+const WAITING_FOR_DISPLAY: &str = "waiting for the display";
+/// How long the display stays away once the kiosk waits for it.
+const DISPLAY_LATE_BY: Duration = Duration::from_secs(5);
 /// The accessible label of the PIN pad's OK key.
 const PIN_OK: &str = "确认";
 /// The portrait panel's size.
@@ -166,18 +176,118 @@ fn wait_ready(board: &Board, from: usize, timeout: Duration) -> anyhow::Result<(
         .serial
         .wait_for_line(&[READY, GAVE_UP], from, timeout)?;
     if line.contains(GAVE_UP) {
-        let text = board.serial.text();
-        let failures: Vec<&str> = text[from..]
-            .lines()
-            .filter(|line| line.contains("lobby-kiosk") || line.contains("by-kiosk"))
-            .collect();
-        let last = &failures[failures.len().saturating_sub(12)..];
         bail!(
             "systemd gave up starting the kiosk; its last messages:\n{}",
-            last.join("\n")
+            kiosk_messages(board, from)
         );
     }
     Ok((ready_pid(&line)?, next))
+}
+
+/// The last dozen lines the kiosk and systemd wrote about it on the serial
+/// console after `from`.
+fn kiosk_messages(board: &Board, from: usize) -> String {
+    let text = board.serial.text();
+    let lines: Vec<&str> = text
+        .get(from..)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains("lobby-kiosk") || line.contains("by-kiosk"))
+        .collect();
+    lines[lines.len().saturating_sub(12)..].join("\n")
+}
+
+/// The kiosk's unit as systemd sees it.
+struct Unit {
+    /// `ActiveState=`: activating, active, failed …
+    active: String,
+    /// `NRestarts=`: restarts since boot.
+    restarts: u32,
+    /// `StatusText=`: what the kiosk last told systemd.
+    status: String,
+}
+
+impl Unit {
+    fn read(board: &mut Board) -> anyhow::Result<Unit> {
+        let shown = board.shell.run(
+            "systemctl show -p ActiveState -p NRestarts -p StatusText lobby-kiosk",
+            COMMAND_TIMEOUT,
+        )?;
+        let value = |key: &str| {
+            shown
+                .lines()
+                .find_map(|line| line.trim().strip_prefix(key)?.strip_prefix('='))
+                .unwrap_or_default()
+                .to_string()
+        };
+        let restarts = value("NRestarts");
+        Ok(Unit {
+            active: value("ActiveState"),
+            restarts: restarts
+                .parse()
+                .with_context(|| format!("systemctl shows NRestarts=`{restarts}`"))?,
+            status: value("StatusText"),
+        })
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ActiveState={} NRestarts={} StatusText=`{}`",
+            self.active, self.restarts, self.status
+        )
+    }
+}
+
+/// On a board booted with [`NO_DISPLAY_DRIVER`]: the kiosk must wait for
+/// the display, neither failing nor being restarted, until the harness
+/// loads the driver 5 s after the kiosk said it waits.
+fn late_display(board: &mut Board, report: &mut Report) -> anyhow::Result<()> {
+    board
+        .serial
+        .wait_for_line(&[SHELL_STARTED], 0, BOOT_TIMEOUT)?;
+    let deadline = Instant::now() + SCREEN_TIMEOUT;
+    let waiting = loop {
+        let unit = Unit::read(board)?;
+        if unit.restarts != 0 || unit.active == "failed" {
+            bail!(
+                "with no display yet the kiosk failed ({unit}); its messages:\n{}",
+                kiosk_messages(board, 0)
+            );
+        }
+        if unit.status.contains(WAITING_FOR_DISPLAY) {
+            break unit;
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "the kiosk never said it waits for the display ({unit}); its messages:\n{}",
+                kiosk_messages(board, 0)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    std::thread::sleep(DISPLAY_LATE_BY);
+    let unit = Unit::read(board)?;
+    if unit.restarts != 0 || unit.active != "activating" {
+        bail!(
+            "the kiosk stopped waiting for the display ({unit}); its messages:\n{}",
+            kiosk_messages(board, 0)
+        );
+    }
+    board.shell.run("modprobe virtio_gpu", COMMAND_TIMEOUT)?;
+    report.figure(
+        &format!(
+            "display driver loaded {} s after the kiosk waited",
+            DISPLAY_LATE_BY.as_secs()
+        ),
+        format!(
+            "no restart meanwhile; the kiosk told systemd `{}`",
+            waiting.status
+        ),
+    );
+    Ok(())
 }
 
 /// Boots to the kiosk's first frame; returns its pid and the serial position.
@@ -203,6 +313,18 @@ fn boot_to_first_frame(
 pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> anyhow::Result<()> {
     let mut board = Board::boot(spec)?;
     let (pid, mut serial_at) = boot_to_first_frame(&mut board, &refs.home, "home", report)?;
+    let at_boot = Unit::read(&mut board)?.restarts;
+    report.figure(
+        "systemd restarts before the first frame",
+        if at_boot == 0 {
+            "0".to_string()
+        } else {
+            format!(
+                "{at_boot}; the kiosk's messages:\n{}",
+                kiosk_messages(&board, 0)
+            )
+        },
+    );
 
     let status = board.shell.run(
         &format!("grep -E '^(Uid|Groups|VmRSS)' /proc/{pid}/status; grep '^Pss:' /proc/{pid}/smaps_rollup; id lobby-kiosk"),
@@ -271,17 +393,17 @@ pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> any
     }
     let seen = board.wait_for_screen("after-watchdog", &refs.home, since, RESTART_TIMEOUT)?;
     report.seen("kill -STOP → watchdog restart, Home again", &seen);
-    let restarts = board.shell.run(
-        "systemctl show -p NRestarts --value lobby-kiosk",
-        COMMAND_TIMEOUT,
-    )?;
-    if restarts.trim() != "2" {
+    let restarts = Unit::read(&mut board)?.restarts - at_boot;
+    if restarts != 2 {
         bail!(
-            "systemd counts {} restarts of lobby-kiosk, expected 2",
-            restarts.trim()
+            "systemd counts {restarts} restarts of lobby-kiosk after the first frame, expected 2 (the kill and the watchdog); its messages:\n{}",
+            kiosk_messages(&board, 0)
         );
     }
-    report.figure("systemd NRestarts", restarts.trim().to_string());
+    report.figure(
+        "systemd restarts after the first frame (kill, watchdog)",
+        restarts.to_string(),
+    );
     Ok(())
 }
 
@@ -293,9 +415,10 @@ pub struct Sideways {
     pub calibration: String,
 }
 
-/// A 1920×1080 panel: the landscape UI, then docs/deploy.md §4 run in the
-/// guest (drop-in, udev rule, reload, restart): the portrait UI turned, and
-/// a touch on the tile under the finger opens it.
+/// A 1920×1080 panel: the landscape UI (after a late display driver, when
+/// the board was booted with [`NO_DISPLAY_DRIVER`]), then docs/deploy.md §4
+/// run in the guest (drop-in, udev rule, reload, restart): the portrait UI
+/// turned, and a touch on the tile under the finger opens it.
 pub fn sideways(
     spec: &BoardSpec,
     refs: &References,
@@ -309,8 +432,18 @@ pub fn sideways(
         )
     })?;
     let mut board = Board::boot(spec)?;
+    if spec.kernel_args.iter().any(|arg| arg == NO_DISPLAY_DRIVER) {
+        late_display(&mut board, report)?;
+    }
     let (_, serial_at) =
         boot_to_first_frame(&mut board, &refs.landscape_home, "landscape-home", report)?;
+    let restarts = Unit::read(&mut board)?.restarts;
+    if restarts != 0 {
+        bail!(
+            "systemd restarted the kiosk {restarts} times before its first frame; its messages:\n{}",
+            kiosk_messages(&board, 0)
+        );
+    }
 
     let degrees = sideways.degrees;
     let matrix = &sideways.calibration;
