@@ -5,7 +5,7 @@
 //! backend then fails at once ("Could not create an egl display"), systemd
 //! restarts the kiosk, and every such start counts towards the unit's start
 //! limit while the screen stays black. The kiosk instead waits, a bounded
-//! time, for a DRM device it can open, and says so in `systemctl status`.
+//! time, for a display device it can open, and says so in `systemctl status`.
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
@@ -13,8 +13,27 @@ use std::time::{Duration, Instant};
 
 use sd_notify::NotifyState;
 
-/// Where the kernel puts DRM devices.
-pub const DRM_DIR: &str = "/dev/dri";
+/// A kind of display device: files in `dir` named `prefix` and a number.
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceKind<'a> {
+    /// The directory the kernel puts them in.
+    pub dir: &'a str,
+    /// The name before the number.
+    pub prefix: &'a str,
+}
+
+/// Where a display can appear, in the order Slint's linuxkms software
+/// renderer tries them: DRM devices, then legacy framebuffers.
+pub const DISPLAY_DEVICES: [DeviceKind<'static>; 2] = [
+    DeviceKind {
+        dir: "/dev/dri",
+        prefix: "card",
+    },
+    DeviceKind {
+        dir: "/dev",
+        prefix: "fb",
+    },
+];
 
 /// How long to wait for a display at most: well inside the unit's
 /// `TimeoutStartSec=60`, so the failure is ours and says what is missing.
@@ -23,46 +42,43 @@ pub const DISPLAY_WAIT: Duration = Duration::from_secs(40);
 /// How often to look again while waiting.
 const POLL: Duration = Duration::from_millis(100);
 
-/// No DRM device could be opened in time.
+/// No display device could be opened in time.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "no display: {} has no DRM device (card*) this kiosk can open after {} s ({last}); \
+    "no display: no device this kiosk can open after {} s ({last}); \
      is the GPU's driver loaded, and is the kiosk's user in the `video` group?",
-    dir.display(),
     waited.as_secs()
 )]
 pub struct NoDisplay {
-    /// The directory searched.
-    pub dir: PathBuf,
     /// How long the kiosk waited.
     pub waited: Duration,
-    /// What the last look found.
+    /// What the last look found, naming the places looked in.
     pub last: String,
 }
 
-/// Waits until a `card*` device in `dir` opens for reading and writing, as
-/// the linuxkms backend will open it; returns its path. Looks every 100 ms
-/// for at most `timeout`; logs (and tells systemd) once when it has to wait.
-pub fn wait_for_display(dir: &Path, timeout: Duration) -> Result<PathBuf, NoDisplay> {
+/// Waits until a device of one of `kinds` opens for reading and writing,
+/// as the linuxkms backend will open it; returns its path. Looks every
+/// 100 ms for at most `timeout`; logs (and tells systemd) once when it has
+/// to wait.
+pub fn wait_for_display(kinds: &[DeviceKind<'_>], timeout: Duration) -> Result<PathBuf, NoDisplay> {
     let started = Instant::now();
     let mut told = false;
     loop {
-        let last = match openable_card(dir) {
-            Ok(card) => {
+        let last = match openable_device(kinds) {
+            Ok(device) => {
                 if told {
                     tracing::info!(
                         "display {} ready after {:.1} s",
-                        card.display(),
+                        device.display(),
                         started.elapsed().as_secs_f64()
                     );
                 }
-                return Ok(card);
+                return Ok(device);
             }
             Err(why) => why,
         };
         if started.elapsed() >= timeout {
             return Err(NoDisplay {
-                dir: dir.to_path_buf(),
                 waited: started.elapsed(),
                 last,
             });
@@ -79,44 +95,86 @@ pub fn wait_for_display(dir: &Path, timeout: Duration) -> Result<PathBuf, NoDisp
     }
 }
 
-/// The first `card*` in `dir` that opens read-write, or why there is none.
-fn openable_card(dir: &Path) -> Result<PathBuf, String> {
-    let entries = std::fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
-    let mut cards: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| name.starts_with("card"))
-        })
-        .collect();
-    cards.sort();
-    let mut refused = Vec::new();
-    for card in cards {
-        match OpenOptions::new().read(true).write(true).open(&card) {
-            Ok(_) => return Ok(card),
-            Err(error) => refused.push(format!("{}: {error}", card.display())),
+/// The first device of `kinds` that opens read-write, or why there is none.
+fn openable_device(kinds: &[DeviceKind<'_>]) -> Result<PathBuf, String> {
+    let mut why = Vec::new();
+    for kind in kinds {
+        let dir = Path::new(kind.dir);
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                why.push(format!("{}: {error}", dir.display()));
+                continue;
+            }
+        };
+        let mut devices: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.path())
+            .filter(|path| is_numbered(path, kind.prefix))
+            .collect();
+        devices.sort();
+        if devices.is_empty() {
+            why.push(format!("no {}* in {}", kind.prefix, dir.display()));
+        }
+        for device in devices {
+            match OpenOptions::new().read(true).write(true).open(&device) {
+                Ok(_) => return Ok(device),
+                Err(error) => why.push(format!("{}: {error}", device.display())),
+            }
         }
     }
-    if refused.is_empty() {
-        Err(format!("no card* in {}", dir.display()))
-    } else {
-        Err(refused.join("; "))
-    }
+    Err(why.join("; "))
+}
+
+/// Whether the file's name is `prefix` and a number (`card0`, `fb1`).
+fn is_numbered(path: &Path, prefix: &str) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .and_then(|name| name.strip_prefix(prefix))
+        .is_some_and(|number| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The kinds of device in a test's own folders.
+    fn kinds<'a>(dri: &'a str, dev: &'a str) -> [DeviceKind<'a>; 2] {
+        [
+            DeviceKind {
+                dir: dri,
+                prefix: "card",
+            },
+            DeviceKind {
+                dir: dev,
+                prefix: "fb",
+            },
+        ]
+    }
+
+    fn text(path: &Path) -> String {
+        path.display().to_string()
+    }
+
     #[test]
     fn a_card_that_is_there_is_found_at_once() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("renderD128"), "").unwrap();
         std::fs::write(dir.path().join("card0"), "").unwrap();
-        let card = wait_for_display(dir.path(), Duration::ZERO).unwrap();
+        let card =
+            wait_for_display(&kinds(&text(dir.path()), &text(dir.path())), Duration::ZERO).unwrap();
         assert_eq!(card, dir.path().join("card0"));
+    }
+
+    #[test]
+    fn a_legacy_framebuffer_is_a_display_too() {
+        let dri = tempfile::tempdir().unwrap();
+        let dev = tempfile::tempdir().unwrap();
+        std::fs::write(dev.path().join("fbcon"), "").unwrap();
+        std::fs::write(dev.path().join("fb0"), "").unwrap();
+        let found =
+            wait_for_display(&kinds(&text(dri.path()), &text(dev.path())), Duration::ZERO).unwrap();
+        assert_eq!(found, dev.path().join("fb0"));
     }
 
     #[test]
@@ -130,29 +188,28 @@ mod tests {
                 std::fs::write(card, "").unwrap();
             })
         };
-        let found = wait_for_display(dir.path(), Duration::from_secs(30)).unwrap();
+        let found = wait_for_display(
+            &kinds(&text(dir.path()), &text(dir.path())),
+            Duration::from_secs(30),
+        )
+        .unwrap();
         writer.join().unwrap();
         assert_eq!(found, card);
     }
 
     #[test]
-    fn no_card_is_an_error_naming_the_directory() {
+    fn no_device_is_an_error_naming_where_it_looked() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("renderD128"), "").unwrap();
-        let error = wait_for_display(dir.path(), Duration::from_millis(250)).unwrap_err();
-        let text = error.to_string();
-        assert!(text.contains(&dir.path().display().to_string()), "{text}");
-        assert!(text.contains("no card*"), "{text}");
-    }
-
-    #[test]
-    fn a_missing_directory_is_waited_for_then_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("dri");
-        let error = wait_for_display(&missing, Duration::from_millis(150)).unwrap_err();
-        assert!(
-            error.last.contains(&missing.display().to_string()),
-            "{error}"
-        );
+        let missing = dir.path().join("no-dev");
+        let error = wait_for_display(
+            &kinds(&text(dir.path()), &text(&missing)),
+            Duration::from_millis(250),
+        )
+        .unwrap_err();
+        let message = error.to_string();
+        let dri = text(dir.path());
+        assert!(message.contains(&format!("no card* in {dri}")), "{message}");
+        assert!(message.contains(&text(&missing)), "{message}");
     }
 }
