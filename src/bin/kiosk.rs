@@ -120,10 +120,7 @@ fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Res
     // At boot the GPU's driver can still be loading: wait for it rather
     // than fail and be restarted by systemd with a black screen.
     #[cfg(feature = "board")]
-    display::wait_for_display(
-        std::path::Path::new(display::DRM_DIR),
-        display::DISPLAY_WAIT,
-    )?;
+    display::wait_for_display(&display::DISPLAY_DEVICES, display::DISPLAY_WAIT)?;
     let window = window::desktop_window(config)?;
     let startup = startup::prepare(config)?;
     let app = KioskApp::new(
