@@ -147,10 +147,15 @@ fn default_backoff() -> u32 {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdleConfig {
-    /// Seconds without a touch before the "Still there?" countdown.
+    /// Seconds without a touch before the "Still there?" countdown on Home,
+    /// lists and search.
     #[serde(default = "default_idle")]
     pub timeout_seconds: u32,
-    /// Length of the countdown.
+    /// The same on pages a visitor reads (a notice or document, a guide, a
+    /// table): reading a page is not touching it.
+    #[serde(default = "default_reading")]
+    pub reading_seconds: u32,
+    /// Length of the countdown: at least [`MIN_COUNTDOWN_SECONDS`].
     #[serde(default = "default_countdown")]
     pub countdown_seconds: u32,
     /// Seconds without a touch before the attract loop starts on Home.
@@ -185,8 +190,16 @@ fn default_idle() -> u32 {
     90
 }
 
+fn default_reading() -> u32 {
+    240
+}
+
+/// The shortest "Still there?" countdown: WCAG 2.2 success criterion 2.2.1
+/// gives a visitor at least 20 seconds to ask for more time.
+pub const MIN_COUNTDOWN_SECONDS: u32 = 20;
+
 fn default_countdown() -> u32 {
-    10
+    MIN_COUNTDOWN_SECONDS
 }
 
 fn default_attract() -> u32 {
@@ -197,6 +210,7 @@ impl Default for IdleConfig {
     fn default() -> Self {
         IdleConfig {
             timeout_seconds: default_idle(),
+            reading_seconds: default_reading(),
             countdown_seconds: default_countdown(),
             attract_seconds: default_attract(),
         }
@@ -308,10 +322,28 @@ impl Config {
                 ),
             ));
         }
+        let idle = &self.idle;
+        if idle.countdown_seconds < MIN_COUNTDOWN_SECONDS {
+            return Some((
+                "idle.countdown_seconds",
+                format!(
+                    "must be at least {MIN_COUNTDOWN_SECONDS} (WCAG 2.2.1: a visitor gets at least 20 seconds to ask for more time); it is {}",
+                    idle.countdown_seconds
+                ),
+            ));
+        }
+        if idle.reading_seconds < idle.timeout_seconds {
+            return Some((
+                "idle.reading_seconds",
+                format!(
+                    "must be at least idle.timeout_seconds ({}): a page being read gets more time than a list, not less; it is {}",
+                    idle.timeout_seconds, idle.reading_seconds
+                ),
+            ));
+        }
         let at_least_one = "must be at least 1 (0 would make it happen at once, over and over)";
         let mut counts = vec![
             ("idle.timeout_seconds", self.idle.timeout_seconds),
-            ("idle.countdown_seconds", self.idle.countdown_seconds),
             ("idle.attract_seconds", self.idle.attract_seconds),
         ];
         if let Some(repository) = &self.repository {
@@ -430,6 +462,36 @@ mod tests {
             error
                 .to_string()
                 .contains("k.toml:3:3: admin.pin_sha256 must be 64 hex digits"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_countdown_shorter_than_wcag_asks_is_refused() {
+        let error = Config::parse(
+            "[idle]\ncountdown_seconds = 10\n",
+            Path::new("/etc/kiosk.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().starts_with(
+                "invalid config /etc/kiosk.toml:2:1: idle.countdown_seconds must be at least 20 (WCAG 2.2.1"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn reading_pages_get_no_less_time_than_lists() {
+        let error = Config::parse(
+            "[idle]\ntimeout_seconds = 120\nreading_seconds = 60\n",
+            Path::new("k.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains(
+                "k.toml:3:1: idle.reading_seconds must be at least idle.timeout_seconds (120)"
+            ),
             "{error}"
         );
     }

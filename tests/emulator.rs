@@ -185,6 +185,42 @@ fn idle_countdown_resets_language_size_contrast_and_page() {
 }
 
 #[test]
+fn a_visitor_reading_a_guide_gets_longer_and_the_countdown_gives_20_seconds() {
+    let mut emulator = start();
+    let idle = Config::demo().idle;
+    assert!(idle.countdown_seconds >= 20, "WCAG 2.2.1: at least 20 s");
+    assert!(idle.reading_seconds > idle.timeout_seconds);
+    tap(&mut emulator, "办事指南");
+    let guide = catalog().guides[0].clone();
+    tap(&mut emulator, guide.meta.title.text(Lang::ZhHans));
+    assert_eq!(emulator.app().screen(), Screen::Guide(guide.id.clone()));
+
+    // Past the time a list gets, and past its countdown: still reading.
+    emulator.advance(Duration::from_secs(
+        u64::from(idle.timeout_seconds + idle.countdown_seconds) + 2,
+    ));
+    assert!(!emulator.shows("继续使用"), "no countdown while reading");
+    assert_eq!(emulator.app().screen(), Screen::Guide(guide.id.clone()));
+
+    // The reading time is up: the countdown, and it is still there a
+    // second before its end.
+    emulator.advance(Duration::from_secs(u64::from(
+        idle.reading_seconds - idle.timeout_seconds - idle.countdown_seconds - 1,
+    )));
+    assert!(
+        emulator.shows("继续使用"),
+        "the countdown after the reading time"
+    );
+    emulator.advance(Duration::from_secs(u64::from(idle.countdown_seconds) - 2));
+    assert!(
+        emulator.shows("继续使用"),
+        "the countdown is up for its whole length"
+    );
+    emulator.advance(Duration::from_secs(3));
+    assert_eq!(emulator.app().screen(), Screen::Home);
+}
+
+#[test]
 fn attract_loop_starts_after_long_idle_and_a_touch_ends_it() {
     let mut emulator = start();
     let attract = Config::demo().idle.attract_seconds;

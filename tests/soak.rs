@@ -12,7 +12,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lobby_kiosk::config::Config;
+use lobby_kiosk::config::{Config, IdleConfig};
 use lobby_kiosk::content::{Lang, LoadedContent, demo};
 use lobby_kiosk::emulator::memory::MemoryUsage;
 use lobby_kiosk::emulator::{Emulator, default_start};
@@ -117,7 +117,16 @@ fn random_taps_and_swipes_with_resets_and_swaps_leak_nothing() {
     let events = env_number("SOAK_EVENTS", SHORT_RUN as u64) as usize;
     let seed = env_number("SOAK_SEED", 2026);
     let mut rng = fastrand::Rng::with_seed(seed);
-    let config = Config::demo();
+    // Pages being read get no longer than lists here: every idle period
+    // ends in a reset wherever the random walk left the visitor.
+    let demo = Config::demo();
+    let config = Config {
+        idle: IdleConfig {
+            reading_seconds: demo.idle.timeout_seconds,
+            ..demo.idle.clone()
+        },
+        ..demo
+    };
     let mut emulator = Emulator::new(WIDTH, HEIGHT, Startup::demo(), &config, default_start())
         .expect("the emulator starts");
 
@@ -141,13 +150,16 @@ fn random_taps_and_swipes_with_resets_and_swaps_leak_nothing() {
             emulator.app().set_content(content);
         }
         if event % IDLE_EVERY == 0 {
-            // Long enough for the idle reset and, every other time, the attract loop.
-            let idle = if (event / IDLE_EVERY) % 2 == 1 {
-                110
+            // Long enough for the idle reset and, every other time, for
+            // the attract loop when the visit left Home clean.
+            let idle = &config.idle;
+            let reset = idle.timeout_seconds + idle.countdown_seconds + 2;
+            let seconds = if (event / IDLE_EVERY) % 2 == 1 {
+                reset
             } else {
-                200
+                idle.attract_seconds.max(reset) + 20
             };
-            emulator.advance(Duration::from_secs(idle));
+            emulator.advance(Duration::from_secs(u64::from(seconds)));
         }
         if event == WARM_UP {
             warm = MemoryUsage::current();

@@ -151,9 +151,12 @@ impl KioskApp {
             shared_status: RefCell::new(None),
         });
         let state = app.window.global::<AppState>();
-        state.set_idle_timeout(config.idle.timeout_seconds as i32);
-        state.set_countdown_seconds(config.idle.countdown_seconds as i32);
-        state.set_attract_timeout(config.idle.attract_seconds as i32);
+        // Slint's ints are i32: a larger count of seconds (68 years) waits forever.
+        let seconds = |value: u32| i32::try_from(value).unwrap_or(i32::MAX);
+        state.set_idle_timeout(seconds(config.idle.timeout_seconds));
+        state.set_reading_timeout(seconds(config.idle.reading_seconds));
+        state.set_countdown_seconds(seconds(config.idle.countdown_seconds));
+        state.set_attract_timeout(seconds(config.idle.attract_seconds));
         state.set_kiosk_id(config.kiosk_id.as_str().into());
         Self::connect(&app);
         app.apply_settings();
