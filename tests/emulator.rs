@@ -122,6 +122,17 @@ fn every_screen_is_reachable_by_taps_and_back_returns() {
 }
 
 #[test]
+fn home_has_no_back_button_and_every_other_page_has_one() {
+    let mut emulator = start();
+    assert!(!emulator.shows("返回"), "Back on Home leads nowhere");
+    tap(&mut emulator, "公告栏");
+    assert!(emulator.shows("返回"));
+    tap(&mut emulator, "返回");
+    assert_eq!(emulator.app().screen(), Screen::Home);
+    assert!(!emulator.shows("返回"));
+}
+
+#[test]
 fn language_switch_changes_chrome_and_content() {
     let mut emulator = start();
     let catalog = catalog();
@@ -297,14 +308,33 @@ fn admin_panel_needs_the_hidden_gesture_and_pin_and_locks_after_three_tries() {
         enter_pin(&mut emulator, "1111");
     }
     assert_ne!(emulator.app().screen(), Screen::Admin);
+    assert!(
+        emulator.shows("已锁定，请 60 秒后再试"),
+        "the lock says how long"
+    );
+    // Locked, the keys are greyed and deaf: nothing is entered.
+    tap(&mut emulator, "1");
+    assert!(emulator.shows("已输入 0 位"), "a locked key enters nothing");
     enter_pin(&mut emulator, DEMO_PIN);
     assert_ne!(
         emulator.app().screen(),
         Screen::Admin,
         "locked even for the right PIN"
     );
+    emulator.advance(Duration::from_secs(30));
+    assert!(
+        emulator.shows("已锁定，请 30 秒后再试"),
+        "the lock counts down"
+    );
 
-    emulator.advance(Duration::from_secs(61));
+    emulator.advance(Duration::from_secs(31));
+    assert!(
+        !emulator.shows("已锁定，请 1 秒后再试"),
+        "the lock has ended by itself"
+    );
+    tap(&mut emulator, "1");
+    assert!(emulator.shows("已输入 1 位"), "the keys work again");
+    tap(&mut emulator, "清除");
     if !emulator.shows("确认") {
         hold_department_name(&mut emulator, Duration::from_millis(3200));
     }

@@ -168,6 +168,7 @@ impl KioskApp {
             move || {
                 if let Some(app) = weak.upgrade() {
                     app.tick_clock();
+                    app.show_pin_lock();
                 }
             },
         );
@@ -445,12 +446,35 @@ impl KioskApp {
             PinOutcome::Rejected { remaining } => {
                 app_state.set_pin_message(words::pin_rejected(lang, remaining).into());
             }
-            PinOutcome::Locked { remaining } => {
-                let seconds = remaining.as_secs().max(1);
-                app_state.set_pin_message(words::pin_locked(lang, seconds).into());
-            }
+            PinOutcome::Locked { .. } => {}
         }
-        app_state.set_pin_locked(self.state.borrow().pin_gate.is_locked(now));
+        self.show_pin_lock();
+    }
+
+    /// Greys the PIN pad's keys while it is locked, with the seconds left;
+    /// ungreys them when the lock ends. Runs after each attempt and each second.
+    fn show_pin_lock(&self) {
+        let (locked_for, lang) = {
+            let state = self.state.borrow();
+            (
+                state.pin_gate.locked_for(self.clock.elapsed()),
+                state.settings.lang,
+            )
+        };
+        let app_state = self.window.global::<AppState>();
+        match locked_for {
+            Some(left) => {
+                // Rounded up: "1 s" until the very end, never "0 s".
+                let seconds = left.as_millis().div_ceil(1000) as u64;
+                app_state.set_pin_message(words::pin_locked(lang, seconds).into());
+                app_state.set_pin_locked(true);
+            }
+            None if app_state.get_pin_locked() => {
+                app_state.set_pin_message("".into());
+                app_state.set_pin_locked(false);
+            }
+            None => {}
+        }
     }
 
     /// Back to a fresh session: Home, default language, size and contrast,

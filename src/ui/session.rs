@@ -102,9 +102,11 @@ impl PinGate {
         }
     }
 
-    /// Whether the pad is locked at `now`.
-    pub fn is_locked(&self, now: Duration) -> bool {
-        self.locked_until.is_some_and(|until| now < until)
+    /// How long the pad stays locked after `now`; None when it is not.
+    pub fn locked_for(&self, now: Duration) -> Option<Duration> {
+        self.locked_until
+            .filter(|until| now < *until)
+            .map(|until| until - now)
     }
 }
 

@@ -87,12 +87,18 @@ impl References {
             emulator
                 .find(label)
                 .map(|element| element.centre())
-                .with_context(|| format!("the emulator's Home shows no `{label}`"))
+                .with_context(|| format!("the emulator shows no `{label}`"))
         };
         let site_name = demo::catalog().site.name.text(Lang::ZhHans).to_string();
         let notice_tile = centre(&emulator, "公告栏")?;
-        let back = centre(&emulator, "返回")?;
         let department_name = centre(&emulator, &site_name)?;
+        // Home has no Back button: it is where Back leads.
+        emulator.tap(notice_tile.0, notice_tile.1);
+        let back = centre(&emulator, "返回")?;
+        emulator.tap(back.0, back.1);
+        if emulator.app().screen() != Screen::Home {
+            bail!("the emulator's Back from the notice board does not return Home");
+        }
         emulator.long_press(
             department_name.0,
             department_name.1,
