@@ -133,6 +133,20 @@ fn home_has_no_back_button_and_every_other_page_has_one() {
 }
 
 #[test]
+fn a_guide_a_search_and_a_table_say_where_they_are() {
+    let mut emulator = start();
+    tap(&mut emulator, "办事指南");
+    assert!(!emulator.shows("首页 › 办事指南"), "a list's title says it");
+    let guide = catalog().guides[0].clone();
+    tap(&mut emulator, guide.meta.title.text(Lang::ZhHans));
+    assert!(emulator.shows("首页 › 办事指南"));
+    tap(&mut emulator, "首页");
+    tap(&mut emulator, "English");
+    tap(&mut emulator, "Search");
+    assert!(emulator.shows("Home › Search"));
+}
+
+#[test]
 fn language_switch_changes_chrome_and_content() {
     let mut emulator = start();
     let catalog = catalog();

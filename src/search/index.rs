@@ -606,10 +606,10 @@ fn section_names(kind: ItemKind) -> [&'static str; 2] {
     match kind {
         ItemKind::Notice => ["公告栏", "notices"],
         ItemKind::Guide => ["办事指南", "service guides"],
-        ItemKind::Document => ["信息公开", "information disclosure"],
-        ItemKind::Faq => ["互动交流", "interaction"],
+        ItemKind::Document => ["信息公开", "public records information disclosure"],
+        ItemKind::Faq => ["互动交流", "contact us questions"],
         ItemKind::Venue => ["场馆开放", "venues"],
-        ItemKind::Channel => ["互动交流", "interaction"],
+        ItemKind::Channel => ["互动交流", "contact us questions"],
     }
 }
 

@@ -570,6 +570,7 @@ impl KioskApp {
             .collect();
         app_state.set_attract_slides(ModelRc::new(VecModel::from(slides)));
 
+        app_state.set_trail(presenter.trail(state.navigator.current()).into());
         let page = match state.navigator.current() {
             Screen::Home => Page::Home,
             Screen::List { section, category } => {

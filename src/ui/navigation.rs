@@ -1,6 +1,6 @@
 //! Where the visitor is: the current screen and the way back.
 
-use crate::content::Catalog;
+use crate::content::{Catalog, ItemKind};
 
 /// A section reached from a Home tile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,19 @@ pub enum Section {
     Interaction,
     /// 場館開放.
     Venues,
+}
+
+impl Section {
+    /// The section an item of this kind is listed in.
+    pub fn of(kind: ItemKind) -> Section {
+        match kind {
+            ItemKind::Notice => Section::Notices,
+            ItemKind::Guide => Section::Guides,
+            ItemKind::Document => Section::Disclosure,
+            ItemKind::Faq | ItemKind::Channel => Section::Interaction,
+            ItemKind::Venue => Section::Venues,
+        }
+    }
 }
 
 /// One screen of the kiosk.

@@ -8,7 +8,7 @@ mod channel;
 use chrono::{DateTime, Utc};
 use slint::{Model, ModelRc, SharedString, VecModel};
 
-use super::navigation::Section;
+use super::navigation::{Screen, Section};
 use super::table_layout;
 use super::words::{self, Word, word};
 use super::{
@@ -268,13 +268,38 @@ impl<'a> Presenter<'a> {
         }
     }
 
+    /// Where a screen is, for the line above its title: "首页 › 办事指南".
+    /// Empty for Home, the lists (their title is the section) and the rest.
+    pub fn trail(&self, screen: &Screen) -> String {
+        let after_home: Vec<String> = match screen {
+            Screen::Detail(id) => match self.catalog.item(id) {
+                Some(item) => vec![self.section_title(Section::of(item.kind()))],
+                None => return String::new(),
+            },
+            Screen::Guide(_) => vec![self.section_title(Section::Guides)],
+            Screen::Table(id, _) => match self.catalog.item(id) {
+                Some(item) => vec![
+                    self.section_title(Section::of(item.kind())),
+                    item.title().text(self.lang).to_owned(),
+                ],
+                None => return String::new(),
+            },
+            Screen::Search => vec![word(self.lang, Word::Search).to_owned()],
+            _ => return String::new(),
+        };
+        std::iter::once(word(self.lang, Word::Home).to_owned())
+            .chain(after_home)
+            .collect::<Vec<_>>()
+            .join(" › ")
+    }
+
     /// The title of a section.
     pub fn section_title(&self, section: Section) -> String {
         let options = match section {
             Section::Notices => ["公告栏", "公告欄", "Notices"],
             Section::Guides => ["办事指南", "辦事指南", "Service guides"],
-            Section::Disclosure => ["信息公开", "信息公開", "Information disclosure"],
-            Section::Interaction => ["互动交流", "互動交流", "Interaction"],
+            Section::Disclosure => ["信息公开", "信息公開", "Public records"],
+            Section::Interaction => ["互动交流", "互動交流", "Contact us"],
             Section::Venues => ["场馆开放", "場館開放", "Venues open to the public"],
         };
         options[self.lang.index()].to_owned()

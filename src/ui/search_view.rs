@@ -9,7 +9,7 @@ use super::present::Presenter;
 use super::{ListItem, SearchResult};
 use crate::content::model::Catalog;
 use crate::content::text::{Lang, Text};
-use crate::search::{Hit, ItemKind, SearchIndex};
+use crate::search::{Hit, SearchIndex};
 
 /// How many results the screen lists (the count shows all matches).
 pub const SHOWN_RESULTS: usize = 30;
@@ -35,7 +35,7 @@ pub fn results(
                     id: hit.id.into(),
                     title: shown.into(),
                     meta: date.unwrap_or_default().into(),
-                    category: presenter.section_title(section(hit.kind)).into(),
+                    category: presenter.section_title(Section::of(hit.kind)).into(),
                     summary: "".into(),
                     pinned: false,
                     urgent: false,
@@ -45,17 +45,6 @@ pub fn results(
         })
         .collect();
     (rows, found.total)
-}
-
-/// The section an item is listed in.
-fn section(kind: ItemKind) -> Section {
-    match kind {
-        ItemKind::Notice => Section::Notices,
-        ItemKind::Guide => Section::Guides,
-        ItemKind::Document => Section::Disclosure,
-        ItemKind::Faq | ItemKind::Channel => Section::Interaction,
-        ItemKind::Venue => Section::Venues,
-    }
 }
 
 /// The title of a hit and its date as shown in lists.

@@ -92,6 +92,10 @@ pub enum Word {
     Yes,
     /// No (a false flag).
     No,
+    /// Home, first in the line saying where a page is.
+    Home,
+    /// Search, in that line.
+    Search,
 }
 
 /// The word in a language.
@@ -147,6 +151,8 @@ pub fn word(lang: Lang, word: Word) -> &'static str {
         AdminSyncNow => ["上次同步请求", "上次同步請求", "Sync request"],
         Yes => ["是", "是", "yes"],
         No => ["否", "否", "no"],
+        Home => ["首页", "首頁", "Home"],
+        Search => ["搜索", "搜索", "Search"],
     };
     pick(lang, options)
 }
