@@ -355,3 +355,108 @@ fn a_taken_port_is_reported_and_the_kiosk_runs_on_without_the_endpoint() {
         "the message names the address: {message}"
     );
 }
+
+/// Set in the child process of the open-file-limit test, which lowers its
+/// own limit (the whole process's) and so must not share it with the others.
+const FILE_LIMIT_CHILD: &str = "ADMIN_ENDPOINT_FILE_LIMIT_CHILD";
+
+#[test]
+fn at_the_open_file_limit_accept_errors_back_off_and_the_endpoint_recovers() {
+    if std::env::var_os(FILE_LIMIT_CHILD).is_some() {
+        return out_of_file_descriptors();
+    }
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "at_the_open_file_limit_accept_errors_back_off_and_the_endpoint_recovers",
+            "--nocapture",
+        ])
+        .env(FILE_LIMIT_CHILD, "1")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    let logged = stderr.matches("accept failed").count();
+    assert!(
+        (1..=2).contains(&logged),
+        "the accept error is logged, rate-limited: {logged} lines\n{}",
+        stderr.chars().take(2000).collect::<String>()
+    );
+}
+
+/// The child's part: connections wait in the backlog while the process is
+/// at its open-file limit; the endpoint must pause between failed accepts
+/// (not spin), and serve again once descriptors are free.
+fn out_of_file_descriptors() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
+    let kiosk = kiosk(600, 50);
+    let address = kiosk.endpoint.local_addr();
+    // The stranger's sockets are made first (a stranger's, so that the
+    // admin's share is free afterwards), then the limit is lowered to what
+    // is open, then they connect: the endpoint has no descriptor left to
+    // accept them with.
+    let sockets: Vec<_> = (0..8)
+        .map(|_| {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind((STRANGER, 0).into()).unwrap();
+            socket
+        })
+        .collect();
+    // Less the descriptor that lists them.
+    let open = std::fs::read_dir("/proc/self/fd").unwrap().count() as u64 - 1;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls on a valid struct.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        let lowered = libc::rlimit {
+            rlim_cur: open,
+            ..limit
+        };
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &lowered), 0);
+    }
+    let _waiting = kiosk.runtime.block_on(async {
+        let mut waiting = Vec::new();
+        for socket in sockets {
+            waiting.push(socket.connect(address).await.unwrap());
+        }
+        waiting
+    });
+    let cpu_before = cpu_time();
+    std::thread::sleep(Duration::from_secs(3));
+    let cpu = cpu_time() - cpu_before;
+    // SAFETY: as above.
+    unsafe {
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
+    }
+    assert!(
+        cpu < Duration::from_millis(1500),
+        "the accept loop spun: {cpu:?} of CPU in 3 s"
+    );
+    assert_eq!(
+        kiosk.status_from(ADMIN, TOKEN),
+        200,
+        "served again once descriptors are free"
+    );
+}
+
+/// CPU time this process has used, user and system.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage fills the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        assert_eq!(libc::getrusage(libc::RUSAGE_SELF, &mut usage), 0);
+        usage
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}

@@ -18,7 +18,7 @@ use lobby_kiosk::mirror::config::MirrorConfig;
 use lobby_kiosk::mirror::{self, MirrorReport};
 use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::{SyncEngine, SyncSettings};
-use support::fault_server::{Fault, FaultServer};
+use support::fault_server::{Fault, FaultServer, SOCKET_SLACK};
 use support::kioskctl::kioskctl;
 use support::repo_fixture::{Fixture, copy_dir};
 
@@ -273,5 +273,49 @@ fn imported_notices_reach_the_kiosk_screen() {
     assert!(
         emulator.shows("各区体育局、各有关单位："),
         "the body is shown"
+    );
+}
+
+/// A page whose body never ends, and a feed that declares a terabyte, fail
+/// alone at the mirror's size limit: each is asked for once (a retry would
+/// only read it again), at most the limit is read, the rest is mirrored.
+#[tokio::test]
+async fn endless_and_huge_pages_fail_at_the_size_limit_without_a_retry() {
+    let fixture = Fixture::new().await;
+    let site = tempfile::tempdir().unwrap();
+    serve_copy(site.path());
+    let server = FaultServer::start(site.path().to_owned()).await;
+    server.inject("post_3", Fault::Endless, None);
+    server.inject("rss.xml", Fault::HugeLength(1 << 40), None);
+    server.inject("post_slow", Fault::Stall(0), None);
+    let mut config = config(&server);
+    config.fetch.max_bytes = 1024 * 1024;
+
+    let report = run(&config, &fixture.content).await;
+    let failed = report.failed.join("\n");
+    assert!(
+        failed.contains("post_3.html: refused: it is over the limit of 1.0 MiB"),
+        "{failed}"
+    );
+    assert!(
+        failed.contains("rss.xml: refused: it is 1048576.0 MiB and the limit is 1.0 MiB"),
+        "{failed}"
+    );
+    let asked = |name: &str| {
+        server
+            .log()
+            .iter()
+            .filter(|(path, _)| path.contains(name))
+            .count()
+    };
+    assert_eq!((asked("post_3"), asked("rss.xml")), (1, 1), "no retries");
+    assert!(
+        server.endless_bytes_sent() < 2 * SOCKET_SLACK,
+        "the server got {} bytes of two endless bodies out",
+        server.endless_bytes_sent()
+    );
+    assert!(
+        report.added.len() >= 2,
+        "the other pages are mirrored: {report:#?}"
     );
 }

@@ -10,7 +10,7 @@ use lobby_kiosk::repo::publish::PublishOptions;
 use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::content::active_content;
 use lobby_kiosk::sync::{SyncEngine, SyncError, SyncOutcome, SyncSettings};
-use support::fault_server::{Fault, FaultServer};
+use support::fault_server::{Fault, FaultServer, SOCKET_SLACK};
 use support::repo_fixture::Fixture;
 
 const NOTICE: &str = "tianhe-gym-closure";
@@ -393,9 +393,6 @@ async fn sync_ends(kiosk: &mut Kiosk) -> Result<SyncOutcome, SyncError> {
     .await
     .expect("the sync is still running after 60 s: nothing stopped the hostile server")
 }
-
-/// What a client may have read beyond a limit: loopback socket buffers.
-const SOCKET_SLACK: u64 = 16 * 1024 * 1024;
 
 #[tokio::test]
 async fn endless_metadata_is_read_only_up_to_its_roles_limit() {

@@ -78,6 +78,9 @@ pub struct FetchSettings {
     /// Retries after a failed attempt (network errors and 5xx), with
     /// exponential backoff.
     pub retries: usize,
+    /// The largest page, feed or picture accepted, in bytes: a longer
+    /// body (declared or not) fails that page instead of filling memory.
+    pub max_bytes: u64,
 }
 
 impl Default for FetchSettings {
@@ -87,6 +90,7 @@ impl Default for FetchSettings {
             delay_ms: 500,
             timeout_seconds: 20,
             retries: 3,
+            max_bytes: 16 * 1024 * 1024,
         }
     }
 }

@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::config::FetchSettings;
+use crate::net::{BodyError, Pace, read_body};
 use crate::sync::transport::describe;
 
 /// A page or file that could not be fetched.
@@ -29,6 +30,14 @@ pub enum FetchError {
         url: Url,
         /// The HTTP status.
         status: u16,
+    },
+    /// The body is over `max_bytes`: not retried, since it would be again.
+    #[error("{url}: refused: {reason}")]
+    TooLarge {
+        /// The URL.
+        url: Url,
+        /// How large, against which limit.
+        reason: String,
     },
     /// No answer: connection refused or reset, timeout, broken body.
     #[error("{url}: {message}")]
@@ -46,6 +55,7 @@ impl FetchError {
         match self {
             FetchError::Status { status, .. } => *status >= 500 || *status == 429,
             FetchError::Network { .. } => true,
+            FetchError::TooLarge { .. } => false,
         }
     }
 }
@@ -199,7 +209,25 @@ impl Fetcher {
             etag: header(ETAG),
             last_modified: header(LAST_MODIFIED),
         };
-        let body = response.bytes().await.map_err(network)?.to_vec();
+        // The client's timeout already bounds the whole request; the pace
+        // only has to stay out of its way.
+        let pace = Pace {
+            minimum_rate: 1,
+            grace: self.settings.timeout(),
+        };
+        let body = read_body(response, self.settings.max_bytes, pace)
+            .await
+            .map_err(|error| match error {
+                BodyError::Network(error) => network(error),
+                too_slow @ BodyError::TooSlow { .. } => FetchError::Network {
+                    url: url.clone(),
+                    message: too_slow.to_string(),
+                },
+                too_large @ BodyError::TooLarge { .. } => FetchError::TooLarge {
+                    url: url.clone(),
+                    reason: too_large.to_string(),
+                },
+            })?;
         if (entry.etag.is_some() || entry.last_modified.is_some())
             && std::fs::write(&body_path, &body).is_ok()
             && let Ok(mut cache) = self.cache.lock()

@@ -46,6 +46,10 @@ pub enum Fault {
 /// test instead of exhausting the machine.
 pub const ENDLESS_CAP: u64 = 256 * 1024 * 1024;
 
+/// What the server may get out of one endless body beyond the client's
+/// limit before the client stops reading: loopback socket buffers.
+pub const SOCKET_SLACK: u64 = 16 * 1024 * 1024;
+
 /// `ENDLESS_CAP` bytes of spaces in 64 KiB chunks, as fast as they are
 /// read, counted in `sent`.
 fn endless(sent: Arc<AtomicU64>) -> Body {
