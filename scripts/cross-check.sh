@@ -12,8 +12,8 @@
 # Environment:
 #   CROSS_TARGET_DIR  build directory (default: target/cross)
 #   CROSS_TESTS       "all" (default), "build" to build the tests without
-#                     running them (armv7 when the time budget is short), or
-#                     "none": only the kiosk binary (scripts/board-box.sh)
+#                     running them, or "none": only the kiosk binary (CI's
+#                     aarch64 build, which scripts/board-box.sh boots)
 #   CARGO_LOCK        a lock file: each cargo command runs under flock on it
 #                     (shared build machines)
 set -euo pipefail
@@ -37,6 +37,7 @@ bash scripts/cross-deps.sh "${arches[@]}"
 export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
 CARGO=/usr/bin/cargo
 export CARGO_TARGET_DIR=$target_dir PKG_CONFIG_ALLOW_CROSS=1
+mkdir -p "$target_dir"
 
 cargo_locked() {
   if [ -n "${CARGO_LOCK:-}" ]; then
