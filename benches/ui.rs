@@ -112,7 +112,7 @@ fn keystrokes_and_sync_reports() {
         ..demo::content()
     });
     tap(&mut emulator, "搜索");
-    let mut keystrokes = Vec::new();
+    let (mut keystrokes, mut handling, mut frames) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..TYPING_ROUNDS {
         for query in QUERIES {
             for key in query.chars().map(String::from) {
@@ -124,8 +124,11 @@ fn keystrokes_and_sync_reports() {
                 emulator.advance(Duration::from_millis(80));
                 let started = Instant::now();
                 emulator.release(x, y);
+                let handled = Instant::now();
                 emulator.render();
                 keystrokes.push(started.elapsed());
+                handling.push(handled - started);
+                frames.push(handled.elapsed());
                 emulator.advance(Duration::from_millis(20));
             }
             tap(&mut emulator, "清除");
@@ -136,6 +139,8 @@ fn keystrokes_and_sync_reports() {
         &mut keystrokes,
         Some(Duration::from_millis(8)),
     );
+    report_percentiles("  of which the tap (query, models)", &mut handling, None);
+    report_percentiles("  of which the frame (layout, paint)", &mut frames, None);
 
     tap(&mut emulator, "首页");
     let mut status_reports = Vec::new();

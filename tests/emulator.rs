@@ -297,6 +297,41 @@ fn expired_notice_absent_and_urgent_banner_present() {
     }
 }
 
+/// The urgent banner follows the clock, not taps: an urgent notice whose
+/// validity ends leaves the banner within the minute, on a kiosk nobody
+/// touches.
+#[test]
+fn an_urgent_notice_leaves_the_banner_when_it_expires_without_a_tap() {
+    let catalog = catalog();
+    let urgent = catalog.urgent_notices(default_start())[0];
+    let until = urgent
+        .meta
+        .valid_until
+        .expect("the urgent demo notice ends")
+        .0;
+    let zone = catalog.site.time_zone;
+    let ends = until
+        .and_local_timezone(zone)
+        .single()
+        .expect("a plain local time")
+        .with_timezone(&chrono::Utc);
+    let mut emulator = Emulator::new(
+        WIDTH,
+        HEIGHT,
+        lobby_kiosk::kiosk::startup::Startup::demo(),
+        &Config::demo(),
+        ends - chrono::Duration::seconds(20),
+    )
+    .expect("the emulator starts");
+    let banner = format!("紧急通知: {}", urgent.meta.title.text(Lang::ZhHans));
+    assert!(emulator.shows(&banner), "shown before it ends");
+    emulator.advance(Duration::from_secs(70));
+    assert!(
+        !emulator.shows(&banner),
+        "still shown a minute after it ended"
+    );
+}
+
 fn hold_department_name(emulator: &mut Emulator, duration: Duration) {
     emulator.long_press(200.0, 60.0, duration);
 }

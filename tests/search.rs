@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use lobby_kiosk::content::{Catalog, Lang, demo};
-use lobby_kiosk::search::{ItemKind, SearchIndex};
+use lobby_kiosk::search::{ItemKind, SearchIndex, Typing};
 
 /// Noon on a day, site time.
 fn local(year: i32, month: u32, day: u32) -> NaiveDateTime {
@@ -143,6 +143,57 @@ fn only_notices_shown_now_are_found() {
     assert_eq!(
         next_year.first().map(String::as_str),
         Some("huimin-open-2027")
+    );
+}
+
+/// Typing key by key searches only what the query matched a key earlier;
+/// it must find exactly what a search of the whole catalog finds, at every
+/// key, whether keys are added or deleted, the query is Chinese, the clock
+/// moves across a notice's validity window, or the content changes.
+#[test]
+fn a_query_typed_key_by_key_finds_what_the_whole_catalog_search_finds() {
+    let catalog = demo::catalog();
+    let index = SearchIndex::build(&catalog);
+    let mut typing = Typing::default();
+    let mut keys: Vec<(String, NaiveDateTime)> = Vec::new();
+    for query in
+        TOP_RESULTS
+            .iter()
+            .map(|(query, _)| *query)
+            .chain(["huimin kf", "gzma 2026", "bszn", "83"])
+    {
+        let chars: Vec<char> = query.chars().collect();
+        let typed = (1..=chars.len()).map(|n| chars[..n].iter().collect::<String>());
+        // Typed, then deleted back to the first key.
+        let deleted = (1..chars.len())
+            .rev()
+            .map(|n| chars[..n].iter().collect::<String>());
+        keys.extend(typed.chain(deleted).map(|q| (q, now())));
+    }
+    // The 2027 arrangement becomes valid between two keys.
+    keys.extend(["h", "hu", "hui", "huim"].map(|q| (q.to_owned(), local(2026, 12, 31))));
+    keys.extend(["huimi", "huimin"].map(|q| (q.to_owned(), local(2027, 1, 2))));
+    let mut wrong = Vec::new();
+    for (query, at) in &keys {
+        let typed = index.search_typed(&mut typing, &catalog, query, *at, usize::MAX);
+        let whole = index.search(&catalog, query, *at, usize::MAX);
+        if typed != whole {
+            wrong.push(format!(
+                "{query:?} at {at}: typed {typed:?}\nwhole {whole:?}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(
+        ids(&index, &catalog, "huimin", local(2027, 1, 2)).contains(&"huimin-open-2027".to_owned()),
+        "the window case above is a real one"
+    );
+
+    // A new index (new content) is searched whole, whatever was typed.
+    let other = SearchIndex::build(&catalog);
+    assert_eq!(
+        other.search_typed(&mut typing, &catalog, "huiminx", now(), usize::MAX),
+        other.search(&catalog, "huiminx", now(), usize::MAX)
     );
 }
 

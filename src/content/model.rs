@@ -504,6 +504,14 @@ impl Catalog {
         urgent
     }
 
+    /// The pinned and urgent notices the attract loop shows, in catalog order.
+    pub fn attract_notices(&self, now: DateTime<Utc>) -> Vec<&Notice> {
+        self.visible_notices(now)
+            .into_iter()
+            .filter(|notice| notice.meta.pinned || notice.meta.urgent)
+            .collect()
+    }
+
     /// The title (question, name) of the item with this id, of any kind
     /// (ids are unique across kinds).
     pub fn item_title(&self, id: &str) -> Option<&Text> {

@@ -114,6 +114,15 @@ struct Entry {
     body: Option<BodySource>,
 }
 
+impl Entry {
+    /// Whether the item is shown at the site-local time `local` (notices
+    /// only inside their validity window).
+    fn visible(&self, local: NaiveDateTime) -> bool {
+        self.window
+            .is_none_or(|(from, until)| within_window(from, until, local))
+    }
+}
+
 /// Where an item's body is in the catalog.
 #[derive(Debug, Clone, Copy)]
 struct BodySource {
@@ -167,9 +176,32 @@ fn for_each_body_text<'b>(body: &'b Body, f: &mut impl FnMut(&'b str)) {
 /// index stays right as notices start and expire.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
+    /// Tells this index from every other one built in this process (0: the
+    /// empty default), so a [`Typing`] made over another is not trusted.
+    id: u64,
     entries: Vec<Entry>,
     readings: ReadingTable,
+    /// Every start and end of a validity window, sorted: the times at
+    /// which what a query finds can change without the query changing.
+    window_edges: Vec<NaiveDateTime>,
 }
+
+/// A query typed key by key on the kiosk's keyboard (see
+/// [`SearchIndex::search_typed`]): the items the last query matched. A key
+/// that extends the query can only narrow what matches, so the next search
+/// looks at those items alone instead of the whole catalog.
+#[derive(Debug, Default)]
+pub struct Typing {
+    index: u64,
+    query: String,
+    /// The site-local time of that search.
+    local: NaiveDateTime,
+    /// Positions of the entries `query` found then.
+    matched: Vec<usize>,
+}
+
+/// The source of [`SearchIndex::id`]s.
+static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Folded texts of one item, collected by rank.
 struct EntryBuilder<'a> {
@@ -242,7 +274,10 @@ impl EntryBuilder<'_> {
 impl SearchIndex {
     /// Indexes every item of the catalog.
     pub fn build(catalog: &Catalog) -> SearchIndex {
-        let mut index = SearchIndex::default();
+        let mut index = SearchIndex {
+            id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..SearchIndex::default()
+        };
         for (position, notice) in catalog.notices.iter().enumerate() {
             let meta = &notice.meta;
             index.add(&notice.id, ItemKind::Notice, Some(meta.published), |e| {
@@ -326,6 +361,14 @@ impl SearchIndex {
                 e.plain(FieldRank::Details, channel.phone.iter());
             });
         }
+        index.window_edges = index
+            .entries
+            .iter()
+            .filter_map(|entry| entry.window)
+            .flat_map(|(from, until)| [from.map(|f| f.0), until.map(|u| u.0)])
+            .flatten()
+            .collect();
+        index.window_edges.sort_unstable();
         index
     }
 
@@ -386,33 +429,111 @@ impl SearchIndex {
         }
         // One searcher per term for every body (bodies are searched in place).
         let finders: Vec<Finder<'_>> = terms.iter().map(|t| Finder::new(t.text())).collect();
-        let mut ranked: Vec<(RankKey, usize)> = self
+        let ranked = self
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| {
-                e.window
-                    .is_none_or(|(from, until)| within_window(from, until, local))
-            })
+            .filter(|(_, entry)| entry.visible(local))
             .filter_map(|(position, entry)| {
-                let (field, quality, start) = terms
-                    .iter()
-                    .zip(&finders)
-                    .map(|(term, finder)| self.best_field(catalog, entry, term, finder))
-                    .try_fold(
-                        (FieldRank::Title, MatchKind::Exact, MatchStart::WordStart),
-                        |worst, best| best.map(|best| worst.max(best)),
-                    )?;
-                let key = (
-                    field != FieldRank::Title,
-                    quality,
-                    field,
-                    start,
-                    Reverse(entry.date),
-                );
+                let key = self.rank(catalog, entry, &terms, &finders)?;
                 Some((key, position))
             })
             .collect();
+        self.best(ranked, limit)
+    }
+
+    /// [`SearchIndex::search`] for a query typed on the kiosk's keyboard,
+    /// with the same results: when `query` extends the query `typing` last
+    /// saw (a key added: letters, digits and spaces only match fewer items
+    /// as they grow) and no notice started or ended being shown since,
+    /// only the items found then are searched. Anything else (a deleted
+    /// key, Chinese text, whose simplified form can change with the
+    /// characters around it, another index) searches everything. `typing`
+    /// then remembers this search.
+    pub fn search_typed(
+        &self,
+        typing: &mut Typing,
+        catalog: &Catalog,
+        query: &str,
+        local: NaiveDateTime,
+        limit: usize,
+    ) -> Results<'_> {
+        let terms = query::parse(query);
+        if terms.is_empty() {
+            *typing = Typing::default();
+            return Results::default();
+        }
+        let narrows = typing.index == self.id
+            && !typing.query.is_empty()
+            && query.is_ascii()
+            && query.starts_with(&typing.query)
+            && !self.window_edge_between(typing.local, local);
+        let finders: Vec<Finder<'_>> = terms.iter().map(|t| Finder::new(t.text())).collect();
+        let rank = |position: usize| {
+            let entry = self.entries.get(position)?;
+            let key = self.rank(catalog, entry, &terms, &finders)?;
+            Some((key, position))
+        };
+        let ranked: Vec<(RankKey, usize)> = if narrows {
+            typing.matched.iter().filter_map(|&p| rank(p)).collect()
+        } else {
+            (0..self.entries.len())
+                .filter(|&p| self.entries[p].visible(local))
+                .filter_map(rank)
+                .collect()
+        };
+        *typing = Typing {
+            index: self.id,
+            query: query.to_owned(),
+            local,
+            matched: ranked.iter().map(|&(_, position)| position).collect(),
+        };
+        self.best(ranked, limit)
+    }
+
+    /// Whether some notice's validity window starts or ends between
+    /// `then` and `now` (both included; any step back in time counts).
+    fn window_edge_between(&self, then: NaiveDateTime, now: NaiveDateTime) -> bool {
+        if now == then {
+            return false;
+        }
+        if now < then {
+            return true;
+        }
+        let first_after = self.window_edges.partition_point(|edge| *edge < then);
+        self.window_edges
+            .get(first_after)
+            .is_some_and(|edge| *edge <= now)
+    }
+
+    /// Where every term matched `entry` (the weakest over terms) as its
+    /// rank among results; None when one did not match.
+    fn rank(
+        &self,
+        catalog: &Catalog,
+        entry: &Entry,
+        terms: &[Term],
+        finders: &[Finder<'_>],
+    ) -> Option<RankKey> {
+        let (field, quality, start) = terms
+            .iter()
+            .zip(finders)
+            .map(|(term, finder)| self.best_field(catalog, entry, term, finder))
+            .try_fold(
+                (FieldRank::Title, MatchKind::Exact, MatchStart::WordStart),
+                |worst, best| best.map(|best| worst.max(best)),
+            )?;
+        Some((
+            field != FieldRank::Title,
+            quality,
+            field,
+            start,
+            Reverse(entry.date),
+        ))
+    }
+
+    /// How many matched, and the best `limit` of them, best first.
+    fn best(&self, mut ranked: Vec<(RankKey, usize)>, limit: usize) -> Results<'_> {
         let total = ranked.len();
         if limit < total {
             ranked.select_nth_unstable(limit);

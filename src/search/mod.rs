@@ -7,4 +7,4 @@ pub mod index;
 pub mod pinyin;
 pub mod query;
 
-pub use index::{FieldRank, Hit, ItemKind, MatchKind, Results, SearchIndex};
+pub use index::{FieldRank, Hit, ItemKind, MatchKind, Results, SearchIndex, Typing};

@@ -1,25 +1,26 @@
 //! The running kiosk UI: wires the Slint globals to navigation, the visitor
 //! session, the admin gate and the current catalog.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use slint::{ComponentHandle, ModelRc, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
 use super::navigation::{Navigator, Screen, Section};
 use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
 use super::words::{self, Word, word};
 use super::{
-    AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchState, Theme, long_text,
-    search_view,
+    AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchResult, SearchState, Theme,
+    long_text, search_view,
 };
 use crate::config::Config;
+use crate::content::model::Catalog;
 use crate::content::{ItemRef, Lang, LoadedContent};
 use crate::kiosk::status::{ContentStatus, StatusHandle};
-use crate::search::SearchIndex;
+use crate::search::{SearchIndex, Typing};
 use crate::sync::runner::{SyncControl, SyncEvent, SyncReport, SyncRequest, SyncTrigger};
 
 /// Wall-clock and monotonic time, injectable so the emulator can mock it.
@@ -71,6 +72,9 @@ impl Clock for SystemClock {
 
 struct State {
     content: Option<LoadedContent>,
+    /// Counts the contents set so far: what was computed from one content
+    /// is known stale when this moves on.
+    generation: u64,
     navigator: Navigator,
     settings: VisitorSettings,
     default_lang: Lang,
@@ -103,10 +107,28 @@ impl State {
     }
 }
 
+/// What the urgent banner and the attract slides were last computed from:
+/// they change with the content, the language and the time (a notice's
+/// publication and expiry), not with every tap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct BannerInputs {
+    generation: u64,
+    lang: Lang,
+    minute: i64,
+}
+
 /// The kiosk UI bound to a window.
 pub struct KioskApp {
     window: KioskWindow,
     state: RefCell<State>,
+    banners: Cell<Option<BannerInputs>>,
+    /// The search screen's rows: one model for the app's life, updated row
+    /// by row, so a keystroke reuses the rows on screen instead of
+    /// building new ones.
+    search_rows: Rc<VecModel<SearchResult>>,
+    /// The query as typed so far, so that each key searches only what the
+    /// query matched before it.
+    typing: RefCell<Typing>,
     clock: Rc<dyn Clock>,
     clock_timer: slint::Timer,
     sync_timer: slint::Timer,
@@ -132,6 +154,7 @@ impl KioskApp {
         let app = Rc::new(KioskApp {
             window,
             state: RefCell::new(State {
+                generation: 0,
                 search_index,
                 sync_request: String::new(),
                 query: String::new(),
@@ -144,6 +167,9 @@ impl KioskApp {
                 kiosk_id: config.kiosk_id.clone(),
                 extended: None,
             }),
+            banners: Cell::new(None),
+            search_rows: Rc::new(VecModel::default()),
+            typing: RefCell::new(Typing::default()),
             clock,
             clock_timer: slint::Timer::default(),
             sync_timer: slint::Timer::default(),
@@ -158,6 +184,9 @@ impl KioskApp {
         state.set_countdown_seconds(seconds(config.idle.countdown_seconds));
         state.set_attract_timeout(seconds(config.idle.attract_seconds));
         state.set_kiosk_id(config.kiosk_id.as_str().into());
+        app.window
+            .global::<SearchState>()
+            .set_results(ModelRc::from(app.search_rows.clone()));
         Self::connect(&app);
         app.apply_settings();
         app.tick_clock();
@@ -189,6 +218,7 @@ impl KioskApp {
             state.default_lang = content.catalog.site.default_language;
             state.search_index = SearchIndex::build(&content.catalog);
             state.content = Some(content);
+            state.generation += 1;
         }
         self.render();
     }
@@ -525,6 +555,38 @@ impl KioskApp {
         let app_state = self.window.global::<AppState>();
         app_state.set_clock(local.format("%H:%M").to_string().into());
         app_state.set_date(local.format("%Y-%m-%d").to_string().into());
+        // A notice published or expiring at this minute shows or leaves
+        // the banner without waiting for a tap.
+        if let Some(content) = state.content.as_ref() {
+            self.show_banners(&state, &content.catalog, self.clock.now());
+        }
+    }
+
+    /// The urgent banner and the attract slides, recomputed only when the
+    /// content, the language or the minute changed since the last time.
+    fn show_banners(&self, state: &State, catalog: &Catalog, now: DateTime<Utc>) {
+        let lang = state.settings.lang;
+        let inputs = BannerInputs {
+            generation: state.generation,
+            lang,
+            minute: now.timestamp().div_euclid(60),
+        };
+        if self.banners.replace(Some(inputs)) == Some(inputs) {
+            return;
+        }
+        let link = |n: &crate::content::model::Notice| ItemLink {
+            id: n.id.as_str().into(),
+            title: n.meta.title.text(lang).into(),
+        };
+        let app_state = self.window.global::<AppState>();
+        let urgent: Vec<ItemLink> = catalog.urgent_notices(now).into_iter().map(link).collect();
+        set_if_changed(&app_state.get_urgent(), urgent, |model| {
+            app_state.set_urgent(model)
+        });
+        let slides: Vec<ItemLink> = catalog.attract_notices(now).into_iter().map(link).collect();
+        set_if_changed(&app_state.get_attract_slides(), slides, |model| {
+            app_state.set_attract_slides(model)
+        });
     }
 
     /// Pushes the current screen's content into the UI.
@@ -557,18 +619,7 @@ impl KioskApp {
         let now = self.clock.now();
         let presenter = Presenter::new(catalog, assets.as_ref(), lang);
         app_state.set_site_name(catalog.site.name.text(lang).into());
-        let link = |n: &crate::content::model::Notice| ItemLink {
-            id: n.id.as_str().into(),
-            title: n.meta.title.text(lang).into(),
-        };
-        let urgent: Vec<ItemLink> = catalog.urgent_notices(now).into_iter().map(link).collect();
-        app_state.set_urgent(ModelRc::new(VecModel::from(urgent)));
-        let slides: Vec<ItemLink> = presenter
-            .attract_slides(now)
-            .into_iter()
-            .map(link)
-            .collect();
-        app_state.set_attract_slides(ModelRc::new(VecModel::from(slides)));
+        self.show_banners(&state, catalog, now);
 
         app_state.set_trail(presenter.trail(state.navigator.current()).into());
         let page = match state.navigator.current() {
@@ -621,13 +672,14 @@ impl KioskApp {
             Screen::Search => {
                 let (rows, total) = search_view::results(
                     &state.search_index,
+                    &mut self.typing.borrow_mut(),
                     &presenter,
                     catalog,
                     lang,
                     &state.query,
                     catalog.local_time(now),
                 );
-                search.set_results(ModelRc::new(VecModel::from(rows)));
+                update_rows(&self.search_rows, rows);
                 search.set_total(total as i32);
                 Page::Search
             }
@@ -638,6 +690,38 @@ impl KioskApp {
             Screen::Unavailable => Page::Unavailable,
         };
         app_state.set_page(page);
+    }
+}
+
+/// Sets a new model only when `rows` differ from what `shown` holds, so
+/// an unchanged banner is neither rebuilt nor repainted.
+fn set_if_changed<T: Clone + PartialEq + 'static>(
+    shown: &ModelRc<T>,
+    rows: Vec<T>,
+    set: impl FnOnce(ModelRc<T>),
+) {
+    if !shown.iter().eq(rows.iter().cloned()) {
+        set(ModelRc::new(VecModel::from(rows)));
+    }
+}
+
+/// Makes `model` hold `rows`, changing rows in place and adding or
+/// removing only the difference in length: the UI keeps the row elements
+/// it has and updates their data.
+fn update_rows<T: Clone + 'static>(model: &VecModel<T>, rows: Vec<T>) {
+    let shown = model.row_count();
+    let kept = shown.min(rows.len());
+    let mut rows = rows.into_iter();
+    for (index, row) in rows.by_ref().take(kept).enumerate() {
+        model.set_row_data(index, row);
+    }
+    if shown > kept {
+        for index in (kept..shown).rev() {
+            model.remove(index);
+        }
+    }
+    for row in rows {
+        model.push(row);
     }
 }
 

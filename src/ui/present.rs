@@ -703,15 +703,6 @@ impl<'a> Presenter<'a> {
             related: model(related),
         })
     }
-
-    /// The pinned and urgent notices the attract loop shows.
-    pub fn attract_slides(&self, now: DateTime<Utc>) -> Vec<&'a Notice> {
-        self.catalog
-            .visible_notices(now)
-            .into_iter()
-            .filter(|n| n.meta.pinned || n.meta.urgent)
-            .collect()
-    }
 }
 
 fn words_promised(lang: Lang) -> &'static str {

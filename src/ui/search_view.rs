@@ -9,21 +9,23 @@ use super::present::Presenter;
 use super::{ListItem, SearchResult};
 use crate::content::model::Catalog;
 use crate::content::text::{Lang, Text};
-use crate::search::{Hit, SearchIndex};
+use crate::search::{Hit, SearchIndex, Typing};
 
 /// How many results the screen lists (the count shows all matches).
 pub const SHOWN_RESULTS: usize = 30;
 
-/// The rows for a query, and how many items matched in all.
+/// The rows for a query typed on the keyboard, and how many items matched
+/// in all.
 pub fn results(
     index: &SearchIndex,
+    typing: &mut Typing,
     presenter: &Presenter,
     catalog: &Catalog,
     lang: Lang,
     query: &str,
     local: NaiveDateTime,
 ) -> (Vec<SearchResult>, usize) {
-    let found = index.search(catalog, query, local, SHOWN_RESULTS);
+    let found = index.search_typed(typing, catalog, query, local, SHOWN_RESULTS);
     let rows = found
         .hits
         .iter()
