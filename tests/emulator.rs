@@ -608,6 +608,9 @@ fn golden_screenshots_in_three_languages() {
         ui.global::<lobby_kiosk::ui::Content>()
             .invoke_open_table_view(1);
         assert_matches_reference(&mut emulator, &format!("report-table.{lang}"));
+        // Answers nobody translated say so in English.
+        state.invoke_navigate(lobby_kiosk::ui::Page::Interaction);
+        assert_matches_reference(&mut emulator, &format!("contact.{lang}"));
     }
 }
 

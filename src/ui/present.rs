@@ -139,6 +139,7 @@ impl<'a> Presenter<'a> {
                     .map(|g| ListItem {
                         id: g.id.as_str().into(),
                         title: self.t(&g.meta.title).into(),
+                        chinese_only: self.chinese_only(&g.meta.title),
                         meta: format!(
                             "{} · {} {}",
                             self.t(&g.meta.department),
@@ -217,6 +218,7 @@ impl<'a> Presenter<'a> {
                     .map(|f| ListItem {
                         id: f.id.as_str().into(),
                         title: self.t(&f.question).into(),
+                        chinese_only: self.chinese_only(&f.question),
                         meta: f.date.date().to_string().into(),
                         category: format!(
                             "{} · {}",
@@ -245,6 +247,7 @@ impl<'a> Presenter<'a> {
                     .map(|v| ListItem {
                         id: v.id.as_str().into(),
                         title: self.t(&v.name).into(),
+                        chinese_only: self.chinese_only(&v.name),
                         meta: self.t(&v.hours).into(),
                         category: "".into(),
                         summary: v
@@ -330,6 +333,13 @@ impl<'a> Presenter<'a> {
             .collect()
     }
 
+    /// Whether an item with this title is shown in Chinese to an English
+    /// reader (nobody translated it): its rows say so instead of mixing it
+    /// unmarked into English lists.
+    pub fn chinese_only(&self, title: &Text) -> bool {
+        self.lang == Lang::En && !title.is_authored(Lang::En)
+    }
+
     /// A notice as a list row.
     pub fn notice_item(&self, notice: &Notice) -> ListItem {
         let meta = &notice.meta;
@@ -359,6 +369,7 @@ impl<'a> Presenter<'a> {
         ListItem {
             id: id.into(),
             title: self.t(title).into(),
+            chinese_only: self.chinese_only(title),
             meta: published.date().to_string().into(),
             category: category.map(|c| self.t(&c.name)).unwrap_or_default().into(),
             summary: summary.map(|s| self.t(s)).unwrap_or_default().into(),
@@ -662,6 +673,7 @@ impl<'a> Presenter<'a> {
             .map(|f| ListItem {
                 id: f.id.as_str().into(),
                 title: self.t(&f.question).into(),
+                chinese_only: self.chinese_only(&f.question),
                 meta: f.date.date().to_string().into(),
                 category: words::faq_kind(self.lang, f.kind).into(),
                 summary: "".into(),

@@ -36,6 +36,7 @@ pub fn results(
                 item: ListItem {
                     id: hit.id.into(),
                     title: shown.into(),
+                    chinese_only: presenter.chinese_only(title),
                     meta: date.unwrap_or_default().into(),
                     category: presenter.section_title(Section::of(hit.kind)).into(),
                     summary: "".into(),
