@@ -15,8 +15,9 @@ use super::{BlockData, DetailData};
 pub const CHUNK_CHARS: usize = 1_000;
 /// A chunk ends at a sentence end found in its last part, when there is one.
 const SENTENCE_SEARCH: usize = 400;
-/// Characters laid out per page of a long body.
-pub const PAGE_CHARS: usize = 10_000;
+/// Characters laid out per page of a long body: about six screens at the
+/// default text size, and a frame or two to lay out when a page opens.
+pub const PAGE_CHARS: usize = 5_000;
 /// What a block without text (image, QR code, table card) counts for.
 const BLOCK_CHARS: usize = 300;
 
@@ -25,24 +26,18 @@ fn is_sentence_end(c: char) -> bool {
 }
 
 /// The paragraph `text` in chunks of at most [`CHUNK_CHARS`] characters,
-/// cut after a sentence end where one is near the limit.
-pub fn chunks(text: &str) -> impl Iterator<Item = String> + '_ {
+/// cut after a sentence end where one is near the limit. The chunks are
+/// slices of `text`: a 5 MB paragraph is cut without copying it.
+pub fn chunks(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut rest = text;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        let limit = rest
-            .char_indices()
-            .nth(CHUNK_CHARS)
-            .map_or(rest.len(), |(at, _)| at);
+        let limit = byte_after_chars(rest, CHUNK_CHARS);
         let mut cut = limit;
         if limit < rest.len() {
-            let window_start = rest[..limit]
-                .char_indices()
-                .rev()
-                .nth(SENTENCE_SEARCH - 1)
-                .map_or(0, |(at, _)| at);
+            let window_start = byte_before_chars(&rest[..limit], SENTENCE_SEARCH);
             if let Some((at, c)) = rest[window_start..limit]
                 .char_indices()
                 .rev()
@@ -53,8 +48,35 @@ pub fn chunks(text: &str) -> impl Iterator<Item = String> + '_ {
         }
         let (chunk, tail) = rest.split_at(cut);
         rest = tail.trim_start_matches('\n');
-        Some(chunk.trim_end_matches('\n').to_owned())
+        Some(chunk.trim_end_matches('\n'))
     })
+}
+
+/// Whether `byte` starts a character in UTF-8 (is not a continuation byte).
+fn starts_char(byte: u8) -> bool {
+    (byte as i8) >= -0x40
+}
+
+/// The byte index of the character after the first `chars` characters of
+/// `text` (its length when it is shorter), found by counting the bytes
+/// that start a character: no decoding.
+fn byte_after_chars(text: &str, chars: usize) -> usize {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, byte)| starts_char(*byte))
+        .nth(chars)
+        .map_or(text.len(), |(at, _)| at)
+}
+
+/// The byte index at which the last `chars` characters of `text` start
+/// (0 when it is shorter).
+fn byte_before_chars(text: &str, chars: usize) -> usize {
+    text.bytes()
+        .enumerate()
+        .rev()
+        .filter(|(_, byte)| starts_char(*byte))
+        .nth(chars.saturating_sub(1))
+        .map_or(0, |(at, _)| at)
 }
 
 fn weight(block: &BlockData) -> usize {
@@ -104,7 +126,7 @@ mod tests {
 
     #[test]
     fn short_paragraphs_stay_whole() {
-        let chunks: Vec<String> = chunks("一句话。").collect();
+        let chunks: Vec<&str> = chunks("一句话。").collect();
         assert_eq!(chunks, ["一句话。"]);
         assert_eq!(super::chunks("").count(), 0);
     }
@@ -113,7 +135,7 @@ mod tests {
     fn long_paragraphs_are_cut_after_sentences_and_lose_nothing() {
         let sentence = "市属公共体育场馆在法定节假日免费开放。";
         let text = sentence.repeat(200);
-        let chunks: Vec<String> = chunks(&text).collect();
+        let chunks: Vec<&str> = chunks(&text).collect();
         assert!(chunks.len() > 1);
         assert!(chunks.iter().all(|c| c.chars().count() <= CHUNK_CHARS));
         assert!(
@@ -128,6 +150,16 @@ mod tests {
         let text = "体".repeat(2 * CHUNK_CHARS + 5);
         let lengths: Vec<usize> = chunks(&text).map(|c| c.chars().count()).collect();
         assert_eq!(lengths, [CHUNK_CHARS, CHUNK_CHARS, 5]);
+    }
+
+    #[test]
+    fn mixed_scripts_are_cut_by_characters_not_bytes() {
+        let text = "Room 3A 体育馆 🏸 open 9:00–21:00, ".repeat(300);
+        let chunks: Vec<&str> = chunks(&text).collect();
+        let lengths: Vec<usize> = chunks.iter().map(|c| c.chars().count()).collect();
+        assert!(lengths.iter().all(|n| *n <= CHUNK_CHARS), "{lengths:?}");
+        assert!(lengths[0] > CHUNK_CHARS - SENTENCE_SEARCH, "{lengths:?}");
+        assert_eq!(chunks.concat(), text);
     }
 
     #[test]

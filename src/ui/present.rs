@@ -489,10 +489,9 @@ impl<'a> Presenter<'a> {
         source_url: Option<&str>,
         attachments: &[crate::content::model::Attachment],
     ) -> DetailContent {
-        let blocks = body.get(self.lang).cloned().unwrap_or_default();
         let mut tables = Vec::new();
         let mut data = Vec::new();
-        for block in &blocks {
+        for block in body.get(self.lang).into_iter().flatten() {
             self.block(block, &mut data, &mut tables);
         }
         for attachment in attachments {
@@ -748,7 +747,7 @@ fn heading(text: &str) -> BlockData {
     }
 }
 
-fn paragraph(text: String) -> BlockData {
+fn paragraph(text: impl Into<SharedString>) -> BlockData {
     BlockData {
         kind: "paragraph".into(),
         text: text.into(),
