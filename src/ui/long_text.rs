@@ -28,7 +28,7 @@ fn is_sentence_end(c: char) -> bool {
 /// The paragraph `text` in chunks of at most [`CHUNK_CHARS`] characters,
 /// cut after a sentence end where one is near the limit. The chunks are
 /// slices of `text`: a 5 MB paragraph is cut without copying it.
-pub fn chunks(text: &str) -> impl Iterator<Item = &str> + '_ {
+fn chunks(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut rest = text;
     std::iter::from_fn(move || {
         if rest.is_empty() {
@@ -89,35 +89,51 @@ fn weight(block: &BlockData) -> usize {
     text.max(BLOCK_CHARS)
 }
 
-/// How many of `blocks` `pages` pages show: whole blocks up to
-/// `pages` × [`PAGE_CHARS`] characters, and at least one block a page.
-pub fn shown_blocks(blocks: &[BlockData], pages: usize) -> usize {
-    let budget = pages.max(1) * PAGE_CHARS;
+/// The blocks `pages` pages show: whole blocks and paragraph chunks up to
+/// `pages` × [`PAGE_CHARS`] characters, and at least `pages` of them (a
+/// page always adds one); whether anything was left out.
+fn shown(blocks: &[BlockData], pages: usize) -> (Vec<BlockData>, bool) {
+    let pages = pages.max(1);
+    let budget = pages * PAGE_CHARS;
+    let mut shown = Vec::new();
     let mut used = 0;
-    for (index, block) in blocks.iter().enumerate() {
-        used += weight(block);
-        if used > budget {
-            return index.max(pages.max(1)).min(blocks.len());
+    for block in blocks {
+        let pieces: Box<dyn Iterator<Item = BlockData>> = if block.kind == "paragraph" {
+            Box::new(chunks(&block.text).map(|chunk| BlockData {
+                text: chunk.into(),
+                ..block.clone()
+            }))
+        } else {
+            Box::new(std::iter::once(block.clone()))
+        };
+        for piece in pieces {
+            let weight = weight(&piece);
+            if shown.len() >= pages && used + weight > budget {
+                return (shown, true);
+            }
+            used += weight;
+            shown.push(piece);
         }
     }
-    blocks.len()
+    (shown, false)
 }
 
-/// Cuts `detail` to the blocks `pages` pages show; when more follow, its
-/// `more` names the button that shows them (`read_more`, with the share
-/// not yet shown).
+/// Cuts `detail` to what `pages` pages show, long paragraphs in chunks
+/// (only the chunks shown are made: a 5 MB paragraph costs its first
+/// pages); when more follows, its `more` names the button that shows it
+/// (`read_more`, with the share not yet shown).
 pub fn paginate(detail: &mut DetailData, pages: usize, read_more: &str) {
     let blocks: Vec<BlockData> = detail.blocks.iter().collect();
-    let shown = shown_blocks(&blocks, pages);
-    if shown >= blocks.len() {
-        detail.more = "".into();
-        return;
-    }
-    let total: usize = blocks.iter().map(weight).sum();
-    let left: usize = blocks[shown..].iter().map(weight).sum();
-    let percent = (left * 100).div_ceil(total.max(1));
-    detail.more = format!("{read_more} ({percent}%) ↓").into();
-    detail.blocks = ModelRc::new(VecModel::from(blocks[..shown].to_vec()));
+    let (shown, cut) = shown(&blocks, pages);
+    detail.more = if cut {
+        let total: usize = blocks.iter().map(weight).sum();
+        let used: usize = shown.iter().map(weight).sum();
+        let percent = (total.saturating_sub(used) * 100).div_ceil(total.max(1));
+        format!("{read_more} ({percent}%) ↓").into()
+    } else {
+        "".into()
+    };
+    detail.blocks = ModelRc::new(VecModel::from(shown));
 }
 
 #[cfg(test)]
@@ -163,19 +179,36 @@ mod tests {
     }
 
     #[test]
-    fn pages_hold_whole_blocks_up_to_the_budget() {
-        let block = |chars: usize| BlockData {
-            kind: "paragraph".into(),
+    fn pages_hold_whole_blocks_and_chunks_up_to_the_budget() {
+        let block = |kind: &str, chars: usize| BlockData {
+            kind: kind.into(),
             text: "字".repeat(chars).into(),
             ..BlockData::default()
         };
-        let blocks: Vec<BlockData> = (0..30).map(|_| block(CHUNK_CHARS)).collect();
-        let first = shown_blocks(&blocks, 1);
+        let count = |blocks: &[BlockData], pages| shown(blocks, pages).0.len();
+        let all = |blocks: &[BlockData], pages| {
+            let (shown, cut) = shown(blocks, pages);
+            shown.len() == blocks.len() && !cut
+        };
+        let lists: Vec<BlockData> = (0..30).map(|_| block("list", CHUNK_CHARS)).collect();
+        let first = count(&lists, 1);
         assert_eq!(first, PAGE_CHARS / CHUNK_CHARS);
-        assert_eq!(shown_blocks(&blocks, 2), 2 * first);
-        assert_eq!(shown_blocks(&blocks, 100), blocks.len());
-        assert_eq!(shown_blocks(&blocks[..3], 1), 3);
-        // One huge block still shows.
-        assert_eq!(shown_blocks(&[block(5 * PAGE_CHARS)], 1), 1);
+        assert_eq!(count(&lists, 2), 2 * first);
+        assert!(all(&lists, 100));
+        assert_eq!(count(&lists[..3], 1), 3);
+        // One huge block still shows, and each page adds one.
+        let huge = [block("list", 5 * PAGE_CHARS), block("list", 5 * PAGE_CHARS)];
+        assert_eq!(shown(&huge, 1).0.len(), 1);
+        assert!(all(&huge, 2));
+        // A long paragraph is cut into chunks, a page of them at a time.
+        let long = [block("paragraph", 30 * CHUNK_CHARS)];
+        let (page, cut) = shown(&long, 1);
+        assert!(cut);
+        assert_eq!(page.len(), PAGE_CHARS / CHUNK_CHARS);
+        assert!(
+            page.iter()
+                .all(|b| b.kind == "paragraph" && b.text.chars().count() == CHUNK_CHARS)
+        );
+        assert_eq!(shown(&long, 30).0.len(), 30);
     }
 }

@@ -15,7 +15,7 @@ use super::{
     BlockData, ChannelCard, Chip, DetailData, GuideData, GuideStep, LabelledText, ListItem,
     Material, RowCard, TableCell, TableData,
 };
-use super::{images, long_text, qr};
+use super::{images, qr};
 use crate::content::blocks::{Block, Table, plain_text};
 use crate::content::model::{Body, Catalog, ChannelKind, FaqKind, Notice};
 use crate::content::text::{Lang, Localized, Text};
@@ -543,9 +543,9 @@ impl<'a> Presenter<'a> {
                 ..heading(text)
             }),
             Block::Paragraph { spans } => {
-                // A long paragraph becomes several: the screen lays out
-                // and pages through a chunk at a time (see long_text).
-                out.extend(long_text::chunks(&plain_text(spans)).map(paragraph));
+                // Whole: a long one is cut into chunks, a page of them at
+                // a time, when it is shown (see long_text::paginate).
+                out.push(paragraph(plain_text(spans)));
                 for span in spans.iter().filter(|s| s.link.is_some()) {
                     if let Some(link) = &span.link {
                         out.push(qr_block(link, span.text.clone()));
