@@ -69,40 +69,6 @@ async fn a_key_others_can_read_is_refused_and_timestamp_days_0_too() {
 }
 
 #[test]
-fn a_root_that_expires_at_once_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    let keys = dir.path().join("keys");
-    for command in [
-        &args!(
-            "init",
-            "--repo",
-            repo.as_os_str(),
-            "--keys",
-            keys.as_os_str()
-        )[..],
-        args!(
-            "rotate-key",
-            "timestamp",
-            "--repo",
-            repo.as_os_str(),
-            "--keys",
-            keys.as_os_str()
-        ),
-    ] {
-        let mut with_zero = command.to_vec();
-        with_zero.extend(args!("--root-days", "0"));
-        let (code, _, err) = kioskctl(&with_zero);
-        assert_eq!(code, 2, "{command:?}: {err}");
-        assert!(
-            err.contains("invalid value '0' for '--root-days <ROOT_DAYS>'"),
-            "{err}"
-        );
-    }
-    assert!(!repo.exists() && !keys.exists(), "nothing written");
-}
-
-#[test]
 fn a_trust_anchor_that_is_not_json_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("root.json");

@@ -91,7 +91,7 @@ pub enum Command {
         /// Key folder.
         keys: KeysArg,
         /// Days root.json stays valid.
-        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, default_value_t = 365)]
         root_days: u64,
     },
     /// Replace one role's key: writes root.json version N+1 signed as TUF requires; publish afterwards.
@@ -107,7 +107,7 @@ pub enum Command {
         /// Key folder.
         keys: KeysArg,
         /// Days the new root.json stays valid.
-        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, default_value_t = 365)]
         root_days: u64,
     },
     /// Check a content folder: every error as file:line:col, and warnings.

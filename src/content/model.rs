@@ -504,6 +504,25 @@ impl Catalog {
         urgent
     }
 
+    /// The first site-local time after `local` at which a notice starts or
+    /// stops being shown (see [`Notice::is_valid_at`]), if any will.
+    pub fn next_notice_change(&self, local: NaiveDateTime) -> Option<NaiveDateTime> {
+        self.notices
+            .iter()
+            .flat_map(|notice| {
+                let starts = notice.meta.valid_from.map(|from| from.0);
+                // Shown up to and including `until`: gone just after it.
+                let ends = notice
+                    .meta
+                    .valid_until
+                    .map(|until| until.0 + chrono::Duration::nanoseconds(1));
+                [starts, ends]
+            })
+            .flatten()
+            .filter(|edge| *edge > local)
+            .min()
+    }
+
     /// The pinned and urgent notices the attract loop shows, in catalog order.
     pub fn attract_notices(&self, now: DateTime<Utc>) -> Vec<&Notice> {
         self.visible_notices(now)

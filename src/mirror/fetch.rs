@@ -17,7 +17,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::config::FetchSettings;
-use crate::net::{BodyError, Pace, read_body};
+use crate::net::{BodyError, Pace, bytes_in_words, read_body};
 use crate::sync::transport::describe;
 
 /// A page or file that could not be fetched.
@@ -183,6 +183,18 @@ impl Fetcher {
         let response = request.send().await.map_err(network)?;
         let status = response.status();
         if status == StatusCode::NOT_MODIFIED && cached.is_some() {
+            // A copy cached under a larger limit obeys today's.
+            let size = std::fs::metadata(&body_path).map_or(0, |m| m.len());
+            if size > self.settings.max_bytes {
+                return Err(FetchError::TooLarge {
+                    url: url.clone(),
+                    reason: format!(
+                        "the cached copy is {} and the limit is {}",
+                        bytes_in_words(size),
+                        bytes_in_words(self.settings.max_bytes)
+                    ),
+                });
+            }
             let body = std::fs::read(&body_path).map_err(|error| FetchError::Network {
                 url: url.clone(),
                 message: format!("cached copy {} unreadable: {error}", body_path.display()),

@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
 use super::navigation::{Navigator, Screen, Section};
@@ -108,13 +108,27 @@ impl State {
 }
 
 /// What the urgent banner and the attract slides were last computed from:
-/// they change with the content, the language and the time (a notice's
-/// publication and expiry), not with every tap.
+/// they change with the content, the language and the time (a notice
+/// starting or ending being shown), not with every tap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct BannerInputs {
     generation: u64,
     lang: Lang,
-    minute: i64,
+    /// The site-local time they were computed at.
+    at: NaiveDateTime,
+    /// The next time a notice starts or stops being shown, if any.
+    next_change: Option<NaiveDateTime>,
+}
+
+impl BannerInputs {
+    /// Whether banners computed from these still hold for this content,
+    /// language and site-local time.
+    fn hold(&self, generation: u64, lang: Lang, local: NaiveDateTime) -> bool {
+        self.generation == generation
+            && self.lang == lang
+            && self.at <= local
+            && self.next_change.is_none_or(|change| local < change)
+    }
 }
 
 /// The kiosk UI bound to a window.
@@ -563,17 +577,24 @@ impl KioskApp {
     }
 
     /// The urgent banner and the attract slides, recomputed only when the
-    /// content, the language or the minute changed since the last time.
+    /// content or the language changed, or a notice started or stopped
+    /// being shown, since the last time.
     fn show_banners(&self, state: &State, catalog: &Catalog, now: DateTime<Utc>) {
         let lang = state.settings.lang;
-        let inputs = BannerInputs {
-            generation: state.generation,
-            lang,
-            minute: now.timestamp().div_euclid(60),
-        };
-        if self.banners.replace(Some(inputs)) == Some(inputs) {
+        let local = catalog.local_time(now);
+        if self
+            .banners
+            .get()
+            .is_some_and(|shown| shown.hold(state.generation, lang, local))
+        {
             return;
         }
+        self.banners.set(Some(BannerInputs {
+            generation: state.generation,
+            lang,
+            at: local,
+            next_change: catalog.next_notice_change(local),
+        }));
         let link = |n: &crate::content::model::Notice| ItemLink {
             id: n.id.as_str().into(),
             title: n.meta.title.text(lang).into(),

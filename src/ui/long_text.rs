@@ -89,33 +89,47 @@ fn weight(block: &BlockData) -> usize {
     text.max(BLOCK_CHARS)
 }
 
-/// The blocks `pages` pages show: whole blocks and paragraph chunks up to
-/// `pages` × [`PAGE_CHARS`] characters, and at least `pages` of them (a
-/// page always adds one); whether anything was left out.
-fn shown(blocks: &[BlockData], pages: usize) -> (Vec<BlockData>, bool) {
+/// The blocks `pages` pages show, long paragraphs in chunks: each page
+/// holds whole blocks and chunks up to [`PAGE_CHARS`] characters and at
+/// least one of them. When something is left out, the weight of what is
+/// left (counted without cutting the rest into chunks).
+fn shown(blocks: &[BlockData], pages: usize) -> (Vec<BlockData>, Option<usize>) {
     let pages = pages.max(1);
-    let budget = pages * PAGE_CHARS;
+    let (mut page, mut page_used) = (1, 0);
+    // Whether a piece of this weight still goes on one of the pages.
+    let mut fits = |weight: usize| {
+        if page_used > 0 && page_used + weight > PAGE_CHARS {
+            page += 1;
+            page_used = 0;
+        }
+        page_used += weight;
+        page <= pages
+    };
+    let rest = |index: usize| blocks[index..].iter().map(weight).sum::<usize>();
     let mut shown = Vec::new();
-    let mut used = 0;
-    for block in blocks {
-        let pieces: Box<dyn Iterator<Item = BlockData>> = if block.kind == "paragraph" {
-            Box::new(chunks(&block.text).map(|chunk| BlockData {
+    for (index, block) in blocks.iter().enumerate() {
+        if block.kind != "paragraph" {
+            if !fits(weight(block)) {
+                return (shown, Some(rest(index)));
+            }
+            shown.push(block.clone());
+            continue;
+        }
+        let text = block.text.as_str();
+        for chunk in chunks(text) {
+            if !fits(chunk.chars().count().max(BLOCK_CHARS)) {
+                // The chunk is a slice of `text`: what is left starts there.
+                let offset = chunk.as_ptr() as usize - text.as_ptr() as usize;
+                let left = text[offset..].chars().count().max(BLOCK_CHARS);
+                return (shown, Some(left + rest(index + 1)));
+            }
+            shown.push(BlockData {
                 text: chunk.into(),
                 ..block.clone()
-            }))
-        } else {
-            Box::new(std::iter::once(block.clone()))
-        };
-        for piece in pieces {
-            let weight = weight(&piece);
-            if shown.len() >= pages && used + weight > budget {
-                return (shown, true);
-            }
-            used += weight;
-            shown.push(piece);
+            });
         }
     }
-    (shown, false)
+    (shown, None)
 }
 
 /// Cuts `detail` to what `pages` pages show, long paragraphs in chunks
@@ -124,14 +138,14 @@ fn shown(blocks: &[BlockData], pages: usize) -> (Vec<BlockData>, bool) {
 /// (`read_more`, with the share not yet shown).
 pub fn paginate(detail: &mut DetailData, pages: usize, read_more: &str) {
     let blocks: Vec<BlockData> = detail.blocks.iter().collect();
-    let (shown, cut) = shown(&blocks, pages);
-    detail.more = if cut {
-        let total: usize = blocks.iter().map(weight).sum();
-        let used: usize = shown.iter().map(weight).sum();
-        let percent = (total.saturating_sub(used) * 100).div_ceil(total.max(1));
-        format!("{read_more} ({percent}%) ↓").into()
-    } else {
-        "".into()
+    let (shown, left) = shown(&blocks, pages);
+    detail.more = match left {
+        Some(left) => {
+            let used: usize = shown.iter().map(weight).sum();
+            let percent = (left * 100).div_ceil((used + left).max(1));
+            format!("{read_more} ({percent}%) ↓").into()
+        }
+        None => "".into(),
     };
     detail.blocks = ModelRc::new(VecModel::from(shown));
 }
@@ -187,8 +201,8 @@ mod tests {
         };
         let count = |blocks: &[BlockData], pages| shown(blocks, pages).0.len();
         let all = |blocks: &[BlockData], pages| {
-            let (shown, cut) = shown(blocks, pages);
-            shown.len() == blocks.len() && !cut
+            let (shown, left) = shown(blocks, pages);
+            shown.len() == blocks.len() && left.is_none()
         };
         let lists: Vec<BlockData> = (0..30).map(|_| block("list", CHUNK_CHARS)).collect();
         let first = count(&lists, 1);
@@ -202,13 +216,35 @@ mod tests {
         assert!(all(&huge, 2));
         // A long paragraph is cut into chunks, a page of them at a time.
         let long = [block("paragraph", 30 * CHUNK_CHARS)];
-        let (page, cut) = shown(&long, 1);
-        assert!(cut);
+        let (page, left) = shown(&long, 1);
+        assert_eq!(left, Some(25 * CHUNK_CHARS));
         assert_eq!(page.len(), PAGE_CHARS / CHUNK_CHARS);
         assert!(
             page.iter()
                 .all(|b| b.kind == "paragraph" && b.text.chars().count() == CHUNK_CHARS)
         );
         assert_eq!(shown(&long, 30).0.len(), 30);
+        // Every page adds something, even before a block larger than a page.
+        let mut mixed: Vec<BlockData> = (0..5).map(|_| block("paragraph", 900)).collect();
+        mixed.push(block("list", 12_000));
+        assert_eq!(count(&mixed, 1), 5);
+        assert!(all(&mixed, 2));
+    }
+
+    #[test]
+    fn what_is_left_is_never_counted_as_nothing() {
+        let text: String = "字".repeat(CHUNK_CHARS + 1);
+        let block = BlockData {
+            kind: "paragraph".into(),
+            text: text.into(),
+            ..BlockData::default()
+        };
+        let mut detail = DetailData {
+            blocks: ModelRc::new(VecModel::from(vec![block; 4])),
+            ..DetailData::default()
+        };
+        paginate(&mut detail, 1, "继续阅读");
+        assert!(detail.more.starts_with("继续阅读 ("), "{}", detail.more);
+        assert!(!detail.more.contains("(0%)"), "{}", detail.more);
     }
 }
