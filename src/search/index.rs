@@ -423,23 +423,7 @@ impl SearchIndex {
         local: NaiveDateTime,
         limit: usize,
     ) -> Results<'_> {
-        let terms = query::parse(query);
-        if terms.is_empty() {
-            return Results::default();
-        }
-        // One searcher per term for every body (bodies are searched in place).
-        let finders: Vec<Finder<'_>> = terms.iter().map(|t| Finder::new(t.text())).collect();
-        let ranked = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, entry)| entry.visible(local))
-            .filter_map(|(position, entry)| {
-                let key = self.rank(catalog, entry, &terms, &finders)?;
-                Some((key, position))
-            })
-            .collect();
-        self.best(ranked, limit)
+        self.search_typed(&mut Typing::default(), catalog, query, local, limit)
     }
 
     /// [`SearchIndex::search`] for a query typed on the kiosk's keyboard,
