@@ -25,13 +25,13 @@ impl Lang {
     /// All languages in the order the language switch shows them.
     pub const ALL: [Lang; 3] = [Lang::ZhHans, Lang::ZhHant, Lang::En];
 
+    /// The tags of [`Lang::ALL`], in its order (the serde names say the same;
+    /// a test checks them).
+    pub const TAGS: [&'static str; 3] = ["zh-Hans", "zh-Hant", "en"];
+
     /// The BCP 47 tag used in file names and translations (`zh-Hans`, `zh-Hant`, `en`).
     pub fn tag(self) -> &'static str {
-        match self {
-            Lang::ZhHans => "zh-Hans",
-            Lang::ZhHant => "zh-Hant",
-            Lang::En => "en",
-        }
+        Lang::TAGS[self.index()]
     }
 
     /// Its place in [`Lang::ALL`]: the index the UI's language switch uses.
@@ -217,8 +217,8 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LocalizedVisitor<T> {
                 localized.machine = Some(map.next_value()?);
                 continue;
             }
-            let lang = Lang::from_tag(&key)
-                .ok_or_else(|| de::Error::unknown_field(&key, &["zh-Hans", "zh-Hant", "en"]))?;
+            let lang =
+                Lang::from_tag(&key).ok_or_else(|| de::Error::unknown_field(&key, &Lang::TAGS))?;
             let slot = localized.slot_mut(lang);
             if slot.is_some() {
                 return Err(de::Error::custom(format!("duplicate language `{key}`")));
@@ -245,6 +245,17 @@ mod tests {
             assert_eq!(Lang::from_index(index), Some(lang));
         }
         assert_eq!(Lang::from_index(Lang::ALL.len()), None);
+    }
+
+    #[test]
+    fn tag_is_the_serde_name() {
+        for lang in Lang::ALL {
+            assert_eq!(
+                serde_json::to_string(&lang).unwrap(),
+                format!("\"{}\"", lang.tag())
+            );
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
     }
 
     #[test]

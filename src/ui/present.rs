@@ -298,14 +298,14 @@ impl<'a> Presenter<'a> {
 
     /// The title of a section.
     pub fn section_title(&self, section: Section) -> String {
-        let options = match section {
-            Section::Notices => ["公告栏", "公告欄", "Notices"],
-            Section::Guides => ["办事指南", "辦事指南", "Service guides"],
-            Section::Disclosure => ["信息公开", "信息公開", "Public records"],
-            Section::Interaction => ["互动交流", "互動交流", "Contact us"],
-            Section::Venues => ["场馆开放", "場館開放", "Venues open to the public"],
-        };
-        options[self.lang.index()].to_owned()
+        self.w(match section {
+            Section::Notices => Word::Notices,
+            Section::Guides => Word::Guides,
+            Section::Disclosure => Word::Disclosure,
+            Section::Interaction => Word::Interaction,
+            Section::Venues => Word::Venues,
+        })
+        .to_owned()
     }
 
     fn chips<'b>(&self, categories: impl Iterator<Item = (&'b str, &'b Text)>) -> Vec<Chip> {
@@ -524,15 +524,14 @@ impl<'a> Presenter<'a> {
     /// The note above a page whose text is not written in the visitor's
     /// language: machine-converted, or shown in Chinese for English.
     fn machine_note<T>(&self, text: &Localized<T>) -> String {
-        match self.lang {
-            Lang::En if text.exact(Lang::En).is_none() => self.w(Word::NoEnglish).to_owned(),
-            Lang::ZhHant if text.machine == Some(Lang::ZhHant) => {
-                self.w(Word::ConvertedToTraditional).to_owned()
-            }
-            Lang::ZhHans if text.machine == Some(Lang::ZhHans) => {
-                self.w(Word::ConvertedToSimplified).to_owned()
-            }
-            _ => String::new(),
+        let not_written = match self.lang {
+            Lang::En => text.exact(Lang::En).is_none(),
+            chinese => text.machine == Some(chinese),
+        };
+        if not_written {
+            self.w(Word::NotWrittenInThisLanguage).to_owned()
+        } else {
+            String::new()
         }
     }
 
@@ -635,7 +634,7 @@ impl<'a> Presenter<'a> {
                     self.w(Word::Statutory),
                     meta.statutory_days,
                     days,
-                    words_promised(self.lang),
+                    self.w(Word::Promised),
                     meta.promised_days,
                     days
                 ),
@@ -713,14 +712,6 @@ impl<'a> Presenter<'a> {
             online_qr: online.map(qr::image).unwrap_or_default(),
             related: model(related),
         })
-    }
-}
-
-fn words_promised(lang: Lang) -> &'static str {
-    match lang {
-        Lang::ZhHans => "承诺时限",
-        Lang::ZhHant => "承諾時限",
-        Lang::En => "Promised",
     }
 }
 

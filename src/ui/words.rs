@@ -1,160 +1,164 @@
-//! Words the adapters compose with content (list meta lines, guide facts).
+//! Words the adapters compose with content (list meta lines, guide facts,
+//! section titles, the admin panel), in every language.
 //!
-//! Screen chrome lives in the Slint translations (`lang/`); these few words
-//! are joined with content values in Rust, so they are kept next to the code
-//! that joins them.
+//! Screen chrome that Slint shows as it is lives in the Slint translations
+//! (`@tr` in `ui/`, `lang/`); the words Rust joins with content values are
+//! here, one table for all of them. A word both places have (a section's
+//! name is a Home tile and a list title) must read the same in both:
+//! `tests/translations.rs` fails when they differ.
 
 use crate::content::Lang;
 use crate::content::model::{FaqKind, MaterialForm, MaterialFormat};
 
-/// A word the adapters need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Word {
+/// Declares [`Word`] and its table from one list, so that no word can be
+/// missing from [`Word::ALL`] or from the table (`tests/translations.rs`
+/// checks that none of its three entries is empty).
+macro_rules! words {
+    ($($(#[$doc:meta])* $word:ident => [$hans:literal, $hant:literal, $en:literal $(,)?],)+) => {
+        /// A word the adapters need.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Word {
+            $($(#[$doc])* $word,)+
+        }
+
+        impl Word {
+            /// Every word, in the order declared.
+            pub const ALL: &[Word] = &[$(Word::$word),+];
+
+            /// The word in each language, in the order of [`Lang::ALL`].
+            pub fn options(self) -> [&'static str; 3] {
+                match self {
+                    $(Word::$word => [$hans, $hant, $en],)+
+                }
+            }
+        }
+    };
+}
+
+words! {
     /// The "all categories" tab.
-    All,
+    All => ["全部", "全部", "All"],
     /// "{n} working days".
-    WorkingDays,
+    WorkingDays => ["个工作日", "個工作日", "working days"],
     /// Statutory limit label.
-    Statutory,
+    Statutory => ["法定时限", "法定時限", "Statutory limit"],
+    /// Promised limit label (the guide page's summary says the same).
+    Promised => ["承诺时限", "承諾時限", "Promised time"],
     /// "Visits" count suffix (plural; see [`count`]).
-    Visits,
+    Visits => ["次", "次", "visits"],
     /// Zero visits.
-    FullyOnline,
+    FullyOnline => ["全程网办，无需到现场", "全程網辦，無需到現場", "Fully online, no visit needed"],
     /// Copies suffix (plural; see [`count`]).
-    Copies,
+    Copies => ["份", "份", "copies"],
     /// Hours label.
-    Hours,
+    Hours => ["开放时间", "開放時間", "Opening hours"],
     /// Phone label.
-    Phone,
+    Phone => ["咨询电话", "咨詢電話", "Enquiries"],
     /// Complaints label.
-    Complaints,
+    Complaints => ["监督投诉", "監督投訴", "Complaints"],
     /// Time-limits section.
-    TimeLimits,
+    TimeLimits => ["办理时限", "辦理時限", "Time limits"],
     /// Fees section.
-    Fees,
+    Fees => ["收费标准", "收費標準", "Fees"],
     /// Place and hours section.
-    PlaceAndHours,
+    PlaceAndHours => ["办理地点与时间", "辦理地點與時間", "Where and when"],
     /// Phone numbers section.
-    PhoneNumbers,
+    PhoneNumbers => ["咨询/投诉电话", "咨詢/投訴電話", "Enquiries and complaints"],
     /// Window label.
-    Window,
+    Window => ["窗口", "窗口", "Window"],
     /// Free periods label.
-    FreePeriods,
+    FreePeriods => ["惠民开放", "惠民開放", "Free or discounted sessions"],
     /// Facilities label.
-    Facilities,
+    Facilities => ["场馆设施", "場館設施", "Facilities"],
     /// Address label.
-    Address,
+    Address => ["地址", "地址", "Address"],
     /// Booking phone label.
-    Booking,
-    /// Machine conversion note for zh-Hant.
-    ConvertedToTraditional,
-    /// Machine conversion note for zh-Hans.
-    ConvertedToSimplified,
-    /// English missing note.
-    NoEnglish,
+    Booking => ["预约电话", "預約電話", "Booking"],
+    /// The note above a page not written in the visitor's language: each
+    /// language says how it got its text (converted from the other Chinese
+    /// script; English: shown in Chinese).
+    NotWrittenInThisLanguage => [
+        "本页简体中文由繁体自动转换。",
+        "本頁繁體中文由簡體自動轉換。",
+        "This page is not yet available in English and is shown in Chinese.",
+    ],
     /// Published label.
-    Published,
+    Published => ["发布", "發佈", "Published"],
     /// Source label.
-    Source,
+    Source => ["来源", "來源", "Source"],
     /// Attachment label.
-    Attachment,
+    Attachment => ["附件", "附件", "Attachment"],
     /// Sample data note on a table card.
-    SampleData,
+    SampleData => ["示例数据", "示例數據", "Sample data"],
     /// Valid until label.
-    ValidUntil,
+    ValidUntil => ["有效期至", "有效期至", "Valid until"],
     /// The caption of a table that has none ("Table 2").
-    Table,
+    Table => ["表格", "表格", "Table"],
     /// The button that shows more of a long text.
-    ReadMore,
+    ReadMore => ["继续阅读", "繼續閱讀", "Read on"],
     /// Admin panel: the kiosk's id.
-    AdminKiosk,
+    AdminKiosk => ["终端", "終端", "Kiosk"],
     /// Admin panel: the software version.
-    AdminVersion,
+    AdminVersion => ["软件版本", "軟件版本", "Version"],
     /// Admin panel: where the content came from.
-    AdminContent,
+    AdminContent => ["内容来源", "內容來源", "Content"],
     /// Admin panel: the content's version.
-    AdminContentVersion,
+    AdminContentVersion => ["内容版本", "內容版本", "Content version"],
+    /// Admin panel: when the shown content became active on the kiosk.
+    AdminContentUpdated => ["内容更新时间", "內容更新時間", "Content updated"],
     /// Admin panel: whether the last sync reached the repository.
-    AdminOnline,
+    AdminOnline => ["在线", "在線", "Online"],
     /// Admin panel: when a sync last succeeded.
-    AdminLastSuccess,
+    AdminLastSuccess => ["上次成功同步", "上次成功同步", "Last successful sync"],
     /// Admin panel: bytes received since start.
-    AdminDownloaded,
+    AdminDownloaded => ["已下载", "已下載", "Downloaded"],
     /// Admin panel: whether the content is older than the repository allows.
-    AdminOutOfDate,
+    AdminOutOfDate => ["内容过期", "內容過期", "Out of date"],
     /// Admin panel: the last error.
-    AdminLastError,
+    AdminLastError => ["最近错误", "最近錯誤", "Last error"],
     /// Admin panel: services that could not start.
-    AdminServices,
+    AdminServices => ["管理服务", "管理服務", "Admin services"],
     /// Admin panel: what the last "sync now" did.
-    AdminSyncNow,
+    AdminSyncNow => ["上次同步请求", "上次同步請求", "Sync request"],
     /// Yes (a true flag).
-    Yes,
+    Yes => ["是", "是", "yes"],
     /// No (a false flag).
-    No,
+    No => ["否", "否", "no"],
     /// Home, first in the line saying where a page is.
-    Home,
+    Home => ["首页", "首頁", "Home"],
     /// Search, in that line.
-    Search,
+    Search => ["搜索", "搜索", "Search"],
+    /// The notices section (its Home tile says the same).
+    Notices => ["公告栏", "公告欄", "Notices"],
+    /// The service guides section.
+    Guides => ["办事指南", "辦事指南", "Service guides"],
+    /// The public records (disclosure) section.
+    Disclosure => ["信息公开", "信息公開", "Public records"],
+    /// The contact (interaction) section.
+    Interaction => ["互动交流", "互動交流", "Contact us"],
+    /// The venues section.
+    Venues => ["场馆开放", "場館開放", "Venues"],
+    /// A material brought as the original.
+    MaterialOriginal => ["原件", "原件", "original"],
+    /// A material brought as a copy.
+    MaterialCopy => ["复印件", "復印件", "copy"],
+    /// A material brought as both.
+    MaterialOriginalAndCopy => ["原件及复印件", "原件及復印件", "original and copy"],
+    /// A material on paper.
+    MaterialPaper => ["纸质", "紙質", "paper"],
+    /// An electronic material.
+    MaterialElectronic => ["电子", "電子", "electronic"],
+    /// A material on paper or electronic.
+    MaterialPaperOrElectronic => ["纸质或电子", "紙質或電子", "paper or electronic"],
+    /// A frequently asked question.
+    Faq => ["常见问题", "常見問題", "FAQ"],
+    /// A response to a hot topic.
+    HotTopic => ["热点回应", "熱點回應", "Hot topics"],
 }
 
 /// The word in a language.
 pub fn word(lang: Lang, word: Word) -> &'static str {
-    use Word::*;
-    let options = match word {
-        All => ["全部", "全部", "All"],
-        WorkingDays => ["个工作日", "個工作日", "working days"],
-        Statutory => ["法定时限", "法定時限", "Statutory limit"],
-        Visits => ["次", "次", "visits"],
-        FullyOnline => [
-            "全程网办，无需到现场",
-            "全程網辦，無需到現場",
-            "Fully online, no visit needed",
-        ],
-        Copies => ["份", "份", "copies"],
-        Hours => ["开放时间", "開放時間", "Opening hours"],
-        Phone => ["咨询电话", "咨詢電話", "Enquiries"],
-        Complaints => ["监督投诉", "監督投訴", "Complaints"],
-        TimeLimits => ["办理时限", "辦理時限", "Time limits"],
-        Fees => ["收费标准", "收費標準", "Fees"],
-        PlaceAndHours => ["办理地点与时间", "辦理地點與時間", "Where and when"],
-        PhoneNumbers => ["咨询/投诉电话", "咨詢/投訴電話", "Enquiries and complaints"],
-        Window => ["窗口", "窗口", "Window"],
-        FreePeriods => ["惠民开放", "惠民開放", "Free or discounted sessions"],
-        Facilities => ["场馆设施", "場館設施", "Facilities"],
-        Address => ["地址", "地址", "Address"],
-        Booking => ["预约电话", "預約電話", "Booking"],
-        ConvertedToTraditional => ["", "本頁繁體中文由簡體自動轉換。", ""],
-        ConvertedToSimplified => ["本页简体中文由繁体自动转换。", "", ""],
-        NoEnglish => [
-            "",
-            "",
-            "This page is not yet available in English and is shown in Chinese.",
-        ],
-        Published => ["发布", "發佈", "Published"],
-        Source => ["来源", "來源", "Source"],
-        Attachment => ["附件", "附件", "Attachment"],
-        SampleData => ["示例数据", "示例數據", "Sample data"],
-        ValidUntil => ["有效期至", "有效期至", "Valid until"],
-        Table => ["表格", "表格", "Table"],
-        ReadMore => ["继续阅读", "繼續閱讀", "Read on"],
-        AdminKiosk => ["终端", "終端", "Kiosk"],
-        AdminVersion => ["软件版本", "軟件版本", "Version"],
-        AdminContent => ["内容来源", "內容來源", "Content"],
-        AdminContentVersion => ["内容版本", "內容版本", "Content version"],
-        AdminOnline => ["在线", "在線", "Online"],
-        AdminLastSuccess => ["上次成功同步", "上次成功同步", "Last successful sync"],
-        AdminDownloaded => ["已下载", "已下載", "Downloaded"],
-        AdminOutOfDate => ["内容过期", "內容過期", "Out of date"],
-        AdminLastError => ["最近错误", "最近錯誤", "Last error"],
-        AdminServices => ["管理服务", "管理服務", "Admin services"],
-        AdminSyncNow => ["上次同步请求", "上次同步請求", "Sync request"],
-        Yes => ["是", "是", "yes"],
-        No => ["否", "否", "no"],
-        Home => ["首页", "首頁", "Home"],
-        Search => ["搜索", "搜索", "Search"],
-    };
-    pick(lang, options)
+    word.options()[lang.index()]
 }
 
 /// A number with its counted word: "1 份", "1 copy", "2 copies".
@@ -169,31 +173,31 @@ pub fn count(lang: Lang, n: u32, counted: Word) -> String {
 
 /// 原件 / 復印件 in a language.
 pub fn material_form(lang: Lang, form: MaterialForm) -> &'static str {
-    let options = match form {
-        MaterialForm::Original => ["原件", "原件", "original"],
-        MaterialForm::Copy => ["复印件", "復印件", "copy"],
-        MaterialForm::OriginalAndCopy => ["原件及复印件", "原件及復印件", "original and copy"],
+    let said = match form {
+        MaterialForm::Original => Word::MaterialOriginal,
+        MaterialForm::Copy => Word::MaterialCopy,
+        MaterialForm::OriginalAndCopy => Word::MaterialOriginalAndCopy,
     };
-    pick(lang, options)
+    word(lang, said)
 }
 
 /// 紙質 / 電子 in a language.
 pub fn material_format(lang: Lang, format: MaterialFormat) -> &'static str {
-    let options = match format {
-        MaterialFormat::Paper => ["纸质", "紙質", "paper"],
-        MaterialFormat::Electronic => ["电子", "電子", "electronic"],
-        MaterialFormat::PaperOrElectronic => ["纸质或电子", "紙質或電子", "paper or electronic"],
+    let said = match format {
+        MaterialFormat::Paper => Word::MaterialPaper,
+        MaterialFormat::Electronic => Word::MaterialElectronic,
+        MaterialFormat::PaperOrElectronic => Word::MaterialPaperOrElectronic,
     };
-    pick(lang, options)
+    word(lang, said)
 }
 
 /// 常見問題 / 熱點回應 in a language.
 pub fn faq_kind(lang: Lang, kind: FaqKind) -> &'static str {
-    let options = match kind {
-        FaqKind::Faq => ["常见问题", "常見問題", "FAQ"],
-        FaqKind::HotTopic => ["热点回应", "熱點回應", "Hot topics"],
+    let said = match kind {
+        FaqKind::Faq => Word::Faq,
+        FaqKind::HotTopic => Word::HotTopic,
     };
-    pick(lang, options)
+    word(lang, said)
 }
 
 /// The PIN pad's line after a wrong PIN, with the tries left before the lock.
@@ -212,14 +216,6 @@ pub fn pin_locked(lang: Lang, seconds: u64) -> String {
         Lang::ZhHans => format!("已锁定，请 {seconds} 秒后再试"),
         Lang::ZhHant => format!("已鎖定，請 {seconds} 秒後再試"),
         Lang::En => format!("Locked for {seconds} s"),
-    }
-}
-
-fn pick(lang: Lang, [hans, hant, en]: [&'static str; 3]) -> &'static str {
-    match lang {
-        Lang::ZhHans => hans,
-        Lang::ZhHant => hant,
-        Lang::En => en,
     }
 }
 
