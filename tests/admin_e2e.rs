@@ -11,7 +11,6 @@ use lobby_kiosk::config::{AdminEndpointConfig, Config, RepositoryConfig};
 use lobby_kiosk::emulator::{Emulator, default_start};
 use lobby_kiosk::kiosk::services;
 use lobby_kiosk::kiosk::startup;
-use lobby_kiosk::kiosk::status::StatusHandle;
 use lobby_kiosk::secret::hash_secret;
 use lobby_kiosk::ui::{AppState, Page};
 use slint::ComponentHandle;
@@ -43,7 +42,7 @@ fn content_version(emulator: &Emulator) -> String {
     emulator
         .ui()
         .global::<AppState>()
-        .get_content_date()
+        .get_content_version()
         .to_string()
 }
 
@@ -89,8 +88,7 @@ fn edit_publish_push_and_the_kiosk_shows_it() {
     let startup = startup::prepare(&config).expect("the kiosk starts");
     let trigger = startup.sync.as_ref().map(|(_, trigger)| trigger.clone());
     let mut emulator = Emulator::new(1080, 1920, startup, &config, default_start()).unwrap();
-    let shared = StatusHandle::default();
-    emulator.app().share_status(shared.clone());
+    let shared = emulator.app().status_handle();
     let (services, problems) = services::start(&config, &shared, trigger);
     assert!(
         problems.is_empty(),

@@ -413,13 +413,37 @@ fn the_admin_panel_speaks_the_visitors_language() {
             Lang::ZhHant => [("終端", "kiosk-demo"), ("在線", "否")],
             Lang::En => [("Kiosk", "kiosk-demo"), ("Online", "no")],
         };
-        let shown = [line(0), line(4)];
+        let shown = [line(0), line(5)];
         let shown: Vec<(&str, &str)> = shown
             .iter()
             .map(|(l, t)| (l.as_str(), t.as_str()))
             .collect();
         assert_eq!(shown, expected, "{lang}");
     }
+}
+
+/// A status report repaints the status strip, not the page under it: the
+/// page's models stay as they are (before, every report presented the page
+/// again, and Slint rebuilt and repainted all of it).
+#[test]
+fn a_status_report_repaints_the_status_strip_not_the_page() {
+    let mut emulator = start();
+    let guide = catalog().guides[0].id.clone();
+    emulator
+        .ui()
+        .global::<lobby_kiosk::ui::AppState>()
+        .invoke_open_item(guide.as_str().into());
+    emulator.render();
+    let mut status = emulator.app().status();
+    status.online = !status.online;
+    emulator.app().set_status(status);
+    let repainted = emulator.render();
+    let strip = u64::from(WIDTH) * 56;
+    assert!(repainted > 0, "the strip shows the change");
+    assert!(
+        repainted <= strip,
+        "a status report repainted {repainted} pixels; the status strip has {strip}"
+    );
 }
 
 #[test]
@@ -878,7 +902,7 @@ fn a_five_megabyte_paragraph_opens_a_page_at_a_time() {
 #[test]
 fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
     use lobby_kiosk::content::synthetic;
-    use lobby_kiosk::ui::app::LIST_PAGE;
+    use lobby_kiosk::ui::pages::LIST_PAGE;
     use slint::Model;
 
     let catalog = synthetic::catalog(100);
@@ -999,8 +1023,7 @@ fn golden_screenshots_of_search_results_portrait_and_landscape() {
 #[test]
 fn sync_now_without_a_repository_is_reported_to_the_admin_status_too() {
     let emulator = start();
-    let shared = lobby_kiosk::kiosk::status::StatusHandle::default();
-    emulator.app().share_status(shared.clone());
+    let shared = emulator.app().status_handle();
     emulator
         .ui()
         .global::<lobby_kiosk::ui::AppState>()

@@ -44,7 +44,7 @@ fn status(emulator: &Emulator) -> (bool, bool, String) {
     (
         state.get_online(),
         state.get_out_of_date(),
-        state.get_content_date().to_string(),
+        state.get_content_version().to_string(),
     )
 }
 
@@ -76,6 +76,48 @@ fn first_start_offline_without_cache_says_content_not_yet_available() {
         emulator.shows("内容暂不可用"),
         "still a clear screen, not a crash"
     );
+}
+
+/// `/status` and the MQTT status read the kiosk's status handle: a sync's
+/// outcome reaches it on the sync thread, not only when the UI loop runs
+/// (a busy or stuck UI must not make the fleet see an old status).
+#[test]
+fn a_sync_updates_the_kiosk_status_while_the_ui_loop_stands_still() {
+    let (runtime, fixture, _server, _config, mut emulator) = synced_kiosk();
+    let shared = emulator.app().status_handle();
+    assert_eq!(shared.get().version, "v1");
+    fixture.edit_notice_title(NOTICE, "体育馆提前恢复开放的通知");
+    runtime.block_on(fixture.publish());
+    // Wakes the sync thread; from here on the UI's timers do not run.
+    emulator.ui().global::<AppState>().invoke_admin_sync_now();
+    let mut changes = shared.subscribe();
+    let reported = runtime.block_on(async {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            changes.wait_for(|status| status.version == "v2"),
+        )
+        .await
+        .is_ok()
+    });
+    assert!(
+        reported,
+        "the status says v2 without the UI: {:?}",
+        shared.get()
+    );
+    let now = shared.get();
+    assert!(now.online && now.last_error.is_empty(), "{now:?}");
+    assert!(now.content_updated.is_some(), "{now:?}");
+    assert_eq!(
+        emulator.ui().global::<AppState>().get_content_version(),
+        "v1",
+        "the screen has not been told yet"
+    );
+    // The UI catches up at its next poll, and says when the content came.
+    assert!(wait_for(&mut emulator, |e| status(e).2 == "v2"));
+    let updated = emulator.ui().global::<AppState>().get_content_updated();
+    let day = chrono::NaiveDate::parse_from_str(&updated, "%Y-%m-%d");
+    assert!(day.is_ok(), "the strip shows a date, not {updated:?}");
+    assert!(emulator.shows(&format!("内容更新于 {updated} · v2")));
 }
 
 #[test]
@@ -213,7 +255,7 @@ fn emulate_shows_what_the_configured_kiosk_shows() {
     // What `kiosk --config FILE emulate` shows: the store, no sync.
     let stored = startup::stored(&config).expect("the store opens");
     assert!(stored.sync.is_none(), "emulate starts no sync");
-    assert_eq!(stored.status.version, "v2");
+    assert_eq!(stored.status.get().version, "v2");
     let emulator =
         Emulator::new(1080, 1920, stored, &config, default_start()).expect("the emulator starts");
     emulator
@@ -269,12 +311,11 @@ fn an_admin_service_that_did_not_start_stays_in_the_status_after_a_sync() {
         }),
         ..config
     };
-    let shared = lobby_kiosk::kiosk::status::StatusHandle::default();
-    emulator.app().share_status(shared.clone());
+    let shared = emulator.app().status_handle();
     let (_services, problems) = lobby_kiosk::kiosk::services::start(&config, &shared, None);
-    let mut status = emulator.app().status();
-    lobby_kiosk::kiosk::services::report_in_status(&mut status, &problems);
-    emulator.app().set_status(status);
+    emulator
+        .app()
+        .update_status(|status| lobby_kiosk::kiosk::services::report_in_status(status, &problems));
     let before = emulator.app().status().last_success;
     emulator.ui().global::<AppState>().invoke_admin_sync_now();
     assert!(

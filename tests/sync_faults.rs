@@ -44,8 +44,9 @@ async fn setup_with(adjust: impl FnOnce(&mut SyncSettings)) -> (Fixture, FaultSe
 }
 
 fn shown_title(store: &Store) -> String {
-    let (_, content) = active_content(store).unwrap().expect("content is active");
-    let notice = content
+    let active = active_content(store).unwrap().expect("content is active");
+    let notice = active
+        .content
         .catalog
         .notices
         .iter()

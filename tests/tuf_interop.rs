@@ -86,7 +86,10 @@ async fn kiosk_syncs_a_repository_built_by_python_tuf_from_the_same_targets() {
             downloaded: published.total_targets
         }
     );
-    let (_, synced) = active_content(&store).unwrap().expect("content is active");
+    let synced = active_content(&store)
+        .unwrap()
+        .expect("content is active")
+        .content;
 
     let ours = Nginx::serve(fixture.repo.root(), &scratch.path().join("nginx-ours"));
     let (outcome, own_store) = sync(
@@ -96,9 +99,10 @@ async fn kiosk_syncs_a_repository_built_by_python_tuf_from_the_same_targets() {
     )
     .await;
     outcome.unwrap();
-    let (_, reference) = active_content(&own_store)
+    let reference = active_content(&own_store)
         .unwrap()
-        .expect("content is active");
+        .expect("content is active")
+        .content;
     assert_eq!(
         synced.catalog, reference.catalog,
         "same targets, same catalog"

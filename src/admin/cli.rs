@@ -652,6 +652,7 @@ mod tests {
                 repository_reachable: true,
                 out_of_date: false,
                 version: "v12".into(),
+                content_updated: None,
                 last_success: None,
                 last_error: String::new(),
                 service_errors: Vec::new(),

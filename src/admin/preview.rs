@@ -15,7 +15,7 @@ use slint::ComponentHandle;
 
 use crate::config::Config;
 use crate::content::{LoadedContent, folder};
-use crate::kiosk::status::ContentStatus;
+use crate::kiosk::status::{ContentStatus, StatusHandle};
 use crate::ui::app::{KioskApp, SystemClock};
 use crate::ui::window;
 
@@ -96,8 +96,13 @@ pub fn run(dir: &Path) -> Result<(), PreviewError> {
         Ok(content) => (Some(content), None),
         Err(error) => (None, Some(error)),
     };
-    let app = KioskApp::new(window, content, &config, Rc::new(SystemClock::default()));
-    app.set_status(status(dir, error));
+    let app = KioskApp::new(
+        window,
+        content,
+        StatusHandle::new(status(dir, error)),
+        &config,
+        Rc::new(SystemClock::default()),
+    );
     let folder = dir.to_owned();
     let mut seen = fingerprint(&folder);
     let weak = Rc::downgrade(&app);

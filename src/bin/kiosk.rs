@@ -14,7 +14,6 @@ use slint::ComponentHandle;
 use lobby_kiosk::config::Config;
 use lobby_kiosk::kiosk::services;
 use lobby_kiosk::kiosk::startup;
-use lobby_kiosk::kiosk::status::StatusHandle;
 #[cfg(feature = "board")]
 use lobby_kiosk::platform::display;
 use lobby_kiosk::platform::watchdog;
@@ -123,14 +122,14 @@ fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Res
     display::wait_for_display(&display::DISPLAY_DEVICES, display::DISPLAY_WAIT)?;
     let window = window::desktop_window(config)?;
     let startup = startup::prepare(config)?;
+    let shared = startup.status.clone();
     let app = KioskApp::new(
         window,
         startup.content,
+        startup.status,
         config,
         Rc::new(test_clock.map_or_else(SystemClock::default, SystemClock::fixed_at)),
     );
-    let shared = StatusHandle::default();
-    app.share_status(shared.clone());
     let trigger = startup.sync.as_ref().map(|(_, trigger)| trigger.clone());
     if let Some((events, trigger)) = startup.sync {
         app.attach_sync(events, trigger);
@@ -139,9 +138,7 @@ fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Res
     // The endpoint and the fleet channel run until the window closes. One
     // that cannot start is reported; the kiosk keeps showing content.
     let (_services, problems) = services::start(config, &shared, trigger);
-    let mut status = startup.status;
-    services::report_in_status(&mut status, &problems);
-    app.set_status(status);
+    app.update_status(|status| services::report_in_status(status, &problems));
     app.window().run().context("the UI event loop failed")?;
     Ok(())
 }

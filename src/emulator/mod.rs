@@ -132,8 +132,13 @@ impl Emulator {
         let window = platform::prepare_window()?;
         let ui = KioskWindow::new()?;
         window.set_size(PhysicalSize::new(width, height));
-        let app = KioskApp::new(ui, startup.content, config, Rc::new(MockClock { start }));
-        app.set_status(startup.status);
+        let app = KioskApp::new(
+            ui,
+            startup.content,
+            startup.status,
+            config,
+            Rc::new(MockClock { start }),
+        );
         if let Some((events, trigger)) = startup.sync {
             app.attach_sync(events, trigger);
         }

@@ -4,12 +4,12 @@
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-use super::status::ContentStatus;
+use super::status::{ContentStatus, StatusHandle};
 use crate::config::{Config, RepositoryConfig};
 use crate::content::{Catalog, LoadedContent, demo};
 use crate::store::Store;
 use crate::sync::content::active_content;
-use crate::sync::runner::{self, SyncReport, SyncTrigger};
+use crate::sync::runner::{self, SyncEvent, SyncTrigger};
 use crate::sync::schedule::Schedule;
 use crate::sync::{SyncEngine, SyncSettings};
 
@@ -17,10 +17,13 @@ use crate::sync::{SyncEngine, SyncSettings};
 pub struct Startup {
     /// Content to show now (None: nothing downloaded yet).
     pub content: Option<LoadedContent>,
-    /// The initial status line.
-    pub status: ContentStatus,
-    /// The running background sync, when a repository is configured.
-    pub sync: Option<(Receiver<SyncReport>, SyncTrigger)>,
+    /// The kiosk's status. The sync thread applies its reports to it there,
+    /// so the admin endpoint and the fleet channel see them without waiting
+    /// for the UI.
+    pub status: StatusHandle,
+    /// The running background sync, when a repository is configured: the
+    /// new content it activates, for the UI to show, and its trigger.
+    pub sync: Option<(Receiver<Box<LoadedContent>>, SyncTrigger)>,
 }
 
 /// The kiosk cannot start with this configuration.
@@ -67,7 +70,7 @@ impl Startup {
     pub fn demo() -> Startup {
         Startup {
             content: Some(demo::content()),
-            status: ContentStatus::embedded_demo(),
+            status: StatusHandle::new(ContentStatus::embedded_demo()),
             sync: None,
         }
     }
@@ -95,7 +98,7 @@ pub fn stored(config: &Config) -> Result<Startup, StartupError> {
     let (_, content, status) = open_store(repository)?;
     Ok(Startup {
         content,
-        status,
+        status: StatusHandle::new(status),
         sync: None,
     })
 }
@@ -106,20 +109,26 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
     let Some(repository) = &config.repository else {
         return Ok(Startup::demo());
     };
-    let (store, content, mut status) = open_store(repository)?;
+    let (store, content, status) = open_store(repository)?;
+    let status = StatusHandle::new(status);
     let settings = sync_settings(repository)?;
     let sync = match SyncEngine::new(settings, &repository.store.join("sync")) {
         Ok(engine) => {
             let (sender, receiver) = std::sync::mpsc::channel();
-            let trigger = runner::spawn(engine, store, schedule(repository), move |event| {
-                let _ = sender.send(event);
+            let shared = status.clone();
+            let trigger = runner::spawn(engine, store, schedule(repository), move |report| {
+                shared.update(|status| status.apply(&report));
+                if let SyncEvent::Updated(active) = report.event {
+                    // The UI is gone only when the kiosk is shutting down.
+                    let _ = sender.send(Box::new(active.content));
+                }
             })
             .map_err(StartupError::Thread)?;
             Some((receiver, trigger))
         }
         Err(error) => {
             // The stored content is still shown; the status says why nothing syncs.
-            status.last_error = format!("sync cannot start: {error}");
+            status.update(|status| status.last_error = format!("sync cannot start: {error}"));
             None
         }
     };
@@ -144,9 +153,10 @@ fn open_store(
             format!("the newest stored content was damaged and is not shown: {reason}");
     }
     let content = match active_content(&store) {
-        Ok(Some((version, content))) => {
-            status.version = format!("v{version}");
-            Some(content)
+        Ok(Some(active)) => {
+            status.version = format!("v{}", active.version);
+            status.content_updated = Some(active.activated);
+            Some(active.content)
         }
         Ok(None) => None,
         Err(error) => {

@@ -1,7 +1,7 @@
 //! The kiosk's status: what it shows about content and sync, how a sync
-//! report changes it, one shared, thread-safe handle the UI writes (it is
-//! the status strip's own state) and the admin endpoint and the fleet
-//! channel read, and the JSON report they send.
+//! report changes it, one shared, thread-safe handle that the sync thread
+//! updates, the UI shows and writes its own changes to, and the admin
+//! endpoint and the fleet channel read, and the JSON report they send.
 
 use std::sync::Arc;
 
@@ -22,6 +22,9 @@ pub struct ContentStatus {
     pub source: String,
     /// Version of the content.
     pub version: String,
+    /// When the shown content became active on this kiosk (None: the
+    /// embedded demo, or nothing downloaded yet).
+    pub content_updated: Option<DateTime<Utc>>,
     /// The last error, in words.
     pub last_error: String,
     /// When a sync last succeeded.
@@ -33,14 +36,30 @@ pub struct ContentStatus {
     pub service_errors: Vec<String>,
 }
 
+/// The version the embedded demo content goes by.
+const DEMO_VERSION: &str = "demo";
+
 impl ContentStatus {
     /// The status when showing the content embedded in the binary.
     pub fn embedded_demo() -> Self {
         ContentStatus {
             source: "embedded demo content".into(),
-            version: "demo".into(),
+            version: DEMO_VERSION.into(),
             ..ContentStatus::default()
         }
+    }
+
+    /// Whether the content shown is the demo embedded in the binary.
+    pub fn is_embedded_demo(&self) -> bool {
+        self.version == DEMO_VERSION
+    }
+
+    fn succeeded(&mut self, version: &str, at: DateTime<Utc>) {
+        self.online = true;
+        self.out_of_date = false;
+        self.version = format!("v{version}");
+        self.last_error.clear();
+        self.last_success = Some(at);
     }
 
     /// Takes in what a sync attempt reported: its outcome and the bytes
@@ -49,13 +68,11 @@ impl ContentStatus {
     pub fn apply(&mut self, report: &SyncReport) {
         self.bytes_received = report.bytes_received;
         match &report.event {
-            SyncEvent::Updated { version, .. } | SyncEvent::UpToDate { version } => {
-                self.online = true;
-                self.out_of_date = false;
-                self.version = format!("v{version}");
-                self.last_error.clear();
-                self.last_success = Some(report.finished_at);
+            SyncEvent::Updated(active) => {
+                self.content_updated = Some(active.activated);
+                self.succeeded(&active.version, report.finished_at);
             }
+            SyncEvent::UpToDate { version } => self.succeeded(version, report.finished_at),
             SyncEvent::Failed {
                 message,
                 expired,
@@ -69,7 +86,9 @@ impl ContentStatus {
     }
 }
 
-/// The status the UI shows, shared with the admin services. Cloning shares it.
+/// The kiosk's status, shared by the sync thread (which applies its
+/// reports), the UI (which shows it) and the admin services (which report
+/// it). Cloning shares it.
 #[derive(Clone)]
 pub struct StatusHandle {
     sender: Arc<watch::Sender<ContentStatus>>,
@@ -77,19 +96,30 @@ pub struct StatusHandle {
 
 impl Default for StatusHandle {
     fn default() -> Self {
-        StatusHandle {
-            sender: Arc::new(watch::Sender::new(ContentStatus::default())),
-        }
+        StatusHandle::new(ContentStatus::default())
     }
 }
 
 impl StatusHandle {
-    /// Replaces the status (called by the UI whenever its status changes).
+    /// A handle holding `status`.
+    pub fn new(status: ContentStatus) -> Self {
+        StatusHandle {
+            sender: Arc::new(watch::Sender::new(status)),
+        }
+    }
+
+    /// Replaces the status.
     pub fn set(&self, status: ContentStatus) {
+        self.update(|current| *current = status);
+    }
+
+    /// Changes the status in place, in one step that no other change
+    /// interleaves; subscribers wake only when it really changed.
+    pub fn update(&self, change: impl FnOnce(&mut ContentStatus)) {
         self.sender.send_if_modified(|current| {
-            let changed = *current != status;
-            *current = status;
-            changed
+            let before = current.clone();
+            change(current);
+            *current != before
         });
     }
 
@@ -117,6 +147,10 @@ pub struct StatusReport {
     pub out_of_date: bool,
     /// Version of the shown content (`v7`, `demo`, or empty before the first sync).
     pub version: String,
+    /// When the shown content became active on the kiosk (None: the demo,
+    /// or nothing downloaded yet).
+    #[serde(default)]
+    pub content_updated: Option<DateTime<Utc>>,
     /// When a sync last succeeded.
     pub last_success: Option<DateTime<Utc>>,
     /// The last error, in words (empty when the last sync succeeded).
@@ -146,6 +180,7 @@ impl StatusReport {
             repository_reachable: status.online,
             out_of_date: status.out_of_date,
             version: status.version.clone(),
+            content_updated: status.content_updated,
             last_success: status.last_success,
             last_error: status.last_error.clone(),
             service_errors: status.service_errors.clone(),
@@ -162,6 +197,7 @@ impl StatusReport {
             repository_reachable: false,
             out_of_date: false,
             version: String::new(),
+            content_updated: None,
             last_success: None,
             last_error: "the kiosk's connection to the broker was lost".into(),
             service_errors: Vec::new(),

@@ -16,6 +16,9 @@ pub enum ContentError {
     /// The stored targets do not form a catalog.
     #[error(transparent)]
     Layout(#[from] LayoutError),
+    /// The generation record's creation time is outside chrono's range.
+    #[error("the active generation's creation time {0} is out of range")]
+    Created(jiff::Timestamp),
 }
 
 /// Assets read from the store, verified on every read.
@@ -32,8 +35,19 @@ impl AssetSource for StoreAssets {
     }
 }
 
+/// The store's active generation, ready to show.
+pub struct ActiveContent {
+    /// The repository version it came from.
+    pub version: String,
+    /// When it became active on this kiosk: the day a visitor is told the
+    /// content was updated.
+    pub activated: chrono::DateTime<chrono::Utc>,
+    /// The content itself.
+    pub content: LoadedContent,
+}
+
 /// The content of the active generation, or None when the store is empty.
-pub fn active_content(store: &Store) -> Result<Option<(String, LoadedContent)>, ContentError> {
+pub fn active_content(store: &Store) -> Result<Option<ActiveContent>, ContentError> {
     let Some(generation) = store.active() else {
         return Ok(None);
     };
@@ -50,11 +64,16 @@ pub fn active_content(store: &Store) -> Result<Option<(String, LoadedContent)>, 
         blobs: store.dir().join("blobs"),
         files: generation.files.clone(),
     };
-    Ok(Some((
-        generation.version.clone(),
-        LoadedContent {
+    // A day is all a visitor is told: the time to the second will do.
+    let created = generation.created;
+    let activated = chrono::DateTime::from_timestamp(created.as_second(), 0)
+        .ok_or(ContentError::Created(created))?;
+    Ok(Some(ActiveContent {
+        version: generation.version.clone(),
+        activated,
+        content: LoadedContent {
             catalog,
             assets: Box::new(assets),
         },
-    )))
+    }))
 }

@@ -1,26 +1,21 @@
 //! The kiosk's background sync: a thread with its own tokio runtime that
 //! syncs on the schedule or when woken ("sync now"), and reports every
-//! result to the UI.
+//! result (on that thread: the kiosk's status is updated there, the UI is
+//! only sent new content).
 
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Notify;
 
-use super::content::active_content;
+use super::content::{ActiveContent, active_content};
 use super::schedule::{Schedule, random_fraction};
 use super::{SyncEngine, SyncError, SyncOutcome};
-use crate::content::LoadedContent;
 use crate::store::Store;
 
-/// What the sync thread tells the UI.
+/// What a sync attempt came to.
 pub enum SyncEvent {
     /// New content is active in the store.
-    Updated {
-        /// The repository version.
-        version: String,
-        /// The content to show.
-        content: Box<LoadedContent>,
-    },
+    Updated(Box<ActiveContent>),
     /// The repository had nothing new.
     UpToDate {
         /// The version shown.
@@ -214,10 +209,7 @@ async fn attempt(store: &mut Store, engine: &SyncEngine) -> SyncEvent {
             version: version.to_string(),
         },
         Ok(SyncOutcome::Updated { .. }) => match active_content(store) {
-            Ok(Some((version, content))) => SyncEvent::Updated {
-                version,
-                content: Box::new(content),
-            },
+            Ok(Some(active)) => SyncEvent::Updated(Box::new(active)),
             Ok(None) => failed(SyncError::Malformed("the new generation is empty".into())),
             Err(error) => failed(SyncError::Malformed(error.to_string())),
         },

@@ -5,23 +5,23 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
+use super::image_cache::ImageCache;
 use super::navigation::{Navigator, Screen, Section};
+use super::pages::{Freshness, PageAdapter, PageInputs};
 use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
 use super::words::{self, Word, word};
-use super::{
-    AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchResult, SearchState, Theme,
-    long_text, search_view,
-};
+use super::{AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchState, Theme};
 use crate::config::Config;
 use crate::content::model::Catalog;
+use crate::content::time::{DEFAULT_TIME_ZONE, to_local};
 use crate::content::{ItemRef, Lang, LoadedContent};
 use crate::kiosk::status::{ContentStatus, StatusHandle};
-use crate::search::{SearchIndex, Typing};
-use crate::sync::runner::{SyncControl, SyncEvent, SyncReport, SyncRequest, SyncTrigger};
+use crate::search::SearchIndex;
+use crate::sync::runner::{SyncControl, SyncRequest, SyncTrigger};
 
 /// Wall-clock and monotonic time, injectable so the emulator can mock it.
 pub trait Clock {
@@ -79,7 +79,6 @@ struct State {
     settings: VisitorSettings,
     default_lang: Lang,
     pin_gate: PinGate,
-    status: ContentStatus,
     kiosk_id: String,
     /// A screen the visitor extended with "show more" (a list) or "read
     /// on" (a long body), and how many pages it shows; every other screen
@@ -93,10 +92,6 @@ struct State {
     query: String,
 }
 
-/// Rows a list shows before the visitor asks for more: enough for every
-/// demo list, few enough that a 10,000-notice catalog stays light.
-pub const LIST_PAGE: usize = 30;
-
 impl State {
     /// How many pages `screen` shows (rows of a list, text of a body).
     fn pages(&self, screen: &Screen) -> usize {
@@ -107,54 +102,35 @@ impl State {
     }
 }
 
-/// What the urgent banner and the attract slides were last computed from:
-/// they change with the content, the language and the time (a notice
-/// starting or ending being shown), not with every tap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct BannerInputs {
-    generation: u64,
-    lang: Lang,
-    /// The site-local time they were computed at.
-    at: NaiveDateTime,
-    /// The next time a notice starts or stops being shown, if any.
-    next_change: Option<NaiveDateTime>,
-}
-
-impl BannerInputs {
-    /// Whether banners computed from these still hold for this content,
-    /// language and site-local time.
-    fn hold(&self, generation: u64, lang: Lang, local: NaiveDateTime) -> bool {
-        self.generation == generation
-            && self.lang == lang
-            && self.at <= local
-            && self.next_change.is_none_or(|change| local < change)
-    }
-}
-
 /// The kiosk UI bound to a window.
 pub struct KioskApp {
     window: KioskWindow,
     state: RefCell<State>,
-    banners: Cell<Option<BannerInputs>>,
-    /// The search screen's rows: one model for the app's life, updated row
-    /// by row, so a keystroke reuses the rows on screen instead of
-    /// building new ones.
-    search_rows: Rc<VecModel<SearchResult>>,
-    /// The query as typed so far, so that each key searches only what the
-    /// query matched before it.
-    typing: RefCell<Typing>,
+    /// What the urgent banner and the attract slides were last computed
+    /// from: they change with the content, the language and the time (a
+    /// notice starting or ending being shown), not with every tap.
+    banners: Cell<Option<Freshness>>,
+    pages: PageAdapter,
+    /// Decoded images and QR codes of the current content.
+    images: RefCell<ImageCache>,
     clock: Rc<dyn Clock>,
     clock_timer: slint::Timer,
     sync_timer: slint::Timer,
     sync_now: RefCell<Option<Box<dyn Fn() -> SyncRequest>>>,
-    shared_status: RefCell<Option<StatusHandle>>,
+    /// What the status strip and admin panel show. The sync thread updates
+    /// it; so does the UI (a "sync now" without a repository, the preview).
+    status: StatusHandle,
+    /// Tells the UI loop that the sync thread changed the status.
+    status_changes: RefCell<tokio::sync::watch::Receiver<ContentStatus>>,
 }
 
 impl KioskApp {
-    /// Binds the UI to content (None: nothing downloaded yet).
+    /// Binds the UI to content (None: nothing downloaded yet) and the
+    /// kiosk's status.
     pub fn new(
         window: KioskWindow,
         content: Option<LoadedContent>,
+        status: StatusHandle,
         config: &Config,
         clock: Rc<dyn Clock>,
     ) -> Rc<Self> {
@@ -165,6 +141,7 @@ impl KioskApp {
             .as_ref()
             .map(|c| SearchIndex::build(&c.catalog))
             .unwrap_or_default();
+        let pages = PageAdapter::new(&window);
         let app = Rc::new(KioskApp {
             window,
             state: RefCell::new(State {
@@ -177,18 +154,18 @@ impl KioskApp {
                 settings: VisitorSettings::defaults(default_lang),
                 default_lang,
                 pin_gate: PinGate::new(config.admin.pin_sha256.clone()),
-                status: ContentStatus::default(),
                 kiosk_id: config.kiosk_id.clone(),
                 extended: None,
             }),
             banners: Cell::new(None),
-            search_rows: Rc::new(VecModel::default()),
-            typing: RefCell::new(Typing::default()),
+            pages,
+            images: RefCell::default(),
             clock,
             clock_timer: slint::Timer::default(),
             sync_timer: slint::Timer::default(),
             sync_now: RefCell::new(None),
-            shared_status: RefCell::new(None),
+            status_changes: RefCell::new(status.subscribe()),
+            status,
         });
         let state = app.window.global::<AppState>();
         // Slint's ints are i32: a larger count of seconds (68 years) waits forever.
@@ -198,9 +175,6 @@ impl KioskApp {
         state.set_countdown_seconds(seconds(config.idle.countdown_seconds));
         state.set_attract_timeout(seconds(config.idle.attract_seconds));
         state.set_kiosk_id(config.kiosk_id.as_str().into());
-        app.window
-            .global::<SearchState>()
-            .set_results(ModelRc::from(app.search_rows.clone()));
         Self::connect(&app);
         app.apply_settings();
         app.tick_clock();
@@ -234,14 +208,16 @@ impl KioskApp {
             state.content = Some(content);
             state.generation += 1;
         }
+        *self.images.borrow_mut() = ImageCache::default();
         self.render();
     }
 
-    /// Shows what the background sync reports (polled on the UI thread), and
-    /// lets the admin panel's "sync now" wake it.
+    /// Shows the content the background sync activates and the status it
+    /// updates (both polled on the UI thread), and lets the admin panel's
+    /// "sync now" wake it.
     pub fn attach_sync(
         self: &Rc<Self>,
-        events: std::sync::mpsc::Receiver<SyncReport>,
+        contents: std::sync::mpsc::Receiver<Box<LoadedContent>>,
         trigger: SyncTrigger,
     ) {
         *self.sync_now.borrow_mut() = Some(Box::new(move || trigger.sync_now()));
@@ -251,48 +227,38 @@ impl KioskApp {
             Duration::from_millis(250),
             move || {
                 let Some(app) = weak.upgrade() else { return };
-                while let Ok(event) = events.try_recv() {
-                    app.apply_sync_event(event);
+                while let Ok(content) = contents.try_recv() {
+                    app.set_content(*content);
+                }
+                let changed = app.status_changes.borrow().has_changed();
+                if changed.unwrap_or(false) {
+                    app.refresh_status();
                 }
             },
         );
     }
 
-    fn apply_sync_event(&self, report: SyncReport) {
-        let mut status = self.state.borrow().status.clone();
-        status.apply(&report);
-        match report.event {
-            SyncEvent::Updated { content, .. } => {
-                self.store_status(status);
-                self.set_content(*content);
-            }
-            SyncEvent::UpToDate { .. } | SyncEvent::Failed { .. } => self.set_status(status),
-        }
+    /// Replaces the status and shows it.
+    pub fn set_status(&self, status: ContentStatus) {
+        self.update_status(|current| *current = status);
     }
 
-    /// Updates the status strip and admin panel.
-    pub fn set_status(&self, status: ContentStatus) {
-        self.store_status(status);
+    /// Changes the status in place (in one step with the sync thread's
+    /// updates) and shows it.
+    pub fn update_status(&self, change: impl FnOnce(&mut ContentStatus)) {
+        self.status.update(change);
         self.render();
     }
 
-    /// Keeps `handle` equal to the shown status, for the admin endpoint and
-    /// the fleet channel (one source of truth: this app's status).
-    pub fn share_status(&self, handle: StatusHandle) {
-        handle.set(self.status());
-        *self.shared_status.borrow_mut() = Some(handle);
-    }
-
-    fn store_status(&self, status: ContentStatus) {
-        if let Some(handle) = self.shared_status.borrow().as_ref() {
-            handle.set(status.clone());
-        }
-        self.state.borrow_mut().status = status;
+    /// The kiosk's status handle, for the admin endpoint and the fleet
+    /// channel.
+    pub fn status_handle(&self) -> StatusHandle {
+        self.status.clone()
     }
 
     /// The current content status (what the status strip and admin panel show).
     pub fn status(&self) -> ContentStatus {
-        self.state.borrow().status.clone()
+        self.status.get()
     }
 
     /// The screen the visitor is on.
@@ -361,9 +327,8 @@ impl KioskApp {
                     None => SyncRequest::NoRepository,
                 };
                 if request == SyncRequest::NoRepository {
-                    let mut status = app.status();
-                    status.last_error = request.to_string();
-                    app.store_status(status);
+                    app.status
+                        .update(|status| status.last_error = request.to_string());
                 }
                 app.state.borrow_mut().sync_request = request.to_string();
                 app.render();
@@ -557,15 +522,42 @@ impl KioskApp {
         self.render();
     }
 
+    /// Shows a status the sync thread changed: the strip, and the admin
+    /// panel when it is open; the page itself stays as it is.
+    fn refresh_status(&self) {
+        let state = self.state.borrow();
+        let status = self.status_changes.borrow_mut().borrow_and_update().clone();
+        self.show_status(&state, &status);
+        if state.navigator.current() == &Screen::Admin {
+            let lines = admin_lines(&state, &status);
+            let content = self.window.global::<Content>();
+            content.set_admin_status(ModelRc::new(VecModel::from(lines)));
+        }
+    }
+
+    /// The status strip: online, when the content was updated, staleness.
+    fn show_status(&self, state: &State, status: &ContentStatus) {
+        let app_state = self.window.global::<AppState>();
+        app_state.set_online(status.online);
+        app_state.set_out_of_date(status.out_of_date);
+        app_state.set_demo_content(status.is_embedded_demo());
+        let updated = status.content_updated.map_or_else(String::new, |at| {
+            to_local(at, time_zone(state))
+                .format("%Y-%m-%d")
+                .to_string()
+        });
+        app_state.set_content_updated(updated.into());
+        let version = if status.version.is_empty() {
+            "—"
+        } else {
+            status.version.as_str()
+        };
+        app_state.set_content_version(version.into());
+    }
+
     fn tick_clock(&self) {
         let state = self.state.borrow();
-        let zone = state
-            .content
-            .as_ref()
-            .map_or(crate::content::time::DEFAULT_TIME_ZONE, |c| {
-                c.catalog.site.time_zone
-            });
-        let local = crate::content::time::to_local(self.clock.now(), zone);
+        let local = to_local(self.clock.now(), time_zone(&state));
         let app_state = self.window.global::<AppState>();
         app_state.set_clock(local.format("%H:%M").to_string().into());
         app_state.set_date(local.format("%Y-%m-%d").to_string().into());
@@ -585,11 +577,11 @@ impl KioskApp {
         if self
             .banners
             .get()
-            .is_some_and(|shown| shown.hold(state.generation, lang, local))
+            .is_some_and(|shown| shown.holds(state.generation, lang, local))
         {
             return;
         }
-        self.banners.set(Some(BannerInputs {
+        self.banners.set(Some(Freshness {
             generation: state.generation,
             lang,
             at: local,
@@ -624,91 +616,40 @@ impl KioskApp {
         );
         let search = self.window.global::<SearchState>();
         search.set_query(state.query.as_str().into());
-        app_state.set_online(state.status.online);
-        app_state.set_out_of_date(state.status.out_of_date);
-        let version = if state.status.version.is_empty() {
-            "—"
-        } else {
-            state.status.version.as_str()
-        };
-        app_state.set_content_date(version.into());
-        let Some(LoadedContent { catalog, assets }) = state.content.as_ref() else {
+        // Marks the status seen: the sync timer renders again only when
+        // the sync thread changes it after this.
+        let status = self.status_changes.borrow_mut().borrow_and_update().clone();
+        self.show_status(&state, &status);
+        let Some(loaded) = state.content.as_ref() else {
             app_state.set_page(Page::Unavailable);
             return;
         };
+        let LoadedContent { catalog, assets } = loaded;
         let lang = state.settings.lang;
         let now = self.clock.now();
-        let presenter = Presenter::new(catalog, assets.as_ref(), lang);
         app_state.set_site_name(catalog.site.name.text(lang).into());
         self.show_banners(&state, catalog, now);
-
-        app_state.set_trail(presenter.trail(state.navigator.current()).into());
-        let page = match state.navigator.current() {
-            Screen::Home => Page::Home,
-            Screen::List { section, category } => {
-                let mut list = presenter.list(*section, category, now);
-                let total = list.items.len();
-                list.items
-                    .truncate(state.pages(state.navigator.current()) * LIST_PAGE);
-                content.set_more_count((total - list.items.len()) as i32);
-                content.set_list_title(list.title.into());
-                content.set_categories(ModelRc::new(VecModel::from(list.chips)));
-                content.set_selected_category(category.as_str().into());
-                content.set_items(ModelRc::new(VecModel::from(list.items)));
-                content.set_channels(ModelRc::new(VecModel::from(list.channels)));
-                match section {
-                    Section::Notices => Page::Notices,
-                    Section::Guides => Page::Guides,
-                    Section::Disclosure => Page::Disclosure,
-                    Section::Interaction => Page::Interaction,
-                    Section::Venues => Page::Venues,
-                }
-            }
-            Screen::Detail(id) => match presenter.detail(id) {
-                Some(mut detail) => {
-                    let pages = state.pages(state.navigator.current());
-                    long_text::paginate(&mut detail.detail, pages, word(lang, Word::ReadMore));
-                    content.set_detail(detail.detail);
-                    content.set_tables(ModelRc::new(VecModel::from(detail.tables)));
-                    Page::Detail
-                }
-                None => Page::Home,
-            },
-            Screen::Guide(id) => match presenter.guide(id) {
-                Some(guide) => {
-                    content.set_guide(guide);
-                    Page::Guide
-                }
-                None => Page::Home,
-            },
-            Screen::Table(id, index) => match presenter.detail(id) {
-                Some(detail) if *index < detail.tables.len() => {
-                    content.set_detail(detail.detail);
-                    content.set_tables(ModelRc::new(VecModel::from(detail.tables)));
-                    content.set_open_table(*index as i32);
-                    Page::Table
-                }
-                _ => Page::Home,
-            },
-            Screen::Search => {
-                let (rows, total) = search_view::results(
-                    &state.search_index,
-                    &mut self.typing.borrow_mut(),
-                    &presenter,
-                    catalog,
-                    lang,
-                    &state.query,
-                    catalog.local_time(now),
-                );
-                update_rows(&self.search_rows, rows);
-                search.set_total(total as i32);
-                Page::Search
-            }
-            Screen::Admin => {
-                content.set_admin_status(ModelRc::new(VecModel::from(admin_lines(&state))));
-                Page::Admin
-            }
-            Screen::Unavailable => Page::Unavailable,
+        let images = self.images.borrow();
+        let presenter = Presenter::new(catalog, assets.as_ref(), &images, lang);
+        let screen = state.navigator.current();
+        app_state.set_trail(presenter.trail(screen).into());
+        let page = if screen == &Screen::Admin {
+            let lines = admin_lines(&state, &status);
+            content.set_admin_status(ModelRc::new(VecModel::from(lines)));
+            Page::Admin
+        } else {
+            let inputs = PageInputs {
+                screen,
+                pages: state.pages(screen),
+                query: &state.query,
+                content: loaded,
+                index: &state.search_index,
+                images: &images,
+                lang,
+                now,
+                generation: state.generation,
+            };
+            self.pages.show(&self.window, &inputs).unwrap_or(Page::Home)
         };
         app_state.set_page(page);
     }
@@ -726,27 +667,15 @@ fn set_if_changed<T: Clone + PartialEq + 'static>(
     }
 }
 
-/// Makes `model` hold `rows`, changing rows in place and adding or
-/// removing only the difference in length: the UI keeps the row elements
-/// it has and updates their data.
-fn update_rows<T: Clone + 'static>(model: &VecModel<T>, rows: Vec<T>) {
-    let shown = model.row_count();
-    let kept = shown.min(rows.len());
-    let mut rows = rows.into_iter();
-    for (index, row) in rows.by_ref().take(kept).enumerate() {
-        model.set_row_data(index, row);
-    }
-    if shown > kept {
-        for index in (kept..shown).rev() {
-            model.remove(index);
-        }
-    }
-    for row in rows {
-        model.push(row);
-    }
+/// The site's time zone (the default one before any content).
+fn time_zone(state: &State) -> chrono_tz::Tz {
+    state
+        .content
+        .as_ref()
+        .map_or(DEFAULT_TIME_ZONE, |c| c.catalog.site.time_zone)
 }
 
-fn admin_lines(state: &State) -> Vec<LabelledText> {
+fn admin_lines(state: &State, status: &ContentStatus) -> Vec<LabelledText> {
     let lang = state.settings.lang;
     let line = |label: Word, text: String| LabelledText {
         label: word(lang, label).into(),
@@ -760,25 +689,23 @@ fn admin_lines(state: &State) -> Vec<LabelledText> {
             text.to_owned()
         }
     };
-    let status = &state.status;
+    let local = |at: DateTime<Utc>| to_local(at, time_zone(state));
     vec![
         line(Word::AdminKiosk, state.kiosk_id.clone()),
         line(Word::AdminVersion, env!("CARGO_PKG_VERSION").to_owned()),
         line(Word::AdminContent, status.source.clone()),
         line(Word::AdminContentVersion, status.version.clone()),
+        line(
+            Word::AdminContentUpdated,
+            status.content_updated.map_or("—".into(), |at| {
+                local(at).format("%Y-%m-%d %H:%M:%S").to_string()
+            }),
+        ),
         line(Word::AdminOnline, flag(status.online)),
         line(
             Word::AdminLastSuccess,
             status.last_success.map_or("—".into(), |at| {
-                let zone = state
-                    .content
-                    .as_ref()
-                    .map_or(crate::content::time::DEFAULT_TIME_ZONE, |c| {
-                        c.catalog.site.time_zone
-                    });
-                crate::content::time::to_local(at, zone)
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string()
+                local(at).format("%Y-%m-%d %H:%M:%S").to_string()
             }),
         ),
         line(

@@ -2,9 +2,11 @@
 
 pub mod app;
 pub mod fonts;
+pub mod image_cache;
 pub mod images;
 pub mod long_text;
 pub mod navigation;
+pub mod pages;
 pub mod present;
 pub mod qr;
 pub mod search_view;

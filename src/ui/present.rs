@@ -8,6 +8,7 @@ mod channel;
 use chrono::{DateTime, Utc};
 use slint::{Model, ModelRc, SharedString, VecModel};
 
+use super::image_cache::ImageCache;
 use super::navigation::{Screen, Section};
 use super::table_layout;
 use super::words::{self, Word, word};
@@ -15,7 +16,6 @@ use super::{
     BlockData, ChannelCard, Chip, DetailData, GuideData, GuideStep, LabelledText, ListItem,
     Material, RowCard, TableCell, TableData,
 };
-use super::{images, qr};
 use crate::content::blocks::{Block, Table, plain_text};
 use crate::content::model::{Body, Catalog, ChannelKind, FaqKind, Notice};
 use crate::content::text::{Lang, Localized, Text};
@@ -56,31 +56,43 @@ pub struct DetailContent {
 pub struct Presenter<'a> {
     catalog: &'a Catalog,
     assets: &'a dyn AssetSource,
+    images: &'a ImageCache,
     lang: Lang,
 }
 
 impl<'a> Presenter<'a> {
-    /// A presenter for `lang`, reading images from `assets`.
-    pub fn new(catalog: &'a Catalog, assets: &'a dyn AssetSource, lang: Lang) -> Self {
+    /// A presenter for `lang`, reading images from `assets` through
+    /// `images` (which keeps what it decoded for the next render).
+    pub fn new(
+        catalog: &'a Catalog,
+        assets: &'a dyn AssetSource,
+        images: &'a ImageCache,
+        lang: Lang,
+    ) -> Self {
         Presenter {
             catalog,
             assets,
+            images,
             lang,
         }
     }
 
     fn image_block(&self, asset: &str, caption: String) -> BlockData {
-        let image = self
-            .assets
-            .read(asset)
-            .and_then(|bytes| images::decode_png(&bytes));
-        if image.is_none() {
-            tracing::warn!(asset, "image not available; showing its caption only");
-        }
+        let image = self.images.picture(self.assets, asset);
         BlockData {
             kind: "image".into(),
             caption: caption.into(),
             image: image.unwrap_or_default(),
+            ..BlockData::default()
+        }
+    }
+
+    fn qr_block(&self, url: &str, caption: String) -> BlockData {
+        BlockData {
+            kind: "qr".into(),
+            text: url.into(),
+            caption: caption.into(),
+            image: self.images.qr_code(url),
             ..BlockData::default()
         }
     }
@@ -327,7 +339,11 @@ impl<'a> Presenter<'a> {
                 name: self.t(&c.name).into(),
                 description: self.t(&c.description).into(),
                 url: c.url.clone().unwrap_or_default().into(),
-                qr: c.url.as_deref().map(qr::image).unwrap_or_default(),
+                qr: c
+                    .url
+                    .as_deref()
+                    .map(|url| self.images.qr_code(url))
+                    .unwrap_or_default(),
                 phone: c.phone.clone().unwrap_or_default().into(),
             })
             .collect()
@@ -469,7 +485,11 @@ impl<'a> Presenter<'a> {
                     meta: self.t(&venue.address).into(),
                     blocks: model(blocks),
                     source_url: venue.url.clone().unwrap_or_default().into(),
-                    source_qr: venue.url.as_deref().map(qr::image).unwrap_or_default(),
+                    source_qr: venue
+                        .url
+                        .as_deref()
+                        .map(|url| self.images.qr_code(url))
+                        .unwrap_or_default(),
                     ..DetailData::default()
                 },
                 tables: Vec::new(),
@@ -495,7 +515,7 @@ impl<'a> Presenter<'a> {
             self.block(block, &mut data, &mut tables);
         }
         for attachment in attachments {
-            data.push(qr_block(
+            data.push(self.qr_block(
                 &attachment.url,
                 format!(
                     "{}：{}",
@@ -514,7 +534,9 @@ impl<'a> Presenter<'a> {
                 machine_note: self.machine_note(body).into(),
                 blocks: model(data),
                 source_url: source_url.unwrap_or_default().into(),
-                source_qr: source_url.map(qr::image).unwrap_or_default(),
+                source_qr: source_url
+                    .map(|url| self.images.qr_code(url))
+                    .unwrap_or_default(),
                 more: "".into(),
             },
             tables,
@@ -547,7 +569,7 @@ impl<'a> Presenter<'a> {
                 out.push(paragraph(plain_text(spans)));
                 for span in spans.iter().filter(|s| s.link.is_some()) {
                     if let Some(link) = &span.link {
-                        out.push(qr_block(link, span.text.clone()));
+                        out.push(self.qr_block(link, span.text.clone()));
                     }
                 }
             }
@@ -574,7 +596,7 @@ impl<'a> Presenter<'a> {
                 });
             }
             Block::Image { asset, caption } => out.push(self.image_block(asset, caption.clone())),
-            Block::Qr { url, caption } => out.push(qr_block(url, caption.clone())),
+            Block::Qr { url, caption } => out.push(self.qr_block(url, caption.clone())),
             Block::Divider => out.push(BlockData {
                 kind: "divider".into(),
                 ..BlockData::default()
@@ -709,7 +731,9 @@ impl<'a> Presenter<'a> {
             facts: model(facts),
             legal_basis: strings(meta.legal_basis.iter().map(|e| self.t(e))),
             online_url: online.unwrap_or_default().into(),
-            online_qr: online.map(qr::image).unwrap_or_default(),
+            online_qr: online
+                .map(|url| self.images.qr_code(url))
+                .unwrap_or_default(),
             related: model(related),
         })
     }
@@ -750,16 +774,6 @@ fn list(items: Vec<String>) -> BlockData {
     BlockData {
         kind: "list".into(),
         items: strings(items),
-        ..BlockData::default()
-    }
-}
-
-fn qr_block(url: &str, caption: String) -> BlockData {
-    BlockData {
-        kind: "qr".into(),
-        text: url.into(),
-        caption: caption.into(),
-        image: qr::image(url),
         ..BlockData::default()
     }
 }

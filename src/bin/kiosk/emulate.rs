@@ -11,7 +11,7 @@ use lobby_kiosk::config::Config;
 use lobby_kiosk::content::{Lang, folder};
 use lobby_kiosk::emulator::{self, Emulator, script, tour};
 use lobby_kiosk::kiosk::startup;
-use lobby_kiosk::kiosk::status::ContentStatus;
+use lobby_kiosk::kiosk::status::{ContentStatus, StatusHandle};
 use lobby_kiosk::ui::AppState;
 
 /// Run the kiosk headless and write PNGs: what the configured kiosk shows
@@ -140,11 +140,11 @@ fn authoring_folder(dir: &Path) -> anyhow::Result<startup::Startup> {
     eprint!("{warnings}");
     Ok(startup::Startup {
         content: Some(content),
-        status: ContentStatus {
+        status: StatusHandle::new(ContentStatus {
             source: dir.display().to_string(),
             version: "preview".into(),
             ..ContentStatus::default()
-        },
+        }),
         sync: None,
     })
 }
