@@ -6,7 +6,6 @@ use super::super::navigation::Section;
 use super::super::words::Word;
 use super::{DetailContent, Presenter, heading, model, paragraph};
 use crate::content::model::Channel;
-use crate::ui::qr;
 
 impl Presenter<'_> {
     /// The detail page of `channel`.
@@ -25,7 +24,7 @@ impl Presenter<'_> {
                 machine_note: self.machine_note(&channel.description).into(),
                 blocks: model(blocks),
                 source_url: url.unwrap_or_default().into(),
-                source_qr: url.map(qr::image).unwrap_or_default(),
+                source_qr: url.map(|url| self.images.qr_code(url)).unwrap_or_default(),
                 ..DetailData::default()
             },
             tables: Vec::new(),
