@@ -16,7 +16,8 @@ use slint::ComponentHandle;
 use crate::config::Config;
 use crate::content::{LoadedContent, folder};
 use crate::kiosk::status::{ContentStatus, StatusHandle};
-use crate::ui::app::{KioskApp, SystemClock};
+use crate::ui::app::KioskApp;
+use crate::ui::clock::SystemClock;
 use crate::ui::window;
 
 /// How often the folder is checked for changes.

@@ -20,7 +20,8 @@ use lobby_kiosk::platform::watchdog;
 use lobby_kiosk::secret::hash_secret;
 use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::SyncEngine;
-use lobby_kiosk::ui::app::{KioskApp, SystemClock};
+use lobby_kiosk::ui::app::KioskApp;
+use lobby_kiosk::ui::clock::SystemClock;
 use lobby_kiosk::ui::window;
 
 #[cfg(feature = "emulator")]

@@ -26,7 +26,8 @@ pub use framebuffer::Framebuffer;
 
 use crate::config::Config;
 use crate::kiosk::startup::Startup;
-use crate::ui::app::{Clock, KioskApp};
+use crate::ui::app::KioskApp;
+use crate::ui::clock::Clock;
 use crate::ui::{KioskWindow, fonts};
 
 /// How often time is stepped when advancing, so 1-second timers fire each second.

@@ -1,74 +1,28 @@
 //! The running kiosk UI: wires the Slint globals to navigation, the visitor
 //! session, the admin gate and the current catalog.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use slint::{ComponentHandle, Model, ModelRc, VecModel};
+use slint::{ComponentHandle, ModelRc, VecModel};
 
+use super::admin_panel::AdminPanel;
+use super::banners::BannerAdapter;
+use super::clock::Clock;
 use super::image_cache::ImageCache;
 use super::navigation::{Navigator, Screen, Section};
-use super::pages::{Freshness, PageAdapter, PageInputs};
+use super::pages::{PageAdapter, PageInputs};
 use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
-use super::words::{self, Word, word};
-use super::{AppState, Content, ItemLink, KioskWindow, LabelledText, Page, SearchState, Theme};
+use super::words;
+use super::{AppState, Content, KioskWindow, LabelledText, Page, SearchState, Theme};
 use crate::config::Config;
-use crate::content::model::Catalog;
 use crate::content::time::{DEFAULT_TIME_ZONE, to_local};
 use crate::content::{ItemRef, Lang, LoadedContent};
 use crate::kiosk::status::{ContentStatus, StatusHandle};
 use crate::search::SearchIndex;
 use crate::sync::runner::{SyncControl, SyncRequest, SyncTrigger};
-
-/// Wall-clock and monotonic time, injectable so the emulator can mock it.
-pub trait Clock {
-    /// The current instant.
-    fn now(&self) -> DateTime<Utc>;
-    /// Monotonic time since start.
-    fn elapsed(&self) -> Duration;
-}
-
-/// The real clock.
-pub struct SystemClock {
-    started: std::time::Instant,
-    /// Test hook: the wall clock stands still at this instant.
-    fixed_now: Option<DateTime<Utc>>,
-}
-
-impl Default for SystemClock {
-    fn default() -> Self {
-        SystemClock {
-            started: std::time::Instant::now(),
-            fixed_now: None,
-        }
-    }
-}
-
-impl SystemClock {
-    /// A clock whose wall time stands still at `now` (monotonic time still
-    /// runs, so timers and idle resets work): the test hook that lets the
-    /// board in a box (`scripts/board-box.sh`) show what the emulator's
-    /// golden screenshots show. A real kiosk uses [`SystemClock::default`].
-    pub fn fixed_at(now: DateTime<Utc>) -> Self {
-        SystemClock {
-            fixed_now: Some(now),
-            ..SystemClock::default()
-        }
-    }
-}
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.fixed_now.unwrap_or_else(Utc::now)
-    }
-
-    fn elapsed(&self) -> Duration {
-        self.started.elapsed()
-    }
-}
 
 struct State {
     content: Option<LoadedContent>,
@@ -106,10 +60,7 @@ impl State {
 pub struct KioskApp {
     window: KioskWindow,
     state: RefCell<State>,
-    /// What the urgent banner and the attract slides were last computed
-    /// from: they change with the content, the language and the time (a
-    /// notice starting or ending being shown), not with every tap.
-    banners: Cell<Option<Freshness>>,
+    banners: BannerAdapter,
     pages: PageAdapter,
     /// Decoded images and QR codes of the current content.
     images: RefCell<ImageCache>,
@@ -157,7 +108,7 @@ impl KioskApp {
                 kiosk_id: config.kiosk_id.clone(),
                 extended: None,
             }),
-            banners: Cell::new(None),
+            banners: BannerAdapter::default(),
             pages,
             images: RefCell::default(),
             clock,
@@ -529,7 +480,7 @@ impl KioskApp {
         let status = self.status_changes.borrow_mut().borrow_and_update().clone();
         self.show_status(&state, &status);
         if state.navigator.current() == &Screen::Admin {
-            let lines = admin_lines(&state, &status);
+            let lines = admin_panel(&state, &status);
             let content = self.window.global::<Content>();
             content.set_admin_status(ModelRc::new(VecModel::from(lines)));
         }
@@ -564,42 +515,11 @@ impl KioskApp {
         // A notice published or expiring at this minute shows or leaves
         // the banner without waiting for a tap.
         if let Some(content) = state.content.as_ref() {
-            self.show_banners(&state, &content.catalog, self.clock.now());
+            let lang = state.settings.lang;
+            let now = self.clock.now();
+            self.banners
+                .show(&self.window, &content.catalog, state.generation, lang, now);
         }
-    }
-
-    /// The urgent banner and the attract slides, recomputed only when the
-    /// content or the language changed, or a notice started or stopped
-    /// being shown, since the last time.
-    fn show_banners(&self, state: &State, catalog: &Catalog, now: DateTime<Utc>) {
-        let lang = state.settings.lang;
-        let local = catalog.local_time(now);
-        if self
-            .banners
-            .get()
-            .is_some_and(|shown| shown.holds(state.generation, lang, local))
-        {
-            return;
-        }
-        self.banners.set(Some(Freshness {
-            generation: state.generation,
-            lang,
-            at: local,
-            next_change: catalog.next_notice_change(local),
-        }));
-        let link = |n: &crate::content::model::Notice| ItemLink {
-            id: n.id.as_str().into(),
-            title: n.meta.title.text(lang).into(),
-        };
-        let app_state = self.window.global::<AppState>();
-        let urgent: Vec<ItemLink> = catalog.urgent_notices(now).into_iter().map(link).collect();
-        set_if_changed(&app_state.get_urgent(), urgent, |model| {
-            app_state.set_urgent(model)
-        });
-        let slides: Vec<ItemLink> = catalog.attract_notices(now).into_iter().map(link).collect();
-        set_if_changed(&app_state.get_attract_slides(), slides, |model| {
-            app_state.set_attract_slides(model)
-        });
     }
 
     /// Pushes the current screen's content into the UI.
@@ -628,13 +548,14 @@ impl KioskApp {
         let lang = state.settings.lang;
         let now = self.clock.now();
         app_state.set_site_name(catalog.site.name.text(lang).into());
-        self.show_banners(&state, catalog, now);
+        self.banners
+            .show(&self.window, catalog, state.generation, lang, now);
         let images = self.images.borrow();
         let presenter = Presenter::new(catalog, assets.as_ref(), &images, lang);
         let screen = state.navigator.current();
         app_state.set_trail(presenter.trail(screen).into());
         let page = if screen == &Screen::Admin {
-            let lines = admin_lines(&state, &status);
+            let lines = admin_panel(&state, &status);
             content.set_admin_status(ModelRc::new(VecModel::from(lines)));
             Page::Admin
         } else {
@@ -655,18 +576,6 @@ impl KioskApp {
     }
 }
 
-/// Sets a new model only when `rows` differ from what `shown` holds, so
-/// an unchanged banner is neither rebuilt nor repainted.
-fn set_if_changed<T: Clone + PartialEq + 'static>(
-    shown: &ModelRc<T>,
-    rows: Vec<T>,
-    set: impl FnOnce(ModelRc<T>),
-) {
-    if !shown.iter().eq(rows.iter().cloned()) {
-        set(ModelRc::new(VecModel::from(rows)));
-    }
-}
-
 /// The site's time zone (the default one before any content).
 fn time_zone(state: &State) -> chrono_tz::Tz {
     state
@@ -675,49 +584,13 @@ fn time_zone(state: &State) -> chrono_tz::Tz {
         .map_or(DEFAULT_TIME_ZONE, |c| c.catalog.site.time_zone)
 }
 
-fn admin_lines(state: &State, status: &ContentStatus) -> Vec<LabelledText> {
-    let lang = state.settings.lang;
-    let line = |label: Word, text: String| LabelledText {
-        label: word(lang, label).into(),
-        text: text.into(),
-    };
-    let flag = |on: bool| word(lang, if on { Word::Yes } else { Word::No }).to_owned();
-    let or_dash = |text: &str| {
-        if text.is_empty() {
-            "—".to_owned()
-        } else {
-            text.to_owned()
-        }
-    };
-    let local = |at: DateTime<Utc>| to_local(at, time_zone(state));
-    vec![
-        line(Word::AdminKiosk, state.kiosk_id.clone()),
-        line(Word::AdminVersion, env!("CARGO_PKG_VERSION").to_owned()),
-        line(Word::AdminContent, status.source.clone()),
-        line(Word::AdminContentVersion, status.version.clone()),
-        line(
-            Word::AdminContentUpdated,
-            status.content_updated.map_or("—".into(), |at| {
-                local(at).format("%Y-%m-%d %H:%M:%S").to_string()
-            }),
-        ),
-        line(Word::AdminOnline, flag(status.online)),
-        line(
-            Word::AdminLastSuccess,
-            status.last_success.map_or("—".into(), |at| {
-                local(at).format("%Y-%m-%d %H:%M:%S").to_string()
-            }),
-        ),
-        line(
-            Word::AdminDownloaded,
-            format!("{:.1} MB", status.bytes_received as f64 / 1e6),
-        ),
-        line(Word::AdminOutOfDate, flag(status.out_of_date)),
-        line(Word::AdminLastError, or_dash(&status.last_error)),
-        line(
-            Word::AdminServices,
-            or_dash(&status.service_errors.join("; ")),
-        ),
-        line(Word::AdminSyncNow, or_dash(&state.sync_request)),
-    ]
+fn admin_panel(state: &State, status: &ContentStatus) -> Vec<LabelledText> {
+    AdminPanel {
+        kiosk_id: &state.kiosk_id,
+        lang: state.settings.lang,
+        zone: time_zone(state),
+        status,
+        sync_request: &state.sync_request,
+    }
+    .lines()
 }

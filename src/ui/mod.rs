@@ -1,6 +1,9 @@
 //! The Slint UI and the adapters between the content model and its globals.
 
+pub mod admin_panel;
 pub mod app;
+pub mod banners;
+pub mod clock;
 pub mod fonts;
 pub mod image_cache;
 pub mod images;
