@@ -395,7 +395,8 @@ fn report(what: &str, times: &mut [Duration], budget: Duration) {
 }
 
 /// Prints the p50 and p99 of `times` against `budget` (judged on the p99;
-/// `None`: DESIGN.md sets none).
+/// `None`: a figure the budget table of the README, under "Performance and
+/// endurance", gives none: the parts of a key tap, the frame after new content).
 fn report_percentiles(what: &str, times: &mut [Duration], budget: Option<Duration>) {
     times.sort();
     let at = |fraction: f64| times[((times.len() - 1) as f64 * fraction).round() as usize];

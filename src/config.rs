@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::content::authoring::source::SourceFile;
+use crate::content::authoring::source::line_column;
 use crate::secret::hash_secret;
 
 /// PIN of the demo configuration (used only when no config file is given).
@@ -261,7 +261,7 @@ impl Config {
     /// Parses a config file's text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|error| {
-            let (line, column) = position(text, error.span().map_or(0, |span| span.start));
+            let (line, column) = line_column(text, error.span().map_or(0, |span| span.start));
             ConfigError::Invalid {
                 path: path.to_owned(),
                 line,
@@ -415,12 +415,7 @@ fn key_position(text: &str, dotted: &str) -> (usize, usize) {
         found
     })()
     .unwrap_or(0);
-    position(text, offset)
-}
-
-/// 1-based line and column of a byte offset, counted as authoring errors are.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    SourceFile::new("", text).position(offset)
+    line_column(text, offset)
 }
 
 #[cfg(test)]
@@ -520,6 +515,33 @@ mod tests {
                 .contains("k.toml:3:1: fleet.heartbeat_seconds must be at least 1"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn zero_sync_periods_and_rate_limits_are_refused_with_file_line_and_key() {
+        let token = hash_secret("token");
+        for (section, key) in [
+            ("repository", "interval_minutes"),
+            ("repository", "backoff_max_minutes"),
+            ("admin_endpoint", "requests_per_minute"),
+            ("admin_endpoint", "burst"),
+        ] {
+            let required = match section {
+                "repository" => {
+                    "url = \"https://example.org/repo/\"\nroot = \"/etc/root.json\"".to_owned()
+                }
+                _ => format!("bind = \"127.0.0.1:8470\"\ntoken_sha256 = \"{token}\""),
+            };
+            // The key is named in a comment above its line too.
+            let text = format!("# {key} = 0 is refused\n[{section}]\n{required}\n{key} = 0\n");
+            let error = Config::parse(&text, Path::new("k.toml")).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains(&format!("k.toml:5:1: {section}.{key} must be at least 1")),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -96,6 +96,10 @@ pub enum FleetError {
     /// A password without a user name, or the other way round.
     #[error("broker credentials need both a user name and a password ({0})")]
     Credentials(String),
+    /// A period of 0 (`Config::parse` refuses it too; this guards a config
+    /// built in code).
+    #[error("fleet channel: {0} must be at least 1")]
+    ZeroPeriod(&'static str),
     /// A thread or runtime could not start.
     #[error("fleet channel: cannot start: {0}")]
     Start(std::io::Error),

@@ -50,6 +50,10 @@ impl Fleet {
         status: StatusHandle,
         sync: Arc<dyn SyncControl>,
     ) -> Result<Fleet, FleetError> {
+        if config.heartbeat_seconds == 0 {
+            // tokio's interval panics on a period of 0; making it 1 would hide the mistake.
+            return Err(FleetError::ZeroPeriod("fleet.heartbeat_seconds"));
+        }
         let access = BrokerAccess::from_files(
             &config.broker,
             config.username.as_deref(),
@@ -61,7 +65,7 @@ impl Fleet {
             topics: Topics::new(&config.topic_prefix),
             status,
             sync,
-            heartbeat: Duration::from_secs(u64::from(config.heartbeat_seconds.max(1))),
+            heartbeat: Duration::from_secs(u64::from(config.heartbeat_seconds)),
             pacer: SyncPacer::new(Duration::from_secs(u64::from(
                 config.min_sync_interval_seconds,
             ))),
@@ -306,5 +310,26 @@ mod tests {
             pacer.request(start + Duration::from_secs(21)),
             "a quiet fleet syncs at once"
         );
+    }
+
+    #[test]
+    fn a_heartbeat_of_zero_is_refused_not_made_one() {
+        let config = FleetConfig {
+            broker: "mqtt://127.0.0.1:1".into(),
+            topic_prefix: "kiosk".into(),
+            heartbeat_seconds: 0,
+            username: None,
+            password_file: None,
+            ca_file: None,
+            min_sync_interval_seconds: 0,
+        };
+        let sync = Arc::new(crate::kiosk::services::NoRepository);
+        match Fleet::start(&config, "hall-1", StatusHandle::default(), sync) {
+            Err(error) => assert_eq!(
+                error.to_string(),
+                "fleet channel: fleet.heartbeat_seconds must be at least 1"
+            ),
+            Ok(_) => panic!("fleet.heartbeat_seconds = 0 was accepted"),
+        }
     }
 }

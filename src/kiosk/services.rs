@@ -31,7 +31,7 @@ pub enum ServicesError {
 }
 
 /// The sync of a kiosk that shows the embedded demo content: there is none.
-struct NoRepository;
+pub(super) struct NoRepository;
 
 impl SyncControl for NoRepository {
     fn sync_now(&self) -> SyncRequest {

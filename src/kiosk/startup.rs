@@ -60,6 +60,10 @@ pub enum StartupError {
         /// Why.
         source: url::ParseError,
     },
+    /// A sync period of 0 (`Config::parse` refuses it too; this guards a
+    /// config built in code).
+    #[error("{0} must be at least 1")]
+    ZeroPeriod(&'static str),
     /// The sync thread could not start.
     #[error("cannot start the sync thread: {0}")]
     Thread(std::io::Error),
@@ -109,6 +113,7 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
     let Some(repository) = &config.repository else {
         return Ok(Startup::demo());
     };
+    let schedule = schedule(repository)?;
     let (store, content, status) = open_store(repository)?;
     let status = StatusHandle::new(status);
     let settings = sync_settings(repository)?;
@@ -116,7 +121,7 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
         Ok(engine) => {
             let (sender, receiver) = std::sync::mpsc::channel();
             let shared = status.clone();
-            let trigger = runner::spawn(engine, store, schedule(repository), move |report| {
+            let trigger = runner::spawn(engine, store, schedule, move |report| {
                 shared.update(|status| status.apply(&report));
                 if let SyncEvent::Updated(active) = report.event {
                     // The UI is gone only when the kiosk is shutting down.
@@ -193,11 +198,52 @@ pub fn sync_settings(repository: &RepositoryConfig) -> Result<SyncSettings, Star
     })
 }
 
-fn schedule(repository: &RepositoryConfig) -> Schedule {
-    Schedule {
-        interval: Duration::from_secs(u64::from(repository.interval_minutes.max(1)) * 60),
+/// The sync schedule of a repository configuration; a period of 0 is
+/// refused, not made 1 (it would sync, or retry, over and over).
+fn schedule(repository: &RepositoryConfig) -> Result<Schedule, StartupError> {
+    let minutes = |key: &'static str, value: u32| match value {
+        0 => Err(StartupError::ZeroPeriod(key)),
+        minutes => Ok(Duration::from_secs(u64::from(minutes) * 60)),
+    };
+    Ok(Schedule {
+        interval: minutes("repository.interval_minutes", repository.interval_minutes)?,
         jitter: Duration::from_secs(u64::from(repository.jitter_seconds)),
-        backoff_cap: Duration::from_secs(u64::from(repository.backoff_max_minutes.max(1)) * 60),
+        backoff_cap: minutes(
+            "repository.backoff_max_minutes",
+            repository.backoff_max_minutes,
+        )?,
         ..Schedule::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repository(interval_minutes: u32, backoff_max_minutes: u32) -> RepositoryConfig {
+        RepositoryConfig {
+            url: "https://example.org/repo/".into(),
+            root: "/etc/lobby-kiosk/root.json".into(),
+            store: "/var/lib/lobby-kiosk/store".into(),
+            interval_minutes,
+            jitter_seconds: 0,
+            backoff_max_minutes,
+        }
+    }
+
+    #[test]
+    fn a_sync_period_of_zero_is_refused_not_made_one() {
+        for (interval, backoff, key) in [
+            (0, 30, "repository.interval_minutes"),
+            (10, 0, "repository.backoff_max_minutes"),
+        ] {
+            match schedule(&repository(interval, backoff)) {
+                Err(error) => assert_eq!(error.to_string(), format!("{key} must be at least 1")),
+                Ok(_) => panic!("{key} = 0 was accepted"),
+            }
+        }
+        let schedule = schedule(&repository(10, 30)).unwrap();
+        assert_eq!(schedule.interval, Duration::from_secs(600));
+        assert_eq!(schedule.backoff_cap, Duration::from_secs(1800));
     }
 }

@@ -10,9 +10,9 @@
 //! the engine gives each its own deadline).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -170,10 +170,7 @@ impl KioskTransport {
     /// The metadata files handed to the TUF client since the last call, by
     /// URL, as the server sent them (a 304's body is the cached copy).
     pub fn take_received(&self) -> HashMap<Url, Bytes> {
-        self.received
-            .lock()
-            .map(|mut received| std::mem::take(&mut *received))
-            .unwrap_or_default()
+        std::mem::take(&mut *locked(&self.received))
     }
 
     fn partial_path(&self, url: &Url) -> PathBuf {
@@ -199,10 +196,11 @@ impl KioskTransport {
         }
         let path = self.settings.trusted_dir.join(format!("{role}.json"));
         let limit = self.settings.metadata_limits.for_file(&file);
-        if std::fs::metadata(&path).ok()?.len() > limit {
+        let copy = "read the trusted copy";
+        if unless_missing(std::fs::metadata(&path), &path, copy)?.len() > limit {
             return None;
         }
-        let bytes = std::fs::read(&path).ok()?;
+        let bytes = unless_missing(std::fs::read(&path), &path, copy)?;
         (super::trusted::version_of(&bytes) == Some(version)).then(|| Bytes::from(bytes))
     }
 }
@@ -268,11 +266,7 @@ impl KioskTransport {
             self.record(url, &body);
             return Ok(body);
         }
-        let cached = self
-            .cache
-            .lock()
-            .ok()
-            .and_then(|cache| cache.get(url).cloned());
+        let cached = locked(&self.cache).get(url).cloned();
         let mut request = self.client.get(url.clone());
         if let Some(cached) = &cached {
             if let Some(etag) = &cached.etag {
@@ -327,10 +321,8 @@ impl KioskTransport {
                     .fetch_add(body.len() as u64, Ordering::Relaxed);
                 // Versioned files are kept as trusted copies instead; the
                 // cache holds the few fixed names (`timestamp.json`).
-                if let Ok(mut cache) = self.cache.lock()
-                    && versioned(&file).is_none()
-                {
-                    cache.insert(
+                if versioned(&file).is_none() {
+                    locked(&self.cache).insert(
                         url.clone(),
                         CachedResponse {
                             etag,
@@ -383,7 +375,12 @@ impl KioskTransport {
         if let Err(error) = tokio::fs::create_dir_all(&self.settings.partial_dir).await {
             partial_not_kept(&partial, "create the folder of", &error);
         }
-        let kept = tokio::fs::read(&partial).await.unwrap_or_default();
+        let kept = unless_missing(
+            tokio::fs::read(&partial).await,
+            &partial,
+            "read the partial download",
+        )
+        .unwrap_or_default();
         // Bytes already handed to the verifier; a retry asks for the rest only.
         let mut have = kept.len() as u64;
         // Whether this download keeps a partial copy; decided by the first answer.
@@ -405,12 +402,11 @@ impl KioskTransport {
             };
             match response.status() {
                 StatusCode::NOT_FOUND => {
-                    let _ = sender
-                        .send(Err(TransportError::new(
-                            TransportErrorKind::FileNotFound,
-                            url.as_str(),
-                        )))
-                        .await;
+                    report(
+                        &mut sender,
+                        TransportError::new(TransportErrorKind::FileNotFound, url.as_str()),
+                    )
+                    .await;
                     return;
                 }
                 StatusCode::PARTIAL_CONTENT if response.headers().contains_key(CONTENT_RANGE) => {
@@ -418,18 +414,16 @@ impl KioskTransport {
                 }
                 StatusCode::RANGE_NOT_SATISFIABLE => {
                     // The partial copy is complete or stale: let the hash check decide, then start over if needed.
-                    let _ = tokio::fs::remove_file(&partial).await;
+                    remove_partial(&partial).await;
                     return;
                 }
                 status if status.is_success() => {
                     if have > 0 {
                         // The server ignored the Range: what we sent is wrong now. Fail this
                         // fetch; the next one starts from zero.
-                        let _ = tokio::fs::remove_file(&partial).await;
+                        remove_partial(&partial).await;
                         let message = "server does not support resuming; retrying from the start";
-                        let _ = sender
-                            .send(Err(error(TransportErrorKind::Other, &url, message)))
-                            .await;
+                        report(&mut sender, error(TransportErrorKind::Other, &url, message)).await;
                         return;
                     }
                 }
@@ -445,7 +439,7 @@ impl KioskTransport {
             let declared = response.content_length().map(|length| length + have);
             if let Some(length) = declared.filter(|length| *length > limit) {
                 let refused = self.refused(&url, limit, Some(length));
-                let _ = sender.send(Err(refused)).await;
+                report(&mut sender, refused).await;
                 return;
             }
             // Large downloads keep a partial copy so a restart continues them
@@ -484,13 +478,13 @@ impl KioskTransport {
                             partial_not_kept(&partial, "write", &error);
                             file = None;
                             keep_partial = false;
-                            let _ = tokio::fs::remove_file(&partial).await;
+                            remove_partial(&partial).await;
                         }
                         have += chunk.len() as u64;
                         if have > limit {
                             let refused = self.refused(&url, limit, None);
-                            let _ = sender.send(Err(refused)).await;
-                            let _ = tokio::fs::remove_file(&partial).await;
+                            report(&mut sender, refused).await;
+                            remove_partial(&partial).await;
                             return;
                         }
                         if sender.send(Ok(chunk)).await.is_err() {
@@ -506,7 +500,7 @@ impl KioskTransport {
             }
             if !failed {
                 drop(file);
-                let _ = tokio::fs::remove_file(&partial).await;
+                remove_partial(&partial).await;
                 return;
             }
             if let Some(writer) = file.as_mut()
@@ -514,21 +508,21 @@ impl KioskTransport {
             {
                 partial_not_kept(&partial, "write", &error);
                 keep_partial = false;
-                let _ = tokio::fs::remove_file(&partial).await;
+                remove_partial(&partial).await;
             }
         }
-        let _ = sender
-            .send(Err(error(TransportErrorKind::Other, &url, last_error)))
-            .await;
+        report(
+            &mut sender,
+            error(TransportErrorKind::Other, &url, last_error),
+        )
+        .await;
     }
 }
 
 impl KioskTransport {
     /// Keeps a metadata body for [`KioskTransport::take_received`].
     fn record(&self, url: &Url, body: &Bytes) {
-        if let Ok(mut received) = self.received.lock() {
-            received.insert(url.clone(), body.clone());
-        }
+        locked(&self.received).insert(url.clone(), body.clone());
     }
 
     /// The error of a target larger than any target may be.
@@ -542,6 +536,13 @@ impl KioskTransport {
             },
         )
     }
+}
+
+/// A map of the transport, locked. Each holds whole entries, inserted or
+/// taken in one call (a panic elsewhere cannot leave one half-written), so a
+/// poisoned lock is used as it is rather than dropping what it holds.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The last part of a URL's path: the file's name in the repository.
@@ -582,11 +583,43 @@ fn specification_location(url: &Url) -> Option<Url> {
 
 /// A partial copy of a download could not be kept: the download goes on
 /// (the verifier has every byte), but a restart fetches it from the start.
-fn partial_not_kept(partial: &std::path::Path, action: &str, error: &std::io::Error) {
+fn partial_not_kept(partial: &Path, action: &str, error: &std::io::Error) {
     tracing::warn!(
         "cannot {action} the partial download {}: {error}; a restart fetches it again from the start",
         partial.display()
     );
+}
+
+/// Hands a download's error to the TUF client. A failed send means the
+/// client dropped the stream (it stopped reading): nobody is left to tell.
+async fn report(sender: &mut mpsc::Sender<Result<Bytes, TransportError>>, error: TransportError) {
+    use futures::SinkExt;
+    let _ = sender.send(Err(error)).await;
+}
+
+/// Removes a partial download. Its absence is the normal case (a small
+/// download keeps none); any other failure leaves a log line, since a
+/// stale copy left behind is what the next attempt resumes from.
+async fn remove_partial(partial: &Path) {
+    unless_missing(
+        tokio::fs::remove_file(partial).await,
+        partial,
+        "remove the partial download",
+    );
+}
+
+/// The value of a file operation whose file may be missing: `None` when
+/// it is (the normal case, no log), `None` with a log line naming the file
+/// and the error when it fails otherwise.
+fn unless_missing<T>(result: std::io::Result<T>, path: &Path, action: &str) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => {
+            tracing::warn!("cannot {action} {}: {error}", path.display());
+            None
+        }
+    }
 }
 
 /// A reqwest error in words a status line can show.
@@ -635,6 +668,51 @@ mod tests {
             Some(format!(
                 "http://127.0.0.1:8080/targets/catalog/{HASH}.site.json"
             ))
+        );
+    }
+
+    /// What the code under test logged while `run` ran.
+    fn logged(run: impl FnOnce()) -> String {
+        #[derive(Clone, Default)]
+        struct Log(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Log {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                locked(&self.0).extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, run);
+        String::from_utf8_lossy(&locked(&log.0)).into_owned()
+    }
+
+    #[test]
+    fn a_failed_removal_of_a_partial_download_is_logged_unless_it_was_missing() {
+        let folder = tempfile::tempdir().unwrap();
+        let missing = folder.path().join("missing");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let quiet = logged(|| runtime.block_on(remove_partial(&missing)));
+        assert_eq!(quiet, "");
+        // A folder where the partial file should be: removing it fails
+        // otherwise than "not found".
+        let log = logged(|| runtime.block_on(remove_partial(folder.path())));
+        assert!(
+            log.contains("WARN")
+                && log.contains(&format!(
+                    "cannot remove the partial download {}",
+                    folder.path().display()
+                )),
+            "{log}"
         );
     }
 

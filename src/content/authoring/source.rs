@@ -9,6 +9,24 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diagnostics::{Diagnostic, Diagnostics, Severity};
 
+/// 1-based line and column of a byte offset in `text`, the column counted
+/// in characters (not bytes): the one way positions are given in the
+/// config file and in the authoring folder. An offset past the end is the
+/// end; one inside a character is column 1 of its line.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|byte| *byte == b'\n')
+        .map_or(0, |index| index + 1);
+    let line = 1 + before.iter().filter(|byte| **byte == b'\n').count();
+    let column = text
+        .get(line_start..offset)
+        .map_or(1, |prefix| prefix.chars().count() + 1);
+    (line, column)
+}
+
 /// One file's text with its line index.
 pub struct SourceFile {
     /// Path relative to the content folder.
@@ -32,15 +50,13 @@ impl SourceFile {
         }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset, as
+    /// [`line_column`] counts them; the line index finds the line at once.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|start| *start <= offset);
         let start = self.line_starts[line - 1];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |prefix| prefix.chars().count() + 1);
+        let (_, column) = line_column(&self.text[start..], offset - start);
         (line, column)
     }
 
@@ -447,6 +463,15 @@ mod tests {
         let offset = source.text.find('x').unwrap();
         assert_eq!(source.position(offset), (2, 6));
         assert_eq!(source.position(0), (1, 1));
+        for offset in [0, 1, 3, 7, 8, offset, offset + 1, 99] {
+            assert_eq!(
+                source.position(offset),
+                line_column(&source.text, offset),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(line_column(&source.text, 1), (1, 1), "inside 名");
+        assert_eq!(line_column(&source.text, 99), (2, 7), "past the end");
     }
 
     #[test]
