@@ -957,6 +957,40 @@ fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
     );
 }
 
+#[test]
+fn search_shows_a_page_of_results_then_more_and_a_new_query_starts_again() {
+    use lobby_kiosk::content::synthetic;
+    use lobby_kiosk::ui::SearchState;
+    use lobby_kiosk::ui::search_view::RESULTS_PAGE;
+    use slint::Model;
+
+    // Every synthetic notice's title ends in （第N号）: "hao" finds them all.
+    let startup = lobby_kiosk::kiosk::startup::Startup::with_catalog(synthetic::catalog(100));
+    let mut emulator = Emulator::new(WIDTH, HEIGHT, startup, &Config::demo(), default_start())
+        .expect("the emulator starts");
+    tap(&mut emulator, "搜索");
+    fn search(emulator: &Emulator) -> SearchState<'_> {
+        emulator.ui().global::<SearchState>()
+    }
+    let rows = |emulator: &Emulator| search(emulator).get_results().row_count();
+    search(&emulator).invoke_type_text("hao".into());
+    let total = search(&emulator).get_total() as usize;
+    assert!(total > 2 * RESULTS_PAGE, "{total} results");
+    assert_eq!(rows(&emulator), RESULTS_PAGE);
+    let more = format!("显示更多（还有 {} 条）", total - RESULTS_PAGE);
+    // The visitor scrolls the results (above the keyboard) to their end.
+    for _ in 0..30 {
+        if emulator.find(&more).is_some() {
+            break;
+        }
+        emulator.swipe((540.0, 900.0), (540.0, 350.0), Duration::from_millis(200));
+    }
+    tap(&mut emulator, &more);
+    assert_eq!(rows(&emulator), 2 * RESULTS_PAGE);
+    search(&emulator).invoke_backspace();
+    assert_eq!(rows(&emulator), RESULTS_PAGE, "a new query shows one page");
+}
+
 fn search_query(emulator: &Emulator) -> String {
     emulator
         .ui()

@@ -335,8 +335,15 @@ impl KioskApp {
     }
 
     /// Changes the search query; the results follow on every keystroke.
+    /// A changed query starts again from its first page of results.
     fn edit_query(&self, edit: impl FnOnce(&mut String)) {
-        edit(&mut self.state.borrow_mut().query);
+        {
+            let mut state = self.state.borrow_mut();
+            edit(&mut state.query);
+            if matches!(&state.extended, Some((Screen::Search, _))) {
+                state.extended = None;
+            }
+        }
         self.render();
     }
 

@@ -185,9 +185,12 @@ impl PageAdapter {
                     lang,
                     inputs.query,
                     local,
+                    inputs.pages * search_view::RESULTS_PAGE,
                 );
+                let search = window.global::<SearchState>();
+                search.set_more_count(total.saturating_sub(rows.len()) as i32);
                 update_rows(&self.search_rows, rows);
-                window.global::<SearchState>().set_total(total as i32);
+                search.set_total(total as i32);
             }
             Screen::Home | Screen::Admin | Screen::Unavailable => {}
         }

@@ -11,11 +11,14 @@ use crate::content::model::Catalog;
 use crate::content::text::{Lang, Text};
 use crate::search::{Hit, SearchIndex, Typing};
 
-/// How many results the screen lists (the count shows all matches).
-pub const SHOWN_RESULTS: usize = 30;
+/// How many results the screen lists before the visitor asks for more (the
+/// count says how many matched). Above the keyboard about four rows show:
+/// ten are two or three screens, and each key lays out only these.
+pub const RESULTS_PAGE: usize = 10;
 
-/// The rows for a query typed on the keyboard, and how many items matched
-/// in all.
+/// The best `limit` rows for a query typed on the keyboard, and how many
+/// items matched in all.
+#[allow(clippy::too_many_arguments)]
 pub fn results(
     index: &SearchIndex,
     typing: &mut Typing,
@@ -24,8 +27,9 @@ pub fn results(
     lang: Lang,
     query: &str,
     local: NaiveDateTime,
+    limit: usize,
 ) -> (Vec<SearchResult>, usize) {
-    let found = index.search_typed(typing, catalog, query, local, SHOWN_RESULTS);
+    let found = index.search_typed(typing, catalog, query, local, limit);
     let rows = found
         .hits
         .iter()
