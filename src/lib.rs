@@ -16,7 +16,8 @@
 //!   generations switched atomically, fallback, garbage collection).
 //! - [`kiosk`]: the running kiosk apart from its screen (status, startup,
 //!   the HTTP admin endpoint and the fleet channel); [`secret`]: PIN and
-//!   token hashing.
+//!   token hashing; [`service_thread`]: a service on a thread of its own
+//!   that stops when its handle is dropped.
 //! - [`admin`]: the admin workstation side (`kioskctl`, its client, the fleet
 //!   admin, the preview); [`fleet`]: the MQTT protocol both sides share.
 //!
@@ -37,6 +38,7 @@ pub mod platform;
 pub mod repo;
 pub mod search;
 pub mod secret;
+pub mod service_thread;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -86,7 +86,7 @@ fn edit_publish_push_and_the_kiosk_shows_it() {
         ..Config::demo()
     };
     let startup = startup::prepare(&config).expect("the kiosk starts");
-    let trigger = startup.sync.as_ref().map(|(_, trigger)| trigger.clone());
+    let trigger = startup.sync.as_ref().map(|sync| sync.trigger.clone());
     let mut emulator = Emulator::new(1080, 1920, startup, &config, default_start()).unwrap();
     let shared = emulator.app().status_handle();
     let (services, problems) = services::start(&config, &shared, trigger);

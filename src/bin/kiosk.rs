@@ -131,10 +131,12 @@ fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Res
         config,
         Rc::new(test_clock.map_or_else(SystemClock::default, SystemClock::fixed_at)),
     );
-    let trigger = startup.sync.as_ref().map(|(_, trigger)| trigger.clone());
-    if let Some((events, trigger)) = startup.sync {
-        app.attach_sync(events, trigger);
-    }
+    let trigger = startup.sync.as_ref().map(|sync| sync.trigger.clone());
+    // The sync runs until the window closes.
+    let _sync = startup.sync.map(|sync| {
+        app.attach_sync(sync.contents, sync.trigger);
+        sync.thread
+    });
     let _watchdog = watchdog::start();
     // The endpoint and the fleet channel run until the window closes. One
     // that cannot start is reported; the kiosk keeps showing content.

@@ -26,6 +26,7 @@ pub use framebuffer::Framebuffer;
 
 use crate::config::Config;
 use crate::kiosk::startup::Startup;
+use crate::service_thread::ServiceThread;
 use crate::ui::app::KioskApp;
 use crate::ui::clock::Clock;
 use crate::ui::{KioskWindow, fonts};
@@ -118,6 +119,8 @@ pub struct Emulator {
     touches: Vec<Point>,
     show_touches: bool,
     full_repaint_pending: bool,
+    /// The background sync's thread, stopped when the emulator is dropped.
+    _sync: Option<ServiceThread>,
 }
 
 impl Emulator {
@@ -140,9 +143,10 @@ impl Emulator {
             config,
             Rc::new(MockClock { start }),
         );
-        if let Some((events, trigger)) = startup.sync {
-            app.attach_sync(events, trigger);
-        }
+        let sync = startup.sync.map(|sync| {
+            app.attach_sync(sync.contents, sync.trigger);
+            sync.thread
+        });
         app.window().show()?;
         let mut emulator = Emulator {
             app,
@@ -151,6 +155,7 @@ impl Emulator {
             touches: Vec::new(),
             show_touches: false,
             full_repaint_pending: false,
+            _sync: sync,
         };
         emulator.render();
         Ok(emulator)

@@ -27,11 +27,11 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use subtle::ConstantTimeEq;
 use tokio::sync::{Semaphore, oneshot};
 
-use super::service_thread::ServiceThread;
 use super::status::{StatusHandle, StatusReport};
 use crate::config::AdminEndpointConfig;
 use crate::log_limit::{LogLimit, left_out};
 use crate::secret::hash_secret;
+use crate::service_thread::ServiceThread;
 use crate::sync::runner::{SyncControl, SyncRequest};
 
 /// Largest request body accepted; larger ones are answered 413.

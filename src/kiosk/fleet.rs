@@ -9,11 +9,11 @@ use rumqttc::v5::{AsyncClient, Event};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use super::service_thread::ServiceThread;
 use super::status::{StatusHandle, StatusReport};
 use crate::config::FleetConfig;
 use crate::fleet::{BrokerAccess, Command, FleetError, KIOSK_MAX_PACKET, Topics, client_id};
 use crate::log_limit::{LogLimit, left_out};
+use crate::service_thread::ServiceThread;
 use crate::sync::runner::{SyncControl, SyncRequest};
 
 /// First wait before polling again after a connection error (the client

@@ -6,7 +6,6 @@
 
 pub mod endpoint;
 pub mod fleet;
-pub mod service_thread;
 pub mod services;
 pub mod startup;
 pub mod status;

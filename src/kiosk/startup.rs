@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::status::{ContentStatus, StatusHandle};
 use crate::config::{Config, RepositoryConfig};
 use crate::content::{Catalog, LoadedContent, demo};
+use crate::service_thread::ServiceThread;
 use crate::store::Store;
 use crate::sync::content::active_content;
 use crate::sync::runner::{self, SyncEvent, SyncTrigger};
@@ -21,9 +22,18 @@ pub struct Startup {
     /// so the admin endpoint and the fleet channel see them without waiting
     /// for the UI.
     pub status: StatusHandle,
-    /// The running background sync, when a repository is configured: the
-    /// new content it activates, for the UI to show, and its trigger.
-    pub sync: Option<(Receiver<Box<LoadedContent>>, SyncTrigger)>,
+    /// The running background sync, when a repository is configured.
+    pub sync: Option<BackgroundSync>,
+}
+
+/// The background sync: it runs until this is dropped.
+pub struct BackgroundSync {
+    /// The new content it activates, for the UI to show.
+    pub contents: Receiver<Box<LoadedContent>>,
+    /// Wakes it ("sync now") and says whether it runs.
+    pub trigger: SyncTrigger,
+    /// Its thread; dropping it stops the sync.
+    pub thread: ServiceThread,
 }
 
 /// The kiosk cannot start with this configuration.
@@ -121,7 +131,7 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
         Ok(engine) => {
             let (sender, receiver) = std::sync::mpsc::channel();
             let shared = status.clone();
-            let trigger = runner::spawn(engine, store, schedule, move |report| {
+            let (trigger, thread) = runner::spawn(engine, store, schedule, move |report| {
                 shared.update(|status| status.apply(&report));
                 if let SyncEvent::Updated(active) = report.event {
                     // The UI is gone only when the kiosk is shutting down.
@@ -129,7 +139,11 @@ pub fn prepare(config: &Config) -> Result<Startup, StartupError> {
                 }
             })
             .map_err(StartupError::Thread)?;
-            Some((receiver, trigger))
+            Some(BackgroundSync {
+                contents: receiver,
+                trigger,
+                thread,
+            })
         }
         Err(error) => {
             // The stored content is still shown; the status says why nothing syncs.

@@ -5,11 +5,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, oneshot};
 
 use super::content::{ActiveContent, active_content};
 use super::schedule::{Schedule, random_fraction};
 use super::{SyncEngine, SyncError, SyncOutcome};
+use crate::service_thread::ServiceThread;
 use crate::store::Store;
 
 /// What a sync attempt came to.
@@ -118,45 +119,27 @@ impl SyncTrigger {
 
 /// Starts the sync thread, which takes over the store (opened and verified
 /// by the caller) and the engine; `report` is called on that thread after
-/// every attempt.
+/// every attempt. The sync stops when the returned thread is dropped, also
+/// in the middle of an attempt (the store is built to be cut off at any
+/// point: it keeps its last whole generation).
 pub fn spawn(
     engine: SyncEngine,
     store: Store,
     schedule: Schedule,
     report: impl Fn(SyncReport) + Send + 'static,
-) -> std::io::Result<SyncTrigger> {
+) -> std::io::Result<(SyncTrigger, ServiceThread)> {
     let trigger = SyncTrigger {
         notify: Arc::new(Notify::new()),
         running_since: Arc::default(),
     };
     let running = trigger.clone();
-    std::thread::Builder::new()
-        .name("sync".into())
-        .spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime,
-                Err(error) => {
-                    report(SyncReport {
-                        finished_at: chrono::Utc::now(),
-                        bytes_received: 0,
-                        event: SyncEvent::Failed {
-                            message: format!("cannot start the sync runtime: {error}"),
-                            expired: false,
-                            offline: true,
-                        },
-                    });
-                    return;
-                }
-            };
-            runtime.block_on(run(engine, store, schedule, running, report));
-        })?;
-    Ok(trigger)
+    let thread = ServiceThread::spawn("sync", move |stopped| {
+        run(engine, store, schedule, running, report, stopped)
+    })?;
+    Ok((trigger, thread))
 }
 
-/// Syncs until the process ends. The store keeps its verified state and
+/// Syncs until `stopped` completes. The store keeps its verified state and
 /// the engine its conditional-request cache across attempts (unchanged
 /// metadata is answered 304).
 async fn run(
@@ -165,11 +148,15 @@ async fn run(
     schedule: Schedule,
     trigger: SyncTrigger,
     report: impl Fn(SyncReport),
+    mut stopped: oneshot::Receiver<()>,
 ) {
     let mut failures = 0u32;
     loop {
         trigger.set_running(Some(chrono::Utc::now()));
-        let event = attempt(&mut store, &engine).await;
+        let event = tokio::select! {
+            event = attempt(&mut store, &engine) => event,
+            _ = &mut stopped => return,
+        };
         trigger.set_running(None);
         failures = if matches!(event, SyncEvent::Failed { .. }) {
             failures.saturating_add(1)
@@ -191,6 +178,7 @@ async fn run(
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
             _ = trigger.notify.notified() => {}
+            _ = &mut stopped => return,
         }
     }
 }
