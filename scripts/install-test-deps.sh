@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond crates: nginx (sync against an
-# ordinary web server), mosquitto (the fleet channel's MQTT broker) and
-# python-tuf (TUF interoperability, below).
+# ordinary web server), mosquitto (the fleet channel's MQTT broker),
+# espeak-ng (the speech engine, tests/speech.rs) and python-tuf (TUF
+# interoperability, below).
 # Uses Debian's archive; needs root (CI runs as root).
 set -euo pipefail
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: missing ${missing[*]}; run this script as root (apt-get install ${missing[*]})" >&2

@@ -18,6 +18,8 @@
 //!   the HTTP admin endpoint and the fleet channel); [`secret`]: PIN and
 //!   token hashing; [`service_thread`]: a service on a thread of its own
 //!   that stops when its handle is dropped.
+//! - [`speech`]: the read-aloud mode's engine (what is spoken, in which
+//!   voice, espeak-ng behind a [`speech::Speaker`]).
 //! - [`admin`]: the admin workstation side (`kioskctl`, its client, the fleet
 //!   admin, the preview); [`fleet`]: the MQTT protocol both sides share.
 //!
@@ -39,6 +41,7 @@ pub mod repo;
 pub mod search;
 pub mod secret;
 pub mod service_thread;
+pub mod speech;
 pub mod store;
 pub mod sync;
 pub mod ui;
