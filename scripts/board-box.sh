@@ -52,12 +52,16 @@ export BOARD_BOX_APT_CONFIG=$apt_dir/apt.conf
 APT_CONFIG=$BOARD_BOX_APT_CONFIG apt-get update -qq
 # Host tools: QEMU 10, cpio (the initramfs), kmod (depmod, modprobe for the
 # module closure), systemd (systemctl --root, systemd-sysusers --root).
+# Only QEMU comes from backports: `-t bookworm-backports` also upgraded the
+# host's systemd and with it libudev1 (Multi-Arch: same), after which the
+# armhf -dev packages (libudev-dev:armhf, bookworm's version) could not be
+# installed and the armv7 check failed on a fresh machine.
 if ! qemu-system-aarch64 -device help 2>/dev/null | grep -q virtio-multitouch-pci ||
    ! command -v cpio >/dev/null || ! command -v depmod >/dev/null ||
    ! command -v systemd-sysusers >/dev/null; then
   APT_CONFIG=$BOARD_BOX_APT_CONFIG DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends \
-    -t bookworm-backports qemu-system-arm cpio kmod systemd >/dev/null
+    qemu-system-arm/bookworm-backports cpio kmod systemd >/dev/null
 fi
 qemu-system-aarch64 --version | head -n1
 echo "board-box: host tools $(since "$start")s"
