@@ -70,6 +70,10 @@ impl Espeak {
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 return Err(Unavailable::NoProgram);
             }
+            // 127 is "command not found" where the exec failure reaches us
+            // as the child's exit instead of an error (under qemu-user, as
+            // the armv7 tests run).
+            Ok(status) if status.code() == Some(127) => return Err(Unavailable::NoProgram),
             Err(error) => return Err(Unavailable::Broken(error.to_string())),
             Ok(status) if !status.success() => {
                 return Err(Unavailable::Broken(format!(
