@@ -2,7 +2,6 @@
 //! session, the admin gate and the current catalog.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -11,7 +10,6 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::admin_panel::AdminPanel;
 use super::banners::BannerAdapter;
 use super::clock::Clock;
-use super::handwriting_pad::HandwritingPad;
 use super::image_cache::ImageCache;
 use super::navigation::{Navigator, Screen, Section};
 use super::pages::{PageAdapter, PageInputs};
@@ -46,10 +44,6 @@ struct State {
     sync_request: String,
     /// What the visitor typed on the search keyboard.
     query: String,
-    /// Per guide, the ended visitor sessions that opened it, since start.
-    guide_sessions: HashMap<String, u32>,
-    /// The guides this session opened (counted when it ends).
-    session_guides: BTreeSet<String>,
 }
 
 impl State {
@@ -70,8 +64,6 @@ pub struct KioskApp {
     pages: PageAdapter,
     /// Decoded images and QR codes of the current content.
     images: RefCell<ImageCache>,
-    /// The search page's handwriting pad.
-    pad: RefCell<HandwritingPad>,
     clock: Rc<dyn Clock>,
     clock_timer: slint::Timer,
     sync_timer: slint::Timer,
@@ -108,8 +100,6 @@ impl KioskApp {
                 search_index,
                 sync_request: String::new(),
                 query: String::new(),
-                guide_sessions: HashMap::new(),
-                session_guides: BTreeSet::new(),
                 content,
                 navigator: Navigator::default(),
                 settings: VisitorSettings::defaults(default_lang),
@@ -121,7 +111,6 @@ impl KioskApp {
             banners: BannerAdapter::default(),
             pages,
             images: RefCell::default(),
-            pad: RefCell::default(),
             clock,
             clock_timer: slint::Timer::default(),
             sync_timer: slint::Timer::default(),
@@ -310,64 +299,6 @@ impl KioskApp {
         let w = with.clone();
         search.on_clear(move || w(&|app| app.edit_query(String::clear)));
         let w = with.clone();
-        search.on_run_popular(move |popular| {
-            w(&|app| {
-                if popular.item_id.is_empty() {
-                    app.edit_query(|q| *q = popular.text.to_string());
-                } else {
-                    app.open_item(&popular.item_id);
-                }
-            })
-        });
-        let w = with.clone();
-        search.on_set_handwriting(move |on| {
-            w(&|app| {
-                let on_search = app.screen() == Screen::Search;
-                app.pad.borrow_mut().choose(on, on_search);
-                app.show_pad();
-            })
-        });
-        let w = with.clone();
-        search.on_stroke_begin(move |x, y, side| {
-            w(&|app| {
-                app.pad.borrow_mut().begin(x, y, side);
-                app.pad
-                    .borrow()
-                    .show_ink(&app.window.global::<SearchState>());
-            })
-        });
-        let w = with.clone();
-        search.on_stroke_move(move |x, y| {
-            w(&|app| {
-                app.pad.borrow_mut().extend(x, y);
-                app.pad
-                    .borrow()
-                    .show_ink(&app.window.global::<SearchState>());
-            })
-        });
-        let w = with.clone();
-        search.on_stroke_end(move || {
-            w(&|app| {
-                app.pad.borrow_mut().end();
-                app.show_pad();
-            })
-        });
-        let w = with.clone();
-        search.on_pick(move |candidate| {
-            w(&|app| {
-                app.pad.borrow_mut().clear();
-                app.show_pad();
-                app.edit_query(|q| q.push_str(&candidate));
-            })
-        });
-        let w = with.clone();
-        search.on_clear_ink(move || {
-            w(&|app| {
-                app.pad.borrow_mut().clear();
-                app.show_pad();
-            })
-        });
-        let w = with.clone();
         content.on_select_category(move |id| {
             w(&|app| {
                 let current = app.screen();
@@ -401,21 +332,6 @@ impl KioskApp {
                 }
             })
         });
-    }
-
-    /// Shows the handwriting pad's state (its ink, candidates, and why it
-    /// is unavailable) in the visitor's language.
-    fn show_pad(&self) {
-        let lang = self.state.borrow().settings.lang;
-        self.pad
-            .borrow()
-            .show(&self.window.global::<SearchState>(), lang);
-    }
-
-    /// Whether the handwriting pad has its model open (only while chosen on
-    /// the search page).
-    pub fn handwriting_model_open(&self) -> bool {
-        self.pad.borrow().is_loaded()
     }
 
     /// Changes the search query; the results follow on every keystroke.
@@ -475,9 +391,6 @@ impl KioskApp {
             .content
             .as_ref()
             .is_some_and(|c| matches!(c.catalog.item(id), Some(ItemRef::Guide(_))));
-        if is_guide {
-            self.state.borrow_mut().session_guides.insert(id.to_owned());
-        }
         let screen = if is_guide {
             Screen::Guide(id.to_owned())
         } else {
@@ -539,10 +452,6 @@ impl KioskApp {
             state.settings = VisitorSettings::defaults(state.default_lang);
             state.query.clear();
             state.navigator.home();
-            for guide in std::mem::take(&mut state.session_guides) {
-                *state.guide_sessions.entry(guide).or_default() += 1;
-            }
-            self.pad.borrow_mut().choose(false, false);
             state.extended = None;
         }
         let app_state = self.window.global::<AppState>();
@@ -568,7 +477,6 @@ impl KioskApp {
         self.window
             .global::<AppState>()
             .set_language(settings.lang.index() as i32);
-        self.show_pad();
         self.render();
     }
 
@@ -652,11 +560,6 @@ impl KioskApp {
         let images = self.images.borrow();
         let presenter = Presenter::new(catalog, assets.as_ref(), &images, lang);
         let screen = state.navigator.current();
-        if self.pad.borrow_mut().follow(screen == &Screen::Search) {
-            self.pad
-                .borrow()
-                .show(&self.window.global::<SearchState>(), lang);
-        }
         app_state.set_trail(presenter.trail(screen).into());
         let page = if screen == &Screen::Admin {
             let lines = admin_panel(&state, &status);
@@ -673,7 +576,6 @@ impl KioskApp {
                 lang,
                 now,
                 generation: state.generation,
-                guide_sessions: &state.guide_sessions,
             };
             self.pages.show(&self.window, &inputs).unwrap_or(Page::Home)
         };
