@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond crates: nginx (sync against an
 # ordinary web server), mosquitto (the fleet channel's MQTT broker),
-# espeak-ng (the speech engine, tests/speech.rs) and python-tuf (TUF
+# espeak-ng (the speech engine, tests/speech.rs), libzinnia0 with the
+# tegaki-zinnia-simplified-chinese model (the search page's handwriting pad,
+# tests/handwriting.rs, benches/handwriting.rs) and python-tuf (TUF
 # interoperability, below).
 # Uses Debian's archive; needs root (CI runs as root).
 set -euo pipefail
@@ -9,6 +11,9 @@ missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+# The kiosk opens libzinnia at run time (dlopen): the library package, not -dev.
+ldconfig -p 2>/dev/null | grep -q 'libzinnia\.so\.0' || missing+=(libzinnia0)
+[ -f /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model ] || missing+=(tegaki-zinnia-simplified-chinese)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-deps: missing ${missing[*]}; run this script as root (apt-get install ${missing[*]})" >&2

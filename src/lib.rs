@@ -20,6 +20,8 @@
 //!   that stops when its handle is dropped.
 //! - [`speech`]: the read-aloud mode's engine (what is spoken, in which
 //!   voice, espeak-ng behind a [`speech::Speaker`]).
+//! - [`handwriting`]: the search pad's recognizer (Debian's libzinnia,
+//!   loaded at run time) and candidates in the visitor's script.
 //! - [`admin`]: the admin workstation side (`kioskctl`, its client, the fleet
 //!   admin, the preview); [`fleet`]: the MQTT protocol both sides share.
 //!
@@ -32,6 +34,7 @@ pub mod content;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod fleet;
+pub mod handwriting;
 pub mod kiosk;
 pub mod log_limit;
 pub mod mirror;

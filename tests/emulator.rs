@@ -983,7 +983,7 @@ fn search_shows_a_page_of_results_then_more_and_a_new_query_starts_again() {
         if emulator.find(&more).is_some() {
             break;
         }
-        emulator.swipe((540.0, 900.0), (540.0, 350.0), Duration::from_millis(200));
+        emulator.swipe((540.0, 850.0), (540.0, 450.0), Duration::from_millis(200));
     }
     tap(&mut emulator, &more);
     assert_eq!(rows(&emulator), 2 * RESULTS_PAGE);
@@ -1069,4 +1069,212 @@ fn sync_now_without_a_repository_is_reported_to_the_admin_status_too() {
         message,
         "the same status for /status and MQTT"
     );
+}
+
+/// The recorded writing (tests/fixtures/handwriting/characters.toml).
+fn recorded_writing() -> Vec<lobby_kiosk::handwriting::recorded::Recorded> {
+    lobby_kiosk::handwriting::recorded::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/handwriting/characters.toml"),
+    )
+    .expect("the recorded writing loads")
+}
+
+/// The search page with the handwriting pad open, in `lang`; None (the
+/// reason printed) where libzinnia or its model is missing.
+fn handwriting_pad(lang: Lang) -> Option<Emulator> {
+    let mut emulator = start();
+    let ui = emulator.ui().clone_strong();
+    let state = ui.global::<lobby_kiosk::ui::AppState>();
+    state.invoke_set_language(lang.index() as i32);
+    state.invoke_navigate(lobby_kiosk::ui::Page::Search);
+    emulator.render();
+    let handwriting = match lang {
+        Lang::ZhHans => "手写",
+        Lang::ZhHant => "手寫",
+        Lang::En => "Handwriting",
+    };
+    tap(&mut emulator, handwriting);
+    let search = ui.global::<lobby_kiosk::ui::SearchState>();
+    let unavailable = search.get_handwriting_unavailable();
+    if !unavailable.is_empty() {
+        eprintln!("skipped: {unavailable}");
+        return None;
+    }
+    Some(emulator)
+}
+
+/// Writes strokes `strokes` of `character` on the pad with the emulator's
+/// touch injection; returns the candidates shown after each.
+fn write_strokes(
+    emulator: &mut Emulator,
+    character: &lobby_kiosk::handwriting::recorded::Recorded,
+    strokes: std::ops::Range<usize>,
+) -> Vec<Vec<String>> {
+    let pad = emulator
+        .elements()
+        .into_iter()
+        .find(|e| matches!(e.label.as_str(), "手写板" | "手寫板" | "Handwriting pad"))
+        .expect("the pad shows");
+    let mut shown = Vec::new();
+    for stroke in &character.scaled(pad.width)[strokes] {
+        let points: Vec<(f32, f32)> = stroke.iter().map(|p| (pad.x + p.x, pad.y + p.y)).collect();
+        emulator.stroke(&points);
+        let search = emulator.ui().global::<lobby_kiosk::ui::SearchState>();
+        let candidates: Vec<String> = slint::Model::iter(&search.get_candidates())
+            .map(|c| c.to_string())
+            .collect();
+        for candidate in &candidates {
+            assert!(
+                emulator.shows(candidate),
+                "candidate {candidate} is a button on the pad"
+            );
+        }
+        shown.push(candidates);
+    }
+    shown
+}
+
+#[test]
+fn handwriting_recorded_characters_through_touch_give_their_candidates() {
+    for lang in [Lang::ZhHans, Lang::ZhHant] {
+        let Some(mut emulator) = handwriting_pad(lang) else {
+            return;
+        };
+        for character in recorded_writing() {
+            let script = character.script.lang();
+            let offered = match (character.script, lang) {
+                // A zh-Hant visitor writing a shape both scripts share gets
+                // its traditional form (the same character).
+                (lobby_kiosk::handwriting::recorded::Script::Both, _) => character.text.clone(),
+                _ if script == lang => character.text.clone(),
+                _ => continue,
+            };
+            let shown = write_strokes(&mut emulator, &character, 0..character.strokes.len());
+            assert_eq!(shown.len(), character.strokes.len());
+            assert!(
+                shown.iter().all(|c| !c.is_empty()),
+                "{}: candidates after every stroke",
+                character.text
+            );
+            let last = shown.last().expect("a stroke");
+            assert_eq!(
+                last.contains(&offered),
+                character.recognized,
+                "{} ({lang}) offered {last:?}",
+                character.text
+            );
+            tap(
+                &mut emulator,
+                if lang == Lang::ZhHans {
+                    "重写"
+                } else {
+                    "重寫"
+                },
+            );
+            let search = emulator.ui().global::<lobby_kiosk::ui::SearchState>();
+            assert_eq!(search.get_ink(), "", "rewrite wipes the pad");
+            assert_eq!(slint::Model::row_count(&search.get_candidates()), 0);
+        }
+    }
+}
+
+#[test]
+fn a_handwritten_candidate_joins_the_query_and_the_keyboard_still_types() {
+    let Some(mut emulator) = handwriting_pad(Lang::ZhHans) else {
+        return;
+    };
+    assert!(emulator.app().handwriting_model_open());
+    let characters = recorded_writing();
+    let ten = characters
+        .iter()
+        .find(|c| c.text == "十")
+        .expect("十 is recorded");
+    write_strokes(&mut emulator, ten, 0..2);
+    tap(&mut emulator, "十");
+    assert_eq!(search_query(&emulator), "十");
+    let search = emulator.ui().global::<lobby_kiosk::ui::SearchState>();
+    assert_eq!(search.get_ink(), "", "a picked candidate wipes the pad");
+    tap(&mut emulator, "拼音");
+    assert!(
+        !emulator.app().handwriting_model_open(),
+        "the keyboard closes the model"
+    );
+    tap(&mut emulator, "a");
+    assert_eq!(search_query(&emulator), "十a");
+    tap(&mut emulator, "退格");
+    tap(&mut emulator, "手写");
+    assert!(emulator.app().handwriting_model_open());
+    emulator
+        .ui()
+        .global::<lobby_kiosk::ui::AppState>()
+        .invoke_home();
+    emulator.render();
+    assert!(
+        !emulator.app().handwriting_model_open(),
+        "leaving the page closes the model"
+    );
+}
+
+#[test]
+fn the_empty_search_page_offers_popular_searches_that_run_when_tapped() {
+    let mut emulator = start();
+    emulator
+        .ui()
+        .global::<lobby_kiosk::ui::AppState>()
+        .invoke_navigate(lobby_kiosk::ui::Page::Search);
+    emulator.render();
+    assert!(emulator.shows("热门搜索"));
+    let chip = emulator
+        .find("游泳")
+        .expect("the site's popular search shows");
+    assert!(chip.is_clickable() && chip.height >= 88.0 && chip.width >= 88.0);
+    tap(&mut emulator, "游泳");
+    assert_eq!(search_query(&emulator), "游泳");
+    let search = emulator.ui().global::<lobby_kiosk::ui::SearchState>();
+    assert!(
+        search.get_total() > 0,
+        "游泳 finds something in the demo content"
+    );
+    assert!(
+        !emulator.shows("热门搜索"),
+        "results replace the popular searches"
+    );
+}
+
+#[test]
+fn golden_screenshots_of_the_empty_search_page_and_the_handwriting_pad() {
+    for lang in Lang::ALL {
+        let mut emulator = start();
+        let state = emulator.ui().global::<lobby_kiosk::ui::AppState>();
+        state.invoke_set_language(lang.index() as i32);
+        state.invoke_navigate(lobby_kiosk::ui::Page::Search);
+        assert_matches_reference(&mut emulator, &format!("search-empty.{lang}"));
+    }
+    let mut large = start();
+    let state = large.ui().global::<lobby_kiosk::ui::AppState>();
+    state.invoke_set_text_scale(1.5);
+    state.invoke_navigate(lobby_kiosk::ui::Page::Search);
+    assert_matches_reference(&mut large, "search-empty.text-150");
+
+    let characters = recorded_writing();
+    let middle = characters
+        .iter()
+        .find(|c| c.text == "中")
+        .expect("中 is recorded");
+    for lang in Lang::ALL {
+        let Some(mut emulator) = handwriting_pad(lang) else {
+            return;
+        };
+        write_strokes(&mut emulator, middle, 0..middle.strokes.len());
+        assert_matches_reference(&mut emulator, &format!("search-handwriting.{lang}"));
+    }
+    let Some(mut large) = handwriting_pad(Lang::ZhHans) else {
+        return;
+    };
+    large
+        .ui()
+        .global::<lobby_kiosk::ui::AppState>()
+        .invoke_set_text_scale(1.5);
+    write_strokes(&mut large, middle, 0..middle.strokes.len());
+    assert_matches_reference(&mut large, "search-handwriting.text-150");
 }

@@ -88,6 +88,11 @@ pub struct Site {
     pub guide_categories: Vec<Category>,
     /// Document categories (年度報告, 公開指南, 政策文件, …).
     pub document_categories: Vec<Category>,
+    /// What the empty search page offers under 热门搜索, in order: each a
+    /// query run when tapped. None: the page offers the site's first
+    /// guides instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub popular_searches: Vec<Text>,
 }
 
 fn default_zone() -> Tz {
@@ -560,6 +565,7 @@ impl Catalog {
         for text in [&mut site.name, &mut site.address, &mut site.hours] {
             f(text);
         }
+        site.popular_searches.iter_mut().for_each(&mut *f);
         for category in site
             .notice_categories
             .iter_mut()

@@ -300,6 +300,26 @@ impl Emulator {
         self.advance(Duration::from_millis(500));
     }
 
+    /// Draws one stroke through `points` (window coordinates) as a finger
+    /// does: down at the first, a move to each next one 16 ms apart (one
+    /// touch event a frame), up at the last; renders after.
+    pub fn stroke(&mut self, points: &[(f32, f32)]) {
+        let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
+            return;
+        };
+        self.touches.clear();
+        self.press(first.0, first.1);
+        for &(x, y) in &points[1..] {
+            platform::advance(Duration::from_millis(16));
+            self.dispatch(WindowEvent::PointerMoved {
+                position: LogicalPosition::new(x, y),
+            });
+        }
+        self.touches.push(Point::new(last.0 as i32, last.1 as i32));
+        self.release(last.0, last.1);
+        self.advance(Duration::from_millis(16));
+    }
+
     /// Every visible element with an accessible label or role.
     pub fn elements(&self) -> Vec<Element> {
         let mut found = Vec::new();

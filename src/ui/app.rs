@@ -2,6 +2,7 @@
 //! session, the admin gate and the current catalog.
 
 use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use slint::{ComponentHandle, ModelRc, VecModel};
 use super::admin_panel::AdminPanel;
 use super::banners::BannerAdapter;
 use super::clock::Clock;
+use super::handwriting_pad::HandwritingPad;
 use super::image_cache::ImageCache;
 use super::navigation::{Navigator, Screen, Section};
 use super::pages::{PageAdapter, PageInputs};
@@ -44,6 +46,10 @@ struct State {
     sync_request: String,
     /// What the visitor typed on the search keyboard.
     query: String,
+    /// Per guide, the ended visitor sessions that opened it, since start.
+    guide_sessions: HashMap<String, u32>,
+    /// The guides this session opened (counted when it ends).
+    session_guides: BTreeSet<String>,
 }
 
 impl State {
@@ -64,6 +70,8 @@ pub struct KioskApp {
     pages: PageAdapter,
     /// Decoded images and QR codes of the current content.
     images: RefCell<ImageCache>,
+    /// The search page's handwriting pad.
+    pad: RefCell<HandwritingPad>,
     clock: Rc<dyn Clock>,
     clock_timer: slint::Timer,
     sync_timer: slint::Timer,
@@ -100,6 +108,8 @@ impl KioskApp {
                 search_index,
                 sync_request: String::new(),
                 query: String::new(),
+                guide_sessions: HashMap::new(),
+                session_guides: BTreeSet::new(),
                 content,
                 navigator: Navigator::default(),
                 settings: VisitorSettings::defaults(default_lang),
@@ -111,6 +121,7 @@ impl KioskApp {
             banners: BannerAdapter::default(),
             pages,
             images: RefCell::default(),
+            pad: RefCell::default(),
             clock,
             clock_timer: slint::Timer::default(),
             sync_timer: slint::Timer::default(),
@@ -299,6 +310,64 @@ impl KioskApp {
         let w = with.clone();
         search.on_clear(move || w(&|app| app.edit_query(String::clear)));
         let w = with.clone();
+        search.on_run_popular(move |popular| {
+            w(&|app| {
+                if popular.item_id.is_empty() {
+                    app.edit_query(|q| *q = popular.text.to_string());
+                } else {
+                    app.open_item(&popular.item_id);
+                }
+            })
+        });
+        let w = with.clone();
+        search.on_set_handwriting(move |on| {
+            w(&|app| {
+                let on_search = app.screen() == Screen::Search;
+                app.pad.borrow_mut().choose(on, on_search);
+                app.show_pad();
+            })
+        });
+        let w = with.clone();
+        search.on_stroke_begin(move |x, y, side| {
+            w(&|app| {
+                app.pad.borrow_mut().begin(x, y, side);
+                app.pad
+                    .borrow()
+                    .show_ink(&app.window.global::<SearchState>());
+            })
+        });
+        let w = with.clone();
+        search.on_stroke_move(move |x, y| {
+            w(&|app| {
+                app.pad.borrow_mut().extend(x, y);
+                app.pad
+                    .borrow()
+                    .show_ink(&app.window.global::<SearchState>());
+            })
+        });
+        let w = with.clone();
+        search.on_stroke_end(move || {
+            w(&|app| {
+                app.pad.borrow_mut().end();
+                app.show_pad();
+            })
+        });
+        let w = with.clone();
+        search.on_pick(move |candidate| {
+            w(&|app| {
+                app.pad.borrow_mut().clear();
+                app.show_pad();
+                app.edit_query(|q| q.push_str(&candidate));
+            })
+        });
+        let w = with.clone();
+        search.on_clear_ink(move || {
+            w(&|app| {
+                app.pad.borrow_mut().clear();
+                app.show_pad();
+            })
+        });
+        let w = with.clone();
         content.on_select_category(move |id| {
             w(&|app| {
                 let current = app.screen();
@@ -332,6 +401,21 @@ impl KioskApp {
                 }
             })
         });
+    }
+
+    /// Shows the handwriting pad's state (its ink, candidates, and why it
+    /// is unavailable) in the visitor's language.
+    fn show_pad(&self) {
+        let lang = self.state.borrow().settings.lang;
+        self.pad
+            .borrow()
+            .show(&self.window.global::<SearchState>(), lang);
+    }
+
+    /// Whether the handwriting pad has its model open (only while chosen on
+    /// the search page).
+    pub fn handwriting_model_open(&self) -> bool {
+        self.pad.borrow().is_loaded()
     }
 
     /// Changes the search query; the results follow on every keystroke.
@@ -391,6 +475,9 @@ impl KioskApp {
             .content
             .as_ref()
             .is_some_and(|c| matches!(c.catalog.item(id), Some(ItemRef::Guide(_))));
+        if is_guide {
+            self.state.borrow_mut().session_guides.insert(id.to_owned());
+        }
         let screen = if is_guide {
             Screen::Guide(id.to_owned())
         } else {
@@ -452,6 +539,10 @@ impl KioskApp {
             state.settings = VisitorSettings::defaults(state.default_lang);
             state.query.clear();
             state.navigator.home();
+            for guide in std::mem::take(&mut state.session_guides) {
+                *state.guide_sessions.entry(guide).or_default() += 1;
+            }
+            self.pad.borrow_mut().choose(false, false);
             state.extended = None;
         }
         let app_state = self.window.global::<AppState>();
@@ -477,6 +568,7 @@ impl KioskApp {
         self.window
             .global::<AppState>()
             .set_language(settings.lang.index() as i32);
+        self.show_pad();
         self.render();
     }
 
@@ -560,6 +652,11 @@ impl KioskApp {
         let images = self.images.borrow();
         let presenter = Presenter::new(catalog, assets.as_ref(), &images, lang);
         let screen = state.navigator.current();
+        if self.pad.borrow_mut().follow(screen == &Screen::Search) {
+            self.pad
+                .borrow()
+                .show(&self.window.global::<SearchState>(), lang);
+        }
         app_state.set_trail(presenter.trail(screen).into());
         let page = if screen == &Screen::Admin {
             let lines = admin_panel(&state, &status);
@@ -576,6 +673,7 @@ impl KioskApp {
                 lang,
                 now,
                 generation: state.generation,
+                guide_sessions: &state.guide_sessions,
             };
             self.pages.show(&self.window, &inputs).unwrap_or(Page::Home)
         };

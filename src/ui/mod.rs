@@ -5,6 +5,7 @@ pub mod app;
 pub mod banners;
 pub mod clock;
 pub mod fonts;
+pub mod handwriting_pad;
 pub mod image_cache;
 pub mod images;
 pub mod long_text;

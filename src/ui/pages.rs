@@ -6,6 +6,7 @@
 //! repaints only what really changed.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -69,6 +70,9 @@ pub struct PageInputs<'a> {
     pub now: DateTime<Utc>,
     /// Counts the contents the app was given.
     pub generation: u64,
+    /// Per guide, the ended visitor sessions that opened it (the empty
+    /// search page's fallback popular searches).
+    pub guide_sessions: &'a HashMap<String, u32>,
 }
 
 /// The screen last presented and what it was made from.
@@ -188,6 +192,10 @@ impl PageAdapter {
                     inputs.pages * search_view::RESULTS_PAGE,
                 );
                 let search = window.global::<SearchState>();
+                if inputs.query.is_empty() {
+                    let popular = search_view::popular(catalog, lang, inputs.guide_sessions);
+                    search.set_popular(ModelRc::new(VecModel::from(popular)));
+                }
                 search.set_more_count(total.saturating_sub(rows.len()) as i32);
                 update_rows(&self.search_rows, rows);
                 search.set_total(total as i32);

@@ -38,6 +38,12 @@ pub const MAX_ASSET_BYTES: u64 = 20 * 1024 * 1024;
 /// Notices ending within this many days get a warning.
 const EXPIRY_WARNING_DAYS: i64 = 7;
 
+/// The most popular searches the search page shows (two rows of chips).
+const MAX_POPULAR_SEARCHES: usize = 8;
+
+/// A popular search longer than this is a title, not a query.
+const MAX_POPULAR_SEARCH_CHARS: usize = 12;
+
 /// A compiled catalog and the warnings found on the way.
 #[derive(Debug)]
 pub struct Compiled {
@@ -376,6 +382,49 @@ impl Loader {
         }
     }
 
+    /// Popular searches are short queries, each once, few enough to show
+    /// as chips on the empty search page.
+    fn check_popular_searches(&mut self, source: &SourceFile, offset: usize, site: &Site) {
+        let searches = &site.popular_searches;
+        if searches.len() > MAX_POPULAR_SEARCHES {
+            source.error(
+                &mut self.diagnostics,
+                offset,
+                format!(
+                    "{} popular searches: the search page shows at most {MAX_POPULAR_SEARCHES}",
+                    searches.len()
+                ),
+            );
+        }
+        for (index, search) in searches.iter().enumerate() {
+            let query = search.text(Lang::ZhHans).trim();
+            if query.is_empty() {
+                source.error(
+                    &mut self.diagnostics,
+                    offset,
+                    format!("popular search {} is empty", index + 1),
+                );
+            } else if query.chars().count() > MAX_POPULAR_SEARCH_CHARS {
+                source.error(
+                    &mut self.diagnostics,
+                    offset,
+                    format!(
+                        "popular search `{query}` is longer than {MAX_POPULAR_SEARCH_CHARS} characters: write what a visitor would type"
+                    ),
+                );
+            } else if searches[..index]
+                .iter()
+                .any(|earlier| earlier.text(Lang::ZhHans).trim() == query)
+            {
+                source.error(
+                    &mut self.diagnostics,
+                    offset,
+                    format!("popular search `{query}` is listed twice"),
+                );
+            }
+        }
+    }
+
     fn check_id(&mut self, source: &SourceFile, offset: usize, id: &str) {
         if id.is_empty()
             || !id
@@ -455,6 +504,7 @@ impl Loader {
             self.check_image(&source, keys.at("logo"), logo);
         }
         self.check_url(&source, keys.at("website"), &site.website);
+        self.check_popular_searches(&source, keys.at("popular_searches"), &site);
         Some(site)
     }
 
