@@ -27,6 +27,9 @@ pub struct Config {
     /// Fonts.
     #[serde(default)]
     pub fonts: FontConfig,
+    /// The search page's handwriting pad.
+    #[serde(default)]
+    pub handwriting: HandwritingConfig,
     /// The content repository; without it the kiosk shows the demo content.
     #[serde(default)]
     pub repository: Option<RepositoryConfig>,
@@ -182,6 +185,28 @@ pub struct FontConfig {
     pub dir: Option<PathBuf>,
 }
 
+/// The handwriting pad's recognizer.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandwritingConfig {
+    /// The zinnia model file (simplified Chinese; traditional characters
+    /// are offered through the converter).
+    #[serde(default = "default_handwriting_model")]
+    pub model: PathBuf,
+}
+
+impl Default for HandwritingConfig {
+    fn default() -> Self {
+        HandwritingConfig {
+            model: default_handwriting_model(),
+        }
+    }
+}
+
+fn default_handwriting_model() -> PathBuf {
+    PathBuf::from(crate::handwriting::DEFAULT_MODEL)
+}
+
 fn default_kiosk_id() -> String {
     "kiosk-demo".into()
 }
@@ -252,6 +277,7 @@ impl Config {
                 pin_sha256: Some(hash_secret(DEMO_PIN)),
             },
             fonts: FontConfig::default(),
+            handwriting: HandwritingConfig::default(),
             repository: None,
             admin_endpoint: None,
             fleet: None,
@@ -459,6 +485,21 @@ mod tests {
                 .contains("k.toml:3:3: admin.pin_sha256 must be 64 hex digits"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_handwriting_model_defaults_to_debians_and_can_be_moved() {
+        let default = Config::parse("", Path::new("k.toml")).unwrap();
+        assert_eq!(
+            default.handwriting.model,
+            Path::new(crate::handwriting::DEFAULT_MODEL)
+        );
+        let moved = Config::parse(
+            "[handwriting]\nmodel = \"/opt/models/zh.model\"\n",
+            Path::new("k.toml"),
+        )
+        .unwrap();
+        assert_eq!(moved.handwriting.model, Path::new("/opt/models/zh.model"));
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl KioskApp {
             banners: BannerAdapter::default(),
             pages,
             images: RefCell::default(),
-            pad: RefCell::default(),
+            pad: RefCell::new(HandwritingPad::new(config.handwriting.model.clone())),
             clock,
             clock_timer: slint::Timer::default(),
             sync_timer: slint::Timer::default(),
