@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::content::authoring::source::line_column;
+use crate::reach::{Mounting, MountingError};
 use crate::secret::hash_secret;
 
 /// PIN of the demo configuration (used only when no config file is given).
@@ -30,6 +31,9 @@ pub struct Config {
     /// The search page's handwriting pad.
     #[serde(default)]
     pub handwriting: HandwritingConfig,
+    /// How the panel is mounted (where visitors can reach).
+    #[serde(default)]
+    pub mounting: MountingConfig,
     /// The content repository; without it the kiosk shows the demo content.
     #[serde(default)]
     pub repository: Option<RepositoryConfig>,
@@ -185,6 +189,49 @@ pub struct FontConfig {
     pub dir: Option<PathBuf>,
 }
 
+/// How the panel is mounted: the UI keeps every control where a visitor
+/// can reach it ([`crate::reach`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MountingConfig {
+    /// The panel's active area, long side and short side, in mm.
+    #[serde(default = "default_panel_mm")]
+    pub panel_mm: [u32; 2],
+    /// The height of the screen's bottom edge above the floor, in mm.
+    #[serde(default = "default_bottom_edge_mm")]
+    pub bottom_edge_mm: u32,
+}
+
+impl Default for MountingConfig {
+    fn default() -> Self {
+        MountingConfig {
+            panel_mm: default_panel_mm(),
+            bottom_edge_mm: default_bottom_edge_mm(),
+        }
+    }
+}
+
+impl MountingConfig {
+    /// The mounting, as the reach zone reads it.
+    pub fn mounting(&self) -> Mounting {
+        let [long_side_mm, short_side_mm] = self.panel_mm;
+        Mounting {
+            long_side_mm,
+            short_side_mm,
+            bottom_edge_mm: self.bottom_edge_mm,
+        }
+    }
+}
+
+/// A floor-standing 43-inch panel's active area.
+fn default_panel_mm() -> [u32; 2] {
+    [952, 535]
+}
+
+fn default_bottom_edge_mm() -> u32 {
+    400
+}
+
 /// The handwriting pad's recognizer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -278,6 +325,7 @@ impl Config {
             },
             fonts: FontConfig::default(),
             handwriting: HandwritingConfig::default(),
+            mounting: MountingConfig::default(),
             repository: None,
             admin_endpoint: None,
             fleet: None,
@@ -366,6 +414,15 @@ impl Config {
                     idle.timeout_seconds, idle.reading_seconds
                 ),
             ));
+        }
+        if let Err(error) = self.mounting.mounting().check() {
+            let key = match error {
+                MountingError::NoArea => "mounting.panel_mm",
+                MountingError::BottomTooLow { .. } | MountingError::TooLittleInReach { .. } => {
+                    "mounting.bottom_edge_mm"
+                }
+            };
+            return Some((key, error.to_string()));
         }
         let at_least_one = "must be at least 1 (0 would make it happen at once, over and over)";
         let mut counts = vec![
@@ -483,6 +540,29 @@ mod tests {
             error
                 .to_string()
                 .contains("k.toml:3:3: admin.pin_sha256 must be 64 hex digits"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_mounting_out_of_reach_is_refused_at_its_key() {
+        let error = Config::parse(
+            "[mounting]\npanel_mm = [952, 535]\nbottom_edge_mm = 300\n",
+            Path::new("k.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("k.toml:3:1: mounting.bottom_edge_mm is 300 mm: below 380 mm"),
+            "{error}"
+        );
+        let error =
+            Config::parse("[mounting]\npanel_mm = [0, 535]\n", Path::new("k.toml")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("k.toml:2:1: mounting.panel_mm must be"),
             "{error}"
         );
     }

@@ -10,6 +10,8 @@
 //!   authoring content.
 //! - [`net`]: bounded reads from the network (size limits and deadlines).
 //! - [`platform`]: the board's OS integration (waiting for the display, systemd readiness and watchdog).
+//! - [`reach`]: the reach zone, the part of the screen a visitor can touch,
+//!   from how the panel is mounted.
 //! - [`search`]: the search index (pinyin, simplified/traditional folding,
 //!   ranking, highlights) behind the on-screen keyboard.
 //! - [`store`]: the offline content cache (content-addressed blobs,
@@ -40,6 +42,7 @@ pub mod log_limit;
 pub mod mirror;
 pub mod net;
 pub mod platform;
+pub mod reach;
 pub mod repo;
 pub mod search;
 pub mod secret;

@@ -180,7 +180,7 @@ fn language_switch_changes_chrome_and_content() {
 fn idle_countdown_resets_language_size_contrast_and_page() {
     let mut emulator = start();
     tap(&mut emulator, "English");
-    tap(&mut emulator, "Text size");
+    tap(&mut emulator, "Large");
     tap(&mut emulator, "High contrast");
     tap(&mut emulator, "Service guides");
     let settings = emulator.app().settings();
@@ -332,7 +332,8 @@ fn an_urgent_notice_leaves_the_banner_when_it_expires_without_a_tap() {
 }
 
 fn hold_department_name(emulator: &mut Emulator, duration: Duration) {
-    emulator.long_press(200.0, 60.0, duration);
+    let (x, y) = emulator.find("广州市体育局").expect("the name").centre();
+    emulator.long_press(x, y, duration);
 }
 
 fn enter_pin(emulator: &mut Emulator, pin: &str) {
@@ -346,7 +347,8 @@ fn enter_pin(emulator: &mut Emulator, pin: &str) {
 fn admin_panel_needs_the_hidden_gesture_and_pin_and_locks_after_three_tries() {
     let mut emulator = start();
     // A tap or a short hold never opens the PIN pad.
-    emulator.tap(200.0, 60.0);
+    let (x, y) = emulator.find("广州市体育局").expect("the name").centre();
+    emulator.tap(x, y);
     hold_department_name(&mut emulator, Duration::from_secs(1));
     assert!(!emulator.shows("确认"));
 
@@ -516,6 +518,9 @@ fn touch_targets_are_big_and_text_stays_on_screen_at_every_size() {
         visit_every_screen(&mut emulator, &mut |emulator, screen| {
             emulator.render();
             let elements = emulator.elements();
+            let (page_top, page_bottom) = emulator.page_area();
+            // Below this the page is covered (the "more below" strip).
+            let shown_bottom = lobby_kiosk::emulator::layout_check::visible_bottom(emulator);
             let scrollers: Vec<_> = elements
                 .iter()
                 .filter(|e| e.description == "scroll-x")
@@ -537,22 +542,31 @@ fn touch_targets_are_big_and_text_stays_on_screen_at_every_size() {
                     .any(|s| cy >= s.y && cy <= s.y + s.height && cx >= s.x - 1.0);
                 let fits = element.x >= -0.5 && element.x + element.width <= width as f32 + 0.5;
                 // Text that starts inside a button must end inside it too.
-                if element.role == Some(AccessibleRole::Text) && !element.label.is_empty() {
-                    // Only buttons wholly inside the page area (not cut by scrolling).
-                    let visible =
-                        |c: &&Element| c.y >= 160.0 && c.y + c.height <= height as f32 - 176.0;
+                if element.role == Some(AccessibleRole::Text)
+                    && !element.label.is_empty()
+                    && !(element.y >= shown_bottom && element.y < page_bottom)
+                {
+                    // Only buttons wholly inside the page area (not cut by
+                    // scrolling) or wholly below it (the bars).
+                    let visible = |c: &&Element| {
+                        (c.y >= page_top && c.y + c.height <= page_bottom) || c.y >= page_bottom
+                    };
+                    // The button drawn where the text starts: the last in
+                    // tree order (a scrolled button under a panel is earlier).
                     let spills = elements
                         .iter()
+                        .rev()
                         .filter(|c| c.is_clickable())
                         .filter(visible)
-                        .any(|c| {
-                            let starts_inside = element.x >= c.x - 0.5
+                        .find(|c| {
+                            element.x >= c.x - 0.5
                                 && element.y >= c.y - 0.5
                                 && element.x < c.x + c.width
-                                && element.y <= c.y + c.height;
-                            let ends_inside = element.x + element.width <= c.x + c.width + 0.5
-                                && element.y + element.height <= c.y + c.height + 0.5;
-                            starts_inside && !ends_inside
+                                && element.y <= c.y + c.height
+                        })
+                        .is_some_and(|c| {
+                            element.x + element.width > c.x + c.width + 0.5
+                                || element.y + element.height > c.y + c.height + 0.5
                         });
                     if spills {
                         problems.push(format!(
@@ -835,6 +849,8 @@ fn a_wide_table_pages_sideways_to_its_last_column_by_buttons() {
 
 #[test]
 fn an_untranslated_guide_in_english_says_so_and_counts_copies_in_english() {
+    use slint::Model;
+
     let catalog = catalog();
     let guide = catalog
         .guides
@@ -848,12 +864,20 @@ fn an_untranslated_guide_in_english_says_so_and_counts_copies_in_english() {
         .global::<lobby_kiosk::ui::AppState>()
         .invoke_open_item(guide.id.as_str().into());
     assert!(emulator.shows("This page is not yet available in English and is shown in Chinese."));
-    let labels: Vec<String> = emulator.elements().into_iter().map(|e| e.label).collect();
+    // The materials as the page shows them (further down the page).
+    let details: Vec<String> = emulator
+        .ui()
+        .global::<lobby_kiosk::ui::Content>()
+        .get_guide()
+        .materials
+        .iter()
+        .map(|material| material.detail.to_string())
+        .collect();
     assert!(
-        labels.iter().any(|l| l.starts_with("1 copy · ")),
-        "{labels:?}"
+        details.iter().any(|d| d.starts_with("1 copy · ")),
+        "{details:?}"
     );
-    assert!(!labels.iter().any(|l| l.contains("1 copies")));
+    assert!(!details.iter().any(|d| d.contains("1 copies")));
 
     // The traditional view of a guide written in simplified says it was converted.
     tap(&mut emulator, "繁體中文");
@@ -924,13 +948,13 @@ fn long_lists_show_a_page_then_more_on_request_and_back_keeps_them() {
     // The visitor scrolls to the end of the list and asks for more.
     let more = format!("显示更多（还有 {} 条）", visible - LIST_PAGE);
     for _ in 0..40 {
-        if emulator
-            .find(&more)
-            .is_some_and(|button| button.y > 0.0 && button.y + button.height < HEIGHT as f32)
-        {
+        if emulator.find(&more).is_some_and(|button| {
+            let (top, bottom) = emulator.page_area();
+            button.y > top && button.y + button.height < bottom
+        }) {
             break;
         }
-        emulator.swipe((540.0, 1600.0), (540.0, 400.0), Duration::from_millis(200));
+        emulator.swipe((540.0, 1400.0), (540.0, 300.0), Duration::from_millis(200));
     }
     tap(&mut emulator, &more);
     assert_eq!(rows(&emulator), 2 * LIST_PAGE);

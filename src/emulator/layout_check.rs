@@ -7,6 +7,8 @@
 //! - can the last element be scrolled fully above the navigation bar?
 //! - does anything lie beside the screen or its scroller with no button
 //!   that scrolls there? (Reachable only by a sideways drag.)
+//! - does every control come inside the reach zone, the part of the panel
+//!   a visitor can touch as it is mounted? ([`reach`])
 //!
 //! [`check_link`] then activates every item link of the screen (list
 //! rows, search hits, related items, the urgent banner, attract slides:
@@ -25,6 +27,9 @@ use slint::ComponentHandle;
 
 use super::Emulator;
 use crate::content::Catalog;
+use reach::ReachWatch;
+
+mod reach;
 use crate::ui::navigation::Screen;
 use crate::ui::{AppState, Content, Page};
 
@@ -71,6 +76,15 @@ pub enum LayoutProblem {
         /// The element.
         element: String,
     },
+    /// A control never comes inside the reach zone, scrolled anywhere.
+    OutOfReach {
+        /// The screen.
+        screen: String,
+        /// The control.
+        control: String,
+        /// Where the reach zone starts (y from the top).
+        zone_top: f32,
+    },
     /// An item link opened something else than its item.
     WrongTarget {
         /// The screen the link is on.
@@ -101,6 +115,14 @@ impl fmt::Display for LayoutProblem {
             LayoutProblem::SidewaysOnly { screen, element } => write!(
                 f,
                 "{screen}: {element} is beside the visible area and no button scrolls to it"
+            ),
+            LayoutProblem::OutOfReach {
+                screen,
+                control,
+                zone_top,
+            } => write!(
+                f,
+                "{screen}: {control} never comes inside the reach zone (y ≥ {zone_top:.0}, from [mounting] in kiosk.toml)"
             ),
             LayoutProblem::WrongTarget {
                 screen,
@@ -236,7 +258,7 @@ struct Snapshot {
 }
 
 /// The page component on screen (`HomePage`, `GuidePage`, …).
-fn page_root(emulator: &Emulator) -> Option<ElementHandle> {
+pub(super) fn page_root(emulator: &Emulator) -> Option<ElementHandle> {
     find_element(emulator, |name| name.ends_with("Page"))
 }
 
@@ -257,10 +279,14 @@ fn find_element(emulator: &Emulator, wanted: impl Fn(&str) -> bool) -> Option<El
     found
 }
 
-/// Where the page's visible area ends: the navigation bar's top.
-fn nav_top(emulator: &Emulator) -> f32 {
-    find_element(emulator, |name| name == "NavBar")
-        .map_or(emulator.size().1 as f32, |bar| bar.absolute_position().y)
+/// Where the page's visible area ends: the top of what covers its foot
+/// (the "more below" strip while there is more, else the settings or
+/// navigation bar below the page).
+pub fn visible_bottom(emulator: &Emulator) -> f32 {
+    let page_bottom = emulator.page_area().1;
+    find_element(emulator, |name| name == "ScrollCue").map_or(page_bottom, |cue| {
+        cue.absolute_position().y.min(page_bottom)
+    })
 }
 
 fn is_scroller(handle: &ElementHandle) -> bool {
@@ -430,6 +456,8 @@ pub fn scroll_to_top(emulator: &mut Emulator) {
 /// Checks the layout of the screen on display, scrolling it from top to
 /// end (where it stays: see [`scroll_to_top`]).
 pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem> {
+    // A list comes back where the visitor left it: start from its top.
+    scroll_to_top(emulator);
     let Some(page) = page_root(emulator) else {
         return Vec::new();
     };
@@ -439,8 +467,10 @@ pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem>
     let mut pairs = Vec::new();
     let mut beside = Vec::new();
     let mut shown = Snapshot::default();
+    let mut reach = ReachWatch::default();
     for step in 0..MAX_SCROLL_STEPS {
         shown = snapshot(&page, width, height);
+        reach.look(emulator);
         overlaps(&shown, step == 0, &mut pairs);
         overhangs(&shown, width, &mut beside);
         if !main.as_ref().is_some_and(scroll_down) {
@@ -466,8 +496,19 @@ pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem>
             element: format!("{first}{more}"),
         });
     }
+    let zone_top = emulator.reach_zone().0;
+    problems.extend(
+        reach
+            .out_of_reach()
+            .into_iter()
+            .map(|control| LayoutProblem::OutOfReach {
+                screen: screen.to_owned(),
+                control,
+                zone_top,
+            }),
+    );
     if let Some(main) = &main
-        && let Some(last) = hidden_end(&shown, &main.frame, nav_top(emulator))
+        && let Some(last) = hidden_end(&shown, &main.frame, visible_bottom(emulator))
     {
         problems.push(LayoutProblem::EndHidden {
             screen: screen.to_owned(),
@@ -620,7 +661,7 @@ fn tappable(emulator: &Emulator, link: &Boxed, (x, y): (f32, f32)) -> bool {
         x: 0.0,
         y: 0.0,
         width: width as f32,
-        height: nav_top(emulator).min(height as f32),
+        height: visible_bottom(emulator).min(height as f32),
         scroller: None,
         layout: false,
     };

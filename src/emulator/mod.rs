@@ -26,6 +26,7 @@ pub use framebuffer::Framebuffer;
 
 use crate::config::Config;
 use crate::kiosk::startup::Startup;
+use crate::reach::Mounting;
 use crate::service_thread::ServiceThread;
 use crate::ui::app::KioskApp;
 use crate::ui::clock::Clock;
@@ -119,6 +120,8 @@ pub struct Emulator {
     touches: Vec<Point>,
     show_touches: bool,
     full_repaint_pending: bool,
+    /// How the emulated panel is mounted (where its reach zone is).
+    mounting: Mounting,
     /// The background sync's thread, stopped when the emulator is dropped.
     _sync: Option<ServiceThread>,
 }
@@ -155,10 +158,28 @@ impl Emulator {
             touches: Vec::new(),
             show_touches: false,
             full_repaint_pending: false,
+            mounting: config.mounting.mounting(),
             _sync: sync,
         };
         emulator.render();
         Ok(emulator)
+    }
+
+    /// The reach zone on the emulated screen as mounted: its top and bottom,
+    /// in pixels from the top.
+    pub fn reach_zone(&self) -> (f32, f32) {
+        let (width, height) = self.size();
+        self.mounting.zone(width > height).in_pixels(height as f32)
+    }
+
+    /// Where the page shows, between the header and the bars below it: its
+    /// top and bottom, in pixels from the top (the whole window when no page
+    /// shows).
+    pub fn page_area(&self) -> (f32, f32) {
+        layout_check::page_root(self).map_or((0.0, self.size().1 as f32), |page| {
+            let top = page.absolute_position().y;
+            (top, top + page.size().height)
+        })
     }
 
     /// The kiosk app, for swapping content or reading its state.

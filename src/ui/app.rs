@@ -137,6 +137,12 @@ impl KioskApp {
         state.set_countdown_seconds(seconds(config.idle.countdown_seconds));
         state.set_attract_timeout(seconds(config.idle.attract_seconds));
         state.set_kiosk_id(config.kiosk_id.as_str().into());
+        // Where the visitor's reach ends at the top, in each orientation
+        // (the window picks one as it is sized).
+        let mounting = config.mounting.mounting();
+        let theme = app.window.global::<Theme>();
+        theme.set_out_of_reach_portrait(mounting.zone(false).top);
+        theme.set_out_of_reach_landscape(mounting.zone(true).top);
         Self::connect(&app);
         app.apply_settings();
         app.tick_clock();
