@@ -1302,3 +1302,38 @@ fn golden_screenshots_of_the_empty_search_page_and_the_handwriting_pad() {
     write_strokes(&mut large, middle, 0..middle.strokes.len());
     assert_matches_reference(&mut large, "search-handwriting.text-150");
 }
+
+#[test]
+fn english_screens_put_english_punctuation_after_english_words() {
+    let mut emulator = start();
+    tap(&mut emulator, "English");
+    let mut problems = Vec::new();
+    let mut check = |emulator: &mut Emulator, screen: &str| {
+        // The whole page: it is laid out as far as it is scrolled.
+        for _ in 0..12 {
+            for element in emulator.elements() {
+                let chars: Vec<char> = element.label.chars().collect();
+                // "Window：C12" or "safe，the": a Chinese mark after a Latin letter.
+                if chars.windows(2).any(|pair| {
+                    pair[0].is_ascii_alphabetic() && matches!(pair[1], '：' | '，' | '；' | '。')
+                }) {
+                    let problem = format!("{screen}: `{}`", element.label);
+                    if !problems.contains(&problem) {
+                        problems.push(problem);
+                    }
+                }
+            }
+            emulator.swipe((540.0, 1300.0), (540.0, 500.0), Duration::from_millis(200));
+            emulator.advance(Duration::from_millis(300));
+        }
+    };
+    visit_every_screen(&mut emulator, &mut check);
+    for guide in catalog().guides {
+        emulator
+            .ui()
+            .global::<lobby_kiosk::ui::AppState>()
+            .invoke_open_item(guide.id.as_str().into());
+        check(&mut emulator, &guide.id);
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -2,6 +2,7 @@
 //! row heights, sticky label columns, and the per-row card view used at
 //! large text sizes.
 
+use super::words::labelled;
 use crate::content::blocks::{Grid, PlacedCell, Table};
 
 /// Padding inside a cell, left plus right.
@@ -224,7 +225,7 @@ fn cards(header: &Grid, body: &Grid, label_columns: usize, columns: usize) -> Ve
                         .cells
                         .iter()
                         .find(|p| p.row == row && p.column == column)?;
-                    Some(format!("{}：{}", column_names[column], cell.cell.text))
+                    Some(labelled(&column_names[column], &cell.cell.text))
                 })
                 .collect();
             RowCard { title, lines }

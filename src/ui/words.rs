@@ -171,6 +171,37 @@ pub fn count(lang: Lang, n: u32, counted: Word) -> String {
     }
 }
 
+/// A label and its value: "窗口：C12", "Window: C12". The colon follows the
+/// label's script (a Chinese column name in an English screen keeps its
+/// full-width colon), so mixed content reads right in both.
+pub fn labelled(label: &str, value: &str) -> String {
+    let chinese = label.chars().last().is_some_and(is_cjk);
+    if chinese {
+        format!("{label}：{value}")
+    } else {
+        format!("{label}: {value}")
+    }
+}
+
+/// Items of a list on one line: "早上；晚上", "mornings; evenings"; each
+/// separator follows the script of the item before it.
+pub fn joined(items: &[String]) -> String {
+    let mut line = String::new();
+    for (index, item) in items.iter().enumerate() {
+        if index > 0 {
+            let chinese = items[index - 1].chars().last().is_some_and(is_cjk);
+            line.push_str(if chinese { "；" } else { "; " });
+        }
+        line.push_str(item);
+    }
+    line
+}
+
+/// A CJK ideograph or full-width punctuation mark.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{2FFFF}')
+}
+
 /// 原件 / 復印件 in a language.
 pub fn material_form(lang: Lang, form: MaterialForm) -> &'static str {
     let said = match form {
@@ -221,6 +252,21 @@ pub fn pin_locked(lang: Lang, seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_label_takes_the_colon_of_its_script() {
+        assert_eq!(labelled("窗口", "C12"), "窗口：C12");
+        assert_eq!(labelled("Window", "C12 窗口"), "Window: C12 窗口");
+        assert_eq!(labelled("", "x"), ": x");
+    }
+
+    #[test]
+    fn list_items_are_joined_in_the_script_of_each() {
+        let items = ["早上".to_owned(), "evenings".to_owned(), "周末".to_owned()];
+        assert_eq!(joined(&items), "早上；evenings; 周末");
+        assert_eq!(joined(&[]), "");
+    }
+
     use super::*;
 
     #[test]

@@ -147,11 +147,7 @@ impl Presenter<'_> {
         for attachment in attachments {
             data.push(self.qr_block(
                 &attachment.url,
-                format!(
-                    "{}：{}",
-                    self.w(Word::Attachment),
-                    self.t(&attachment.title)
-                ),
+                words::labelled(self.w(Word::Attachment), &self.t(&attachment.title)),
             ));
         }
         DetailContent {

@@ -43,34 +43,33 @@ impl Presenter<'_> {
             labelled(
                 self.w(Word::TimeLimits),
                 format!(
-                    "{}：{} {}\n{}：{} {}",
-                    self.w(Word::Statutory),
-                    meta.statutory_days,
-                    days,
-                    self.w(Word::Promised),
-                    meta.promised_days,
-                    days
+                    "{}\n{}",
+                    words::labelled(
+                        self.w(Word::Statutory),
+                        &format!("{} {days}", meta.statutory_days)
+                    ),
+                    words::labelled(
+                        self.w(Word::Promised),
+                        &format!("{} {days}", meta.promised_days)
+                    ),
                 ),
             ),
             labelled(self.w(Word::Fees), self.t(&meta.fees)),
             labelled(
                 self.w(Word::PlaceAndHours),
                 format!(
-                    "{}\n{}：{}\n{}",
+                    "{}\n{}\n{}",
                     self.t(&meta.location),
-                    self.w(Word::Window),
-                    self.t(&meta.window),
+                    words::labelled(self.w(Word::Window), &self.t(&meta.window)),
                     self.t(&meta.hours)
                 ),
             ),
             labelled(
                 self.w(Word::PhoneNumbers),
                 format!(
-                    "{}：{}\n{}：{}",
-                    self.w(Word::Phone),
-                    meta.phone,
-                    self.w(Word::Complaints),
-                    self.t(&meta.complaint)
+                    "{}\n{}",
+                    words::labelled(self.w(Word::Phone), &meta.phone),
+                    words::labelled(self.w(Word::Complaints), &self.t(&meta.complaint)),
                 ),
             ),
         ];

@@ -180,13 +180,10 @@ impl Presenter<'_> {
                         chinese_only: self.chinese_only(&v.name),
                         meta: self.t(&v.hours).into(),
                         category: "".into(),
-                        summary: v
-                            .free_periods
-                            .iter()
-                            .map(|p| self.t(p))
-                            .collect::<Vec<_>>()
-                            .join("；")
-                            .into(),
+                        summary: words::joined(
+                            &v.free_periods.iter().map(|p| self.t(p)).collect::<Vec<_>>(),
+                        )
+                        .into(),
                         pinned: false,
                         urgent: false,
                     })
