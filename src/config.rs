@@ -250,8 +250,11 @@ impl Default for HandwritingConfig {
     }
 }
 
+/// Where Debian's tegaki-zinnia-simplified-chinese installs its model.
+pub const HANDWRITING_MODEL: &str = "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model";
+
 fn default_handwriting_model() -> PathBuf {
-    PathBuf::from(crate::handwriting::DEFAULT_MODEL)
+    PathBuf::from(HANDWRITING_MODEL)
 }
 
 fn default_kiosk_id() -> String {
@@ -570,10 +573,7 @@ mod tests {
     #[test]
     fn the_handwriting_model_defaults_to_debians_and_can_be_moved() {
         let default = Config::parse("", Path::new("k.toml")).unwrap();
-        assert_eq!(
-            default.handwriting.model,
-            Path::new(crate::handwriting::DEFAULT_MODEL)
-        );
+        assert_eq!(default.handwriting.model, Path::new(HANDWRITING_MODEL));
         let moved = Config::parse(
             "[handwriting]\nmodel = \"/opt/models/zh.model\"\n",
             Path::new("k.toml"),

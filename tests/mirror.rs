@@ -265,8 +265,9 @@ fn imported_notices_reach_the_kiosk_screen() {
         "關於天河體育中心游泳館恢復開放的公告",
         "《广州市体育场馆开放管理办法》解读",
     ] {
-        assert!(emulator.shows(title), "{title} is on the notice board");
+        assert!(emulator.scroll_to(title), "{title} is on the notice board");
     }
+    assert!(emulator.scroll_to("广州市体育局关于2026年全民健身日活动安排的通知"));
     emulator
         .tap_label("广州市体育局关于2026年全民健身日活动安排的通知")
         .unwrap();

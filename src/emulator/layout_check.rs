@@ -9,6 +9,8 @@
 //!   that scrolls there? (Reachable only by a sideways drag.)
 //! - does every control come inside the reach zone, the part of the panel
 //!   a visitor can touch as it is mounted? ([`reach`])
+//! - in landscape, do the lines of a page being read stay short enough to
+//!   read (at most [`READING_MEASURE`] body characters)?
 //!
 //! [`check_link`] then activates every item link of the screen (list
 //! rows, search hits, related items, the urgent banner, attract slides:
@@ -31,7 +33,7 @@ use reach::ReachWatch;
 
 mod reach;
 use crate::ui::navigation::Screen;
-use crate::ui::{AppState, Content, Page};
+use crate::ui::{AppState, Content, Page, Theme};
 
 /// Overlaps and overhangs smaller than this (anti-aliasing, rounding) are ignored.
 const TOLERANCE: f32 = 1.0;
@@ -47,6 +49,13 @@ pub const SCROLL_HINT_IDS: [&str; 2] = ["scroll-left", "scroll-right"];
 /// grid, whose sticky header and label column cover cells by design: its
 /// cells are checked for overlaps only before it is scrolled).
 pub const SCROLL_X: &str = "scroll-x";
+
+/// The longest line, in body-text characters, of a page being read in
+/// landscape (the UI guide asks ~24 on portrait, where the panel is narrow;
+/// the review found 56 too long to follow back to the next line).
+pub const READING_MEASURE: f32 = 36.0;
+/// The body text's size at 100 % (Theme.font-body).
+const BODY_PX: f32 = 32.0;
 
 /// One thing wrong with a screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +93,15 @@ pub enum LayoutProblem {
         control: String,
         /// Where the reach zone starts (y from the top).
         zone_top: f32,
+    },
+    /// A text of a page being read runs longer than [`READING_MEASURE`].
+    LinesTooLong {
+        /// The screen.
+        screen: String,
+        /// The text.
+        text: String,
+        /// How many body characters its lines hold.
+        characters: f32,
     },
     /// An item link opened something else than its item.
     WrongTarget {
@@ -123,6 +141,14 @@ impl fmt::Display for LayoutProblem {
             } => write!(
                 f,
                 "{screen}: {control} never comes inside the reach zone (y ≥ {zone_top:.0}, from [mounting] in kiosk.toml)"
+            ),
+            LayoutProblem::LinesTooLong {
+                screen,
+                text,
+                characters,
+            } => write!(
+                f,
+                "{screen}: {text} has lines of {characters:.0} body characters (at most {READING_MEASURE:.0})"
             ),
             LayoutProblem::WrongTarget {
                 screen,
@@ -468,9 +494,13 @@ pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem>
     let mut beside = Vec::new();
     let mut shown = Snapshot::default();
     let mut reach = ReachWatch::default();
+    let mut long_lines = Vec::new();
     for step in 0..MAX_SCROLL_STEPS {
         shown = snapshot(&page, width, height);
         reach.look(emulator);
+        if width > height && is_read(&page) {
+            lines_too_long(emulator, &shown, &mut long_lines);
+        }
         overlaps(&shown, step == 0, &mut pairs);
         overhangs(&shown, width, &mut beside);
         if !main.as_ref().is_some_and(scroll_down) {
@@ -496,6 +526,15 @@ pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem>
             element: format!("{first}{more}"),
         });
     }
+    problems.extend(
+        long_lines
+            .into_iter()
+            .map(|(text, characters)| LayoutProblem::LinesTooLong {
+                screen: screen.to_owned(),
+                text,
+                characters,
+            }),
+    );
     let zone_top = emulator.reach_zone().0;
     problems.extend(
         reach
@@ -517,6 +556,27 @@ pub fn check_screen(emulator: &mut Emulator, screen: &str) -> Vec<LayoutProblem>
         });
     }
     problems
+}
+
+/// A page a visitor reads line by line (a notice or document, a guide).
+fn is_read(page: &ElementHandle) -> bool {
+    matches!(
+        page.type_name().as_deref(),
+        Some("DetailPage" | "GuidePage")
+    )
+}
+
+/// The texts of `shown` wider than [`READING_MEASURE`] body characters at
+/// the visitor's text size, each once, with how many characters fit.
+fn lines_too_long(emulator: &Emulator, shown: &Snapshot, found: &mut Vec<(String, f32)>) {
+    let scale = emulator.ui().global::<Theme>().get_text_scale();
+    let body = BODY_PX * scale;
+    for b in shown.boxes.iter().filter(|b| b.name.starts_with("Text")) {
+        let characters = b.width / body;
+        if characters > READING_MEASURE + 0.5 && !found.iter().any(|(text, _)| *text == b.name) {
+            found.push((b.name.clone(), characters));
+        }
+    }
 }
 
 /// Scrolled to the end: the lowest box of the main scroller's content when

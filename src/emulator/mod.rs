@@ -30,6 +30,7 @@ use crate::reach::Mounting;
 use crate::service_thread::ServiceThread;
 use crate::ui::app::KioskApp;
 use crate::ui::clock::Clock;
+use crate::ui::last_line::WORD_JOINER;
 use crate::ui::{KioskWindow, fonts};
 
 /// How often time is stepped when advancing, so 1-second timers fire each second.
@@ -77,7 +78,7 @@ pub enum EmulatorError {
 /// One element of the accessibility tree, in window coordinates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {
-    /// `accessible-label`.
+    /// `accessible-label`, without word joiners ([`crate::ui::last_line`]).
     pub label: String,
     /// `accessible-role`.
     pub role: Option<AccessibleRole>,
@@ -347,9 +348,11 @@ impl Emulator {
         self.ui()
             .root_element()
             .visit_descendants(|handle: ElementHandle| {
+                // As a visitor reads it: without the joiners that keep a
+                // title's last two characters on one line.
                 let label = handle
                     .accessible_label()
-                    .map(|l| l.to_string())
+                    .map(|l| l.replace(WORD_JOINER, ""))
                     .unwrap_or_default();
                 let role = handle
                     .accessible_role()
@@ -392,6 +395,32 @@ impl Emulator {
     /// Whether any visible text or element carries this label.
     pub fn shows(&self, label: &str) -> bool {
         self.find(label).is_some()
+    }
+
+    /// Scrolls the page from its top as a visitor does (slow upward swipes
+    /// across its middle) until an element with this label shows inside
+    /// the page area; whether it came.
+    pub fn scroll_to(&mut self, label: &str) -> bool {
+        const SWIPES: usize = 20;
+        layout_check::scroll_to_top(self);
+        for _ in 0..SWIPES {
+            let (top, bottom) = self.page_area();
+            if self
+                .find(label)
+                .is_some_and(|e| e.y >= top && e.y + e.height.min(88.0) <= bottom)
+            {
+                return true;
+            }
+            let x = self.size().0 as f32 / 2.0;
+            let height = bottom - top;
+            self.swipe(
+                (x, top + 0.7 * height),
+                (x, top + 0.2 * height),
+                Duration::from_millis(600),
+            );
+            self.advance(Duration::from_millis(500));
+        }
+        false
     }
 
     /// Taps the centre of the element with this accessible label.

@@ -42,8 +42,9 @@ use super::ink::Ink;
 /// The library's file name (`libzinnia0`'s soname).
 pub const LIBRARY: &str = "libzinnia.so.0";
 
-/// Where `tegaki-zinnia-simplified-chinese` installs its model.
-pub const DEFAULT_MODEL: &str = "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model";
+/// Where `tegaki-zinnia-simplified-chinese` installs its model (the
+/// default of `[handwriting] model` in kiosk.toml).
+pub const DEFAULT_MODEL: &str = crate::config::HANDWRITING_MODEL;
 
 /// Why the handwriting pad is unavailable: what the pad and the admin
 /// panel say.

@@ -7,6 +7,7 @@ use std::cell::Cell;
 use chrono::{DateTime, Utc};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
+use super::last_line::keep_last_two_together;
 use super::pages::Freshness;
 use super::{AppState, ItemLink, KioskWindow};
 use crate::content::Lang;
@@ -45,7 +46,7 @@ impl BannerAdapter {
         }));
         let link = |n: &Notice| ItemLink {
             id: n.id.as_str().into(),
-            title: n.meta.title.text(lang).into(),
+            title: keep_last_two_together(n.meta.title.text(lang)).into(),
         };
         let app_state = window.global::<AppState>();
         let urgent: Vec<ItemLink> = catalog.urgent_notices(now).into_iter().map(link).collect();

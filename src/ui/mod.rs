@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod handwriting_pad;
 pub mod image_cache;
 pub mod images;
+pub mod last_line;
 pub mod long_text;
 pub mod navigation;
 pub mod pages;

@@ -19,7 +19,7 @@ impl Presenter<'_> {
         DetailContent {
             detail: DetailData {
                 id: channel.id.as_str().into(),
-                title: self.t(&channel.name).into(),
+                title: self.title(&channel.name).into(),
                 meta: self.section_title(Section::Interaction).into(),
                 machine_note: self.machine_note(&channel.description).into(),
                 blocks: model(blocks),

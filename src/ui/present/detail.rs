@@ -111,7 +111,7 @@ impl Presenter<'_> {
             return Some(DetailContent {
                 detail: DetailData {
                     id: id.into(),
-                    title: self.t(&venue.name).into(),
+                    title: self.title(&venue.name).into(),
                     meta: self.t(&venue.address).into(),
                     blocks: model(blocks),
                     source_url: venue.url.clone().unwrap_or_default().into(),
@@ -153,7 +153,7 @@ impl Presenter<'_> {
         DetailContent {
             detail: DetailData {
                 id: id.into(),
-                title: self.t(title).into(),
+                title: self.title(title).into(),
                 meta: meta.into(),
                 category: "".into(),
                 urgent,

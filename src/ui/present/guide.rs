@@ -82,7 +82,7 @@ impl Presenter<'_> {
             })
             .map(|f| ListItem {
                 id: f.id.as_str().into(),
-                title: self.t(&f.question).into(),
+                title: self.title(&f.question).into(),
                 chinese_only: self.chinese_only(&f.question),
                 meta: f.date.date().to_string().into(),
                 category: words::faq_kind(self.lang, f.kind).into(),
@@ -94,7 +94,7 @@ impl Presenter<'_> {
         let online = meta.online_url.as_deref().or(meta.source_url.as_deref());
         Some(GuideData {
             id: id.into(),
-            title: self.t(&meta.title).into(),
+            title: self.title(&meta.title).into(),
             machine_note: self.machine_note(&meta.title).into(),
             category: self
                 .catalog
@@ -113,7 +113,7 @@ impl Presenter<'_> {
                 meta.steps
                     .iter()
                     .map(|s| GuideStep {
-                        title: self.t(&s.title).into(),
+                        title: self.title(&s.title).into(),
                         detail: self.t(&s.detail).into(),
                     })
                     .collect(),

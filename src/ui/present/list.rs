@@ -68,7 +68,7 @@ impl Presenter<'_> {
                     .filter(|g| category.is_empty() || g.meta.category == category)
                     .map(|g| ListItem {
                         id: g.id.as_str().into(),
-                        title: self.t(&g.meta.title).into(),
+                        title: self.title(&g.meta.title).into(),
                         chinese_only: self.chinese_only(&g.meta.title),
                         meta: format!(
                             "{} · {} {}",
@@ -147,7 +147,7 @@ impl Presenter<'_> {
                     .filter(|f| category.is_empty() || faq_kind_id(f.kind) == category)
                     .map(|f| ListItem {
                         id: f.id.as_str().into(),
-                        title: self.t(&f.question).into(),
+                        title: self.title(&f.question).into(),
                         chinese_only: self.chinese_only(&f.question),
                         meta: f.date.date().to_string().into(),
                         category: format!(
@@ -176,7 +176,7 @@ impl Presenter<'_> {
                     .iter()
                     .map(|v| ListItem {
                         id: v.id.as_str().into(),
-                        title: self.t(&v.name).into(),
+                        title: self.title(&v.name).into(),
                         chinese_only: self.chinese_only(&v.name),
                         meta: self.t(&v.hours).into(),
                         category: "".into(),
@@ -255,7 +255,7 @@ impl Presenter<'_> {
     ) -> ListItem {
         ListItem {
             id: id.into(),
-            title: self.t(title).into(),
+            title: self.title(title).into(),
             chinese_only: self.chinese_only(title),
             meta: published.date().to_string().into(),
             category: category.map(|c| self.t(&c.name)).unwrap_or_default().into(),

@@ -17,6 +17,7 @@ pub use detail::{DetailContent, table_data};
 pub use list::ListContent;
 
 use super::image_cache::ImageCache;
+use super::last_line::keep_last_two_together;
 use super::navigation::{Screen, Section};
 use super::words::{Word, word};
 use super::{BlockData, LabelledText};
@@ -79,6 +80,11 @@ impl<'a> Presenter<'a> {
 
     fn t(&self, text: &Text) -> String {
         text.text(self.lang).to_owned()
+    }
+
+    /// A title, its last two characters kept on one line.
+    fn title(&self, text: &Text) -> String {
+        keep_last_two_together(text.text(self.lang))
     }
 
     fn w(&self, w: Word) -> &'static str {
