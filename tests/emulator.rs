@@ -266,6 +266,29 @@ fn attract_loop_starts_after_long_idle_and_a_touch_ends_it() {
 }
 
 #[test]
+fn golden_attract_loop_shows_what_the_kiosk_offers() {
+    // In the site's default language: a visitor's choice ends with the
+    // session, before the loop starts.
+    for (name, width, height) in [
+        ("attract.zh-Hans", WIDTH, HEIGHT),
+        ("attract.landscape", HEIGHT, WIDTH),
+    ] {
+        let mut emulator = start_sized(width, height, Config::demo());
+        let attract = Config::demo().idle.attract_seconds;
+        emulator.advance(Duration::from_secs(u64::from(attract) + 2));
+        assert!(
+            emulator
+                .ui()
+                .global::<lobby_kiosk::ui::AppState>()
+                .get_attract_active(),
+            "{name}: the attract loop runs"
+        );
+        emulator.render();
+        assert_matches_reference(&mut emulator, name);
+    }
+}
+
+#[test]
 fn expired_notice_absent_and_urgent_banner_present() {
     let mut emulator = start();
     let catalog = catalog();
