@@ -1360,3 +1360,29 @@ fn english_screens_put_english_punctuation_after_english_words() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+#[test]
+fn back_from_a_table_returns_to_the_place_in_the_report() {
+    let mut emulator = start();
+    let ui = emulator.ui().clone_strong();
+    let state = ui.global::<lobby_kiosk::ui::AppState>();
+    state.invoke_open_item("annual-report-2019".into());
+    emulator.render();
+    assert!(emulator.scroll_to("查看表格 →"), "the report has a table");
+    let left_at = state.get_page_scroll();
+    assert!(left_at < -100.0, "the table is further down ({left_at})");
+    tap(&mut emulator, "查看表格 →");
+    assert_eq!(
+        state.get_page(),
+        lobby_kiosk::ui::Page::Table,
+        "the table opens"
+    );
+    tap(&mut emulator, "返回");
+    assert_eq!(state.get_page(), lobby_kiosk::ui::Page::Detail);
+    assert_eq!(
+        state.get_page_scroll(),
+        left_at,
+        "back where the visitor left"
+    );
+    assert!(emulator.shows("查看表格 →"));
+}

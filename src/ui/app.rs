@@ -439,8 +439,13 @@ impl KioskApp {
 
     fn go(&self, step: impl FnOnce(&mut Navigator)) {
         {
+            let app_state = self.window.global::<AppState>();
             let mut state = self.state.borrow_mut();
+            // Where the visitor leaves this screen, for Back; where the
+            // next one starts (its top, or where it was left).
+            state.navigator.scrolled(app_state.get_page_scroll());
             step(&mut state.navigator);
+            app_state.set_page_scroll(state.navigator.scroll());
             // A screen extended with "show more" stays extended while the
             // visitor can return to it, not on a later visit.
             if let Some((screen, _)) = &state.extended

@@ -56,16 +56,34 @@ pub enum Screen {
     Unavailable,
 }
 
-/// The screen stack: Back pops, Home clears.
+/// The screen stack: Back pops, Home clears. Each screen keeps how far the
+/// visitor had scrolled it, so Back returns to the place they left.
 #[derive(Debug, Clone)]
 pub struct Navigator {
-    stack: Vec<Screen>,
+    stack: Vec<Visit>,
+}
+
+/// A screen on the stack and how far it was scrolled (px, Slint's
+/// `content-y`: 0 at the top, negative further down).
+#[derive(Debug, Clone, PartialEq)]
+struct Visit {
+    screen: Screen,
+    scroll: f32,
+}
+
+impl Visit {
+    fn new(screen: Screen) -> Self {
+        Visit {
+            screen,
+            scroll: 0.0,
+        }
+    }
 }
 
 impl Default for Navigator {
     fn default() -> Self {
         Navigator {
-            stack: vec![Screen::Home],
+            stack: vec![Visit::new(Screen::Home)],
         }
     }
 }
@@ -73,20 +91,35 @@ impl Default for Navigator {
 impl Navigator {
     /// The screen on top.
     pub fn current(&self) -> &Screen {
-        self.stack.last().unwrap_or(&Screen::Home)
+        self.stack
+            .last()
+            .map_or(&Screen::Home, |visit| &visit.screen)
+    }
+
+    /// How far the screen on top was scrolled when the visitor left it (0
+    /// for a screen just opened).
+    pub fn scroll(&self) -> f32 {
+        self.stack.last().map_or(0.0, |visit| visit.scroll)
+    }
+
+    /// Notes how far the visitor has scrolled the screen on top.
+    pub fn scrolled(&mut self, scroll: f32) {
+        if let Some(visit) = self.stack.last_mut() {
+            visit.scroll = scroll;
+        }
     }
 
     /// Opens a screen on top of the current one.
     pub fn push(&mut self, screen: Screen) {
         if self.current() != &screen {
-            self.stack.push(screen);
+            self.stack.push(Visit::new(screen));
         }
     }
 
     /// Replaces the current screen (a category tab change is not a step back).
     pub fn replace(&mut self, screen: Screen) {
         self.stack.pop();
-        self.stack.push(screen);
+        self.stack.push(Visit::new(screen));
     }
 
     /// Goes one screen back; Home stays Home.
@@ -99,12 +132,12 @@ impl Navigator {
     /// Back to Home, forgetting the way.
     pub fn home(&mut self) {
         self.stack.clear();
-        self.stack.push(Screen::Home);
+        self.stack.push(Visit::new(Screen::Home));
     }
 
     /// Whether `screen` is on the stack (shown now or reachable by Back).
     pub fn contains(&self, screen: &Screen) -> bool {
-        self.stack.contains(screen)
+        self.stack.iter().any(|visit| &visit.screen == screen)
     }
 
     /// Whether Back leads anywhere.
@@ -115,14 +148,14 @@ impl Navigator {
     /// After a content update: drops screens whose item no longer exists,
     /// so the visitor stays where they are whenever possible.
     pub fn retain_existing(&mut self, catalog: &Catalog) {
-        self.stack.retain(|screen| match screen {
+        self.stack.retain(|visit| match &visit.screen {
             Screen::Detail(id) | Screen::Guide(id) | Screen::Table(id, _) => {
                 item_exists(catalog, id)
             }
             _ => true,
         });
         if self.stack.is_empty() {
-            self.stack.push(Screen::Home);
+            self.stack.push(Visit::new(Screen::Home));
         }
     }
 }
@@ -158,6 +191,20 @@ mod tests {
         assert_eq!(navigator.current(), &Screen::Home);
         navigator.back();
         assert_eq!(navigator.current(), &Screen::Home);
+    }
+
+    #[test]
+    fn back_returns_to_where_the_screen_was_scrolled_and_a_new_one_starts_at_its_top() {
+        let mut navigator = Navigator::default();
+        navigator.push(Screen::Detail("report".into()));
+        navigator.scrolled(-2400.0);
+        navigator.push(Screen::Table("report".into(), 1));
+        assert_eq!(navigator.scroll(), 0.0);
+        navigator.back();
+        assert_eq!(navigator.scroll(), -2400.0);
+        navigator.home();
+        navigator.push(Screen::Detail("report".into()));
+        assert_eq!(navigator.scroll(), 0.0, "a later visit starts at the top");
     }
 
     #[test]
