@@ -55,13 +55,17 @@ APT_CONFIG=$BOARD_BOX_APT_CONFIG apt-get update -qq
 # Only QEMU comes from backports: `-t bookworm-backports` also upgraded the
 # host's systemd and with it libudev1 (Multi-Arch: same), after which the
 # armhf -dev packages (libudev-dev:armhf, bookworm's version) could not be
-# installed and the armv7 check failed on a fresh machine.
+# installed and the armv7 check failed on a fresh machine. QEMU's own
+# qemu-system-common and -data are named with it: left to apt, they come
+# from bookworm (7.2), which qemu-system-arm 10 refuses ("held broken
+# packages").
 if ! qemu-system-aarch64 -device help 2>/dev/null | grep -q virtio-multitouch-pci ||
    ! command -v cpio >/dev/null || ! command -v depmod >/dev/null ||
    ! command -v systemd-sysusers >/dev/null; then
   APT_CONFIG=$BOARD_BOX_APT_CONFIG DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends \
-    qemu-system-arm/bookworm-backports cpio kmod systemd >/dev/null
+    qemu-system-arm/bookworm-backports qemu-system-common/bookworm-backports \
+    qemu-system-data/bookworm-backports cpio kmod systemd >/dev/null
 fi
 qemu-system-aarch64 --version | head -n1
 echo "board-box: host tools $(since "$start")s"
