@@ -245,24 +245,26 @@ fn a_visitor_reading_a_guide_gets_longer_and_the_countdown_gives_20_seconds() {
     assert_eq!(emulator.app().screen(), Screen::Home);
 }
 
+/// Leaves the kiosk untouched on Home until its attract loop is due.
+fn idle_until_attract(emulator: &mut Emulator) {
+    let attract = Config::demo().idle.attract_seconds;
+    emulator.advance(Duration::from_secs(u64::from(attract) + 2));
+}
+
+fn attract_active(emulator: &Emulator) -> bool {
+    emulator
+        .ui()
+        .global::<lobby_kiosk::ui::AppState>()
+        .get_attract_active()
+}
+
 #[test]
 fn attract_loop_starts_after_long_idle_and_a_touch_ends_it() {
     let mut emulator = start();
-    let attract = Config::demo().idle.attract_seconds;
-    emulator.advance(Duration::from_secs(u64::from(attract) + 2));
-    assert!(
-        emulator
-            .ui()
-            .global::<lobby_kiosk::ui::AppState>()
-            .get_attract_active()
-    );
+    idle_until_attract(&mut emulator);
+    assert!(attract_active(&emulator));
     emulator.tap(540.0, 960.0);
-    assert!(
-        !emulator
-            .ui()
-            .global::<lobby_kiosk::ui::AppState>()
-            .get_attract_active()
-    );
+    assert!(!attract_active(&emulator));
 }
 
 #[test]
@@ -274,15 +276,8 @@ fn golden_attract_loop_shows_what_the_kiosk_offers() {
         ("attract.landscape", HEIGHT, WIDTH),
     ] {
         let mut emulator = start_sized(width, height, Config::demo());
-        let attract = Config::demo().idle.attract_seconds;
-        emulator.advance(Duration::from_secs(u64::from(attract) + 2));
-        assert!(
-            emulator
-                .ui()
-                .global::<lobby_kiosk::ui::AppState>()
-                .get_attract_active(),
-            "{name}: the attract loop runs"
-        );
+        idle_until_attract(&mut emulator);
+        assert!(attract_active(&emulator), "{name}: the attract loop runs");
         emulator.render();
         assert_matches_reference(&mut emulator, name);
     }
