@@ -9,4 +9,10 @@ fn main() {
         .with_default_translation_context(slint_build::DefaultTranslationContext::None)
         .with_debug_info(true);
     slint_build::compile_with_config("ui/main.slint", config).expect("the Slint UI compiles");
+    // slint-build tracks the .slint files, not the translations: without
+    // this, a changed .po file kept the old text until something else
+    // changed.
+    for lang in ["en", "zh-Hant"] {
+        println!("cargo:rerun-if-changed=lang/{lang}/LC_MESSAGES/lobby-kiosk.po");
+    }
 }

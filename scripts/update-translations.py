@@ -3,7 +3,8 @@
 # Writes lang/*/LC_MESSAGES/lobby-kiosk.po from the table below.
 T = {
 "{} 列 × {} 行": ("{} 列 × {} 行", "{} columns × {} rows"),
-"{} 列，左右滑动或点按钮查看更多": ("{} 列，左右滑動或點按鈕查看更多", "{} columns: swipe or use the buttons for more"),
+"{} 列，左右滑动或点按钮查看更多": ("{} 列，左右滑動或點按鈕查看更多", "{} columns · swipe or tap ◀ ▶"),
+"本文目录（共 {} 节）": ("本文目錄（共 {} 節）", "Contents ({} sections)"),
 "互动交流": ("互動交流", "Contact us"),
 "仅中文": ("僅中文", "Chinese only"),
 "信息公开": ("信息公開", "Public records"),

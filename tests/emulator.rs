@@ -660,6 +660,8 @@ fn golden_screenshots_in_three_languages() {
         assert_matches_reference(&mut emulator, &format!("guide.{lang}"));
         state.invoke_home();
         state.invoke_open_item("annual-report-2019".into());
+        // A long document's sections, to open it at one.
+        assert_matches_reference(&mut emulator, &format!("report.{lang}"));
         ui.global::<lobby_kiosk::ui::Content>()
             .invoke_open_table_view(1);
         assert_matches_reference(&mut emulator, &format!("report-table.{lang}"));
@@ -863,6 +865,114 @@ fn a_wide_table_pages_sideways_to_its_last_column_by_buttons() {
     );
     tap(&mut emulator, "按行查看");
     assert!(emulator.shows("按表格查看"), "the card view, on request");
+}
+
+/// The report's table of requests (the disclosure template), opened full
+/// screen.
+fn open_report_requests_table(emulator: &mut Emulator) {
+    let ui = emulator.ui().clone_strong();
+    ui.global::<lobby_kiosk::ui::AppState>()
+        .invoke_open_item("annual-report-2019".into());
+    ui.global::<lobby_kiosk::ui::Content>()
+        .invoke_open_table_view(1);
+}
+
+#[test]
+fn a_wide_tables_total_stays_beside_its_labels_and_its_group_headers_stay_whole() {
+    let mut emulator = start();
+    open_report_requests_table(&mut emulator);
+    let on_screen =
+        |e: &lobby_kiosk::emulator::Element| e.x >= 0.0 && e.x + e.width <= WIDTH as f32;
+    // The total, four swipes away in the report, shows from the start.
+    let total = emulator.find("总计").expect("the total's header");
+    assert!(on_screen(&total), "the total column shows first: {total:?}");
+    assert!(
+        emulator.find("22").is_some_and(|e| on_screen(&e)),
+        "the first row's total"
+    );
+    // The corner heads the labels; its note reads above the table.
+    assert!(emulator.shows("项目"), "the corner is a label");
+    assert!(emulator.shows("ⓘ 本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和"));
+    // The labels take under half the width.
+    let labels_end = emulator
+        .find("一、本年新收政府信息公开申请数量")
+        .map(|e| e.x + e.width)
+        .expect("a row label");
+    assert!(
+        labels_end < WIDTH as f32 / 2.0,
+        "labels end at {labels_end}"
+    );
+    // Every group header is whole, right of the pinned columns, wherever
+    // the grid is scrolled to.
+    let pinned_end = total.x + total.width;
+    let mut last_x = f32::MAX;
+    for step in 0..12 {
+        for group in ["申请人情况", "法人或其他组织"] {
+            let header = emulator.find(group).expect("a group header");
+            assert!(
+                on_screen(&header) && header.x >= pinned_end - 1.0,
+                "`{group}` cut at step {step}: {header:?}, the pinned columns end at {pinned_end}"
+            );
+        }
+        let x = emulator.find("商业企业").map_or(0.0, |e| e.x);
+        if x == last_x {
+            break;
+        }
+        last_x = x;
+        tap(&mut emulator, "向右滚动");
+    }
+}
+
+#[test]
+fn the_report_table_in_english_says_it_is_shown_in_chinese() {
+    let mut emulator = start();
+    tap(&mut emulator, "English");
+    open_report_requests_table(&mut emulator);
+    assert!(
+        emulator.shows("This page is not yet available in English and is shown in Chinese."),
+        "the Chinese table is labelled for an English reader"
+    );
+}
+
+#[test]
+fn a_long_document_lists_its_sections_and_opens_at_the_one_tapped() {
+    let mut emulator = start();
+    let ui = emulator.ui().clone_strong();
+    let state = ui.global::<lobby_kiosk::ui::AppState>();
+    state.invoke_open_item("annual-report-2019".into());
+    assert!(
+        emulator.shows("本文目录（共 6 节）"),
+        "the report's six sections"
+    );
+    let third = "三、收到和处理政府信息公开申请情况";
+    let section = emulator.find(third).expect("the third section");
+    assert!(section.is_clickable(), "a row to tap: {section:?}");
+    tap(&mut emulator, third);
+    // The section is the page: its title, under the report's trail.
+    assert_eq!(state.get_page(), lobby_kiosk::ui::Page::Detail);
+    let title = emulator.find(third).expect("the section's title");
+    assert!(!title.is_clickable() && title.y < 500.0, "{title:?}");
+    assert!(emulator.shows("首页 › 信息公开 › 广州市体育局2019年政府信息公开工作年度报告"));
+    assert!(
+        !emulator.shows("二、主动公开政府信息情况"),
+        "the sections before it left out"
+    );
+    assert!(!emulator.shows("本文目录（共 6 节）"));
+    assert!(emulator.scroll_to("查看表格 →"), "its table");
+    tap(&mut emulator, "返回");
+    assert!(
+        emulator.shows("本文目录（共 6 节）"),
+        "Back returns to the list"
+    );
+    // A short notice has none.
+    let urgent = catalog().urgent_notices(default_start())[0].id.clone();
+    state.invoke_open_item(urgent.as_str().into());
+    assert!(
+        !emulator
+            .elements()
+            .iter()
+            .any(|e| e.label.starts_with("本文目录"))
+    );
 }
 
 #[test]

@@ -129,9 +129,14 @@ impl<T> Localized<T> {
 
     /// The best variant for `lang` following [`Lang::fallback_order`].
     pub fn get(&self, lang: Lang) -> Option<&T> {
+        self.get_with_lang(lang).map(|(_, value)| value)
+    }
+
+    /// Like [`Localized::get`], with the language of the variant found.
+    pub fn get_with_lang(&self, lang: Lang) -> Option<(Lang, &T)> {
         lang.fallback_order()
             .into_iter()
-            .find_map(|candidate| self.exact(candidate))
+            .find_map(|candidate| Some((candidate, self.exact(candidate)?)))
     }
 
     /// Whether the variant for `lang` exists and was written by a person.

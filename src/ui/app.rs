@@ -399,11 +399,19 @@ impl KioskApp {
                 app.render();
             })
         });
-        let w = with;
+        let w = with.clone();
         content.on_open_table_view(move |index| {
             w(&|app| {
-                if let Screen::Detail(id) = app.screen() {
+                if let Screen::Detail(id) | Screen::Section(id, _) = app.screen() {
                     app.go(|n| n.push(Screen::Table(id.clone(), index.max(0) as usize)));
+                }
+            })
+        });
+        let w = with;
+        content.on_open_section(move |block| {
+            w(&|app| {
+                if let Screen::Detail(id) = app.screen() {
+                    app.go(|n| n.push(Screen::Section(id.clone(), block.max(0) as usize)));
                 }
             })
         });

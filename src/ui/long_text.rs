@@ -79,6 +79,12 @@ fn byte_before_chars(text: &str, chars: usize) -> usize {
         .map_or(0, |(at, _)| at)
 }
 
+/// What `blocks` weigh, in characters: their text, and a fixed share for a
+/// block without text.
+pub fn chars(blocks: &[BlockData]) -> usize {
+    blocks.iter().map(weight).sum()
+}
+
 fn weight(block: &BlockData) -> usize {
     let text = block.text.chars().count()
         + block

@@ -48,6 +48,9 @@ pub enum Screen {
     Guide(String),
     /// A table of a document: the document id and the table's index.
     Table(String, usize),
+    /// A long document opened at one of its sections: the document id and
+    /// the index of the section's heading among its blocks.
+    Section(String, usize),
     /// Search.
     Search,
     /// The admin panel.
@@ -149,9 +152,10 @@ impl Navigator {
     /// so the visitor stays where they are whenever possible.
     pub fn retain_existing(&mut self, catalog: &Catalog) {
         self.stack.retain(|visit| match &visit.screen {
-            Screen::Detail(id) | Screen::Guide(id) | Screen::Table(id, _) => {
-                item_exists(catalog, id)
-            }
+            Screen::Detail(id)
+            | Screen::Guide(id)
+            | Screen::Table(id, _)
+            | Screen::Section(id, _) => item_exists(catalog, id),
             _ => true,
         });
         if self.stack.is_empty() {

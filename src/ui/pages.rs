@@ -166,8 +166,11 @@ impl PageAdapter {
                 content.set_items(ModelRc::new(VecModel::from(list.items)));
                 content.set_channels(ModelRc::new(VecModel::from(list.channels)));
             }
-            Screen::Detail(id) => {
+            Screen::Detail(id) | Screen::Section(id, _) => {
                 let mut detail = presenter.detail(id)?;
+                if let Screen::Section(_, block) = inputs.screen {
+                    detail = detail.at_section(*block)?;
+                }
                 let read_more = word(lang, Word::ReadMore);
                 long_text::paginate(&mut detail.detail, inputs.pages, read_more);
                 content.set_detail(detail.detail);
@@ -217,7 +220,7 @@ fn page_of(screen: &Screen) -> Page {
             Section::Interaction => Page::Interaction,
             Section::Venues => Page::Venues,
         },
-        Screen::Detail(_) => Page::Detail,
+        Screen::Detail(_) | Screen::Section(..) => Page::Detail,
         Screen::Guide(_) => Page::Guide,
         Screen::Table(..) => Page::Table,
         Screen::Search => Page::Search,

@@ -92,6 +92,8 @@ words! {
     SampleData => ["示例数据", "示例數據", "Sample data"],
     /// Valid until label.
     ValidUntil => ["有效期至", "有效期至", "Valid until"],
+    /// The corner of a table, over its row labels.
+    RowItems => ["项目", "項目", "Item"],
     /// The caption of a table that has none ("Table 2").
     Table => ["表格", "表格", "Table"],
     /// The button that shows more of a long text.

@@ -3,9 +3,11 @@
 
 use slint::Model;
 
+use super::super::last_line::keep_last_two_together;
+use super::super::long_text;
 use super::super::table_layout;
 use super::super::words::{self, Word};
-use super::super::{BlockData, DetailData, RowCard, TableCell, TableData};
+use super::super::{BlockData, DetailData, RowCard, SectionLink, TableCell, TableData};
 use super::{Presenter, heading, list, model, paragraph, strings};
 use crate::content::ItemRef;
 use crate::content::blocks::{Block, Table, plain_text};
@@ -14,6 +16,11 @@ use crate::content::text::Text;
 
 /// Body text size at 100 %, for table geometry.
 const TABLE_FONT_PX: f32 = 28.0;
+/// Fewest sections that make a section list.
+const MIN_SECTIONS: usize = 3;
+/// Shortest body, in characters, that gets a section list: about a screen
+/// and a half at the default text size.
+const LONG_BODY_CHARS: usize = 1_500;
 
 /// A detail screen's content.
 pub struct DetailContent {
@@ -21,6 +28,50 @@ pub struct DetailContent {
     pub detail: DetailData,
     /// The tables of the body, opened full screen.
     pub tables: Vec<TableData>,
+}
+
+impl DetailContent {
+    /// The document opened at the section whose heading is block `block`:
+    /// the heading becomes the page's title, the blocks before it go.
+    /// `None` when no section starts there (the content changed).
+    pub fn at_section(mut self, block: usize) -> Option<Self> {
+        let heading = self
+            .detail
+            .sections
+            .iter()
+            .find(|s| usize::try_from(s.block).ok() == Some(block))?;
+        let blocks: Vec<BlockData> = self.detail.blocks.iter().skip(block + 1).collect();
+        self.detail.title = heading.title;
+        self.detail.meta = "".into();
+        self.detail.blocks = model(blocks);
+        self.detail.sections = model(Vec::new());
+        Some(self)
+    }
+}
+
+/// The sections of a long body: its top-level headings, when there are at
+/// least [`MIN_SECTIONS`] and the body is longer than [`LONG_BODY_CHARS`].
+fn sections(blocks: &[BlockData]) -> Vec<SectionLink> {
+    let headings = || {
+        blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.kind == "heading")
+    };
+    let Some(top) = headings().map(|(_, b)| b.level).min() else {
+        return Vec::new();
+    };
+    let links: Vec<SectionLink> = headings()
+        .filter(|(_, b)| b.level == top)
+        .map(|(index, b)| SectionLink {
+            title: b.text.clone(),
+            block: index as i32,
+        })
+        .collect();
+    if links.len() < MIN_SECTIONS || long_text::chars(blocks) < LONG_BODY_CHARS {
+        return Vec::new();
+    }
+    links
 }
 
 impl Presenter<'_> {
@@ -141,8 +192,12 @@ impl Presenter<'_> {
     ) -> DetailContent {
         let mut tables = Vec::new();
         let mut data = Vec::new();
-        for block in body.get(self.lang).into_iter().flatten() {
-            self.block(block, &mut data, &mut tables);
+        if let Some((shown_in, blocks)) = body.get_with_lang(self.lang) {
+            // A table's own words (its corner) in the language it is shown in.
+            let corner = words::word(shown_in, Word::RowItems);
+            for block in blocks {
+                self.block(block, corner, &mut data, &mut tables);
+            }
         }
         for attachment in attachments {
             data.push(self.qr_block(
@@ -158,6 +213,7 @@ impl Presenter<'_> {
                 category: "".into(),
                 urgent,
                 machine_note: self.machine_note(body).into(),
+                sections: model(sections(&data)),
                 blocks: model(data),
                 source_url: source_url.unwrap_or_default().into(),
                 source_qr: source_url
@@ -169,7 +225,13 @@ impl Presenter<'_> {
         }
     }
 
-    fn block(&self, block: &Block, out: &mut Vec<BlockData>, tables: &mut Vec<TableData>) {
+    fn block(
+        &self,
+        block: &Block,
+        table_corner: &str,
+        out: &mut Vec<BlockData>,
+        tables: &mut Vec<TableData>,
+    ) {
         match block {
             Block::Heading { level, text } => out.push(BlockData {
                 level: i32::from(*level),
@@ -192,7 +254,7 @@ impl Presenter<'_> {
             Block::Table(table) => {
                 let index = tables.len();
                 let caption = self.table_caption(table, index, out);
-                tables.push(table_data(table, &caption));
+                tables.push(table_data(table, &caption, table_corner));
                 out.push(BlockData {
                     kind: "table".into(),
                     caption: caption.into(),
@@ -229,17 +291,19 @@ impl Presenter<'_> {
     }
 }
 
-/// A table in the UI's geometry, under `caption`.
-pub fn table_data(table: &Table, caption: &str) -> TableData {
-    let layout = table_layout::layout(table, TABLE_FONT_PX);
+/// A table in the UI's geometry, under `caption`; `corner` heads its row
+/// labels when its corner held a note.
+fn table_data(table: &Table, caption: &str, corner: &str) -> TableData {
+    let layout = table_layout::layout(table, TABLE_FONT_PX, corner);
     TableData {
-        caption: caption.into(),
+        caption: keep_last_two_together(caption).into(),
+        note: layout.note.unwrap_or_default().into(),
         columns: table.column_count() as i32,
         sample_data: table.sample_data,
         width: layout.width,
         height: layout.height,
         header_height: layout.header_height,
-        label_width: layout.label_width,
+        pinned_width: layout.pinned_width,
         cells: model(
             layout
                 .cells
@@ -249,6 +313,8 @@ pub fn table_data(table: &Table, caption: &str) -> TableData {
                     y: c.y,
                     width: c.width,
                     height: c.height,
+                    text_width: c.text_width,
+                    text_height: c.text_height,
                     text: c.text.into(),
                     numeric: c.numeric,
                     header: c.header,

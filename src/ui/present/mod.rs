@@ -13,7 +13,7 @@ mod list;
 
 use slint::{ModelRc, SharedString, VecModel};
 
-pub use detail::{DetailContent, table_data};
+pub use detail::DetailContent;
 pub use list::ListContent;
 
 use super::image_cache::ImageCache;
@@ -100,7 +100,7 @@ impl<'a> Presenter<'a> {
                 None => return String::new(),
             },
             Screen::Guide(_) => vec![self.section_title(Section::Guides)],
-            Screen::Table(id, _) => match self.catalog.item(id) {
+            Screen::Table(id, _) | Screen::Section(id, _) => match self.catalog.item(id) {
                 Some(item) => vec![
                     self.section_title(Section::of(item.kind())),
                     item.title().text(self.lang).to_owned(),
