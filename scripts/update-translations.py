@@ -2,6 +2,16 @@
 # Run from the repository root after changing @tr() strings in ui/.
 # Writes lang/*/LC_MESSAGES/lobby-kiosk.po from the table below.
 T = {
+"语音朗读": ("語音朗讀", "Read aloud"),
+"朗读本页": ("朗讀本頁", "Read page"),
+"继续": ("繼續", "Resume"),
+"暂停": ("暫停", "Pause"),
+"停止": ("停止", "Stop"),
+"退出朗读": ("退出朗讀", "Leave read-aloud"),
+"慢一点": ("慢一點", "Slower"),
+"快一点": ("快一點", "Faster"),
+"小声": ("小聲", "Softer"),
+"大声": ("大聲", "Louder"),
 "{} 列 × {} 行": ("{} 列 × {} 行", "{} columns × {} rows"),
 "{} 列，左右滑动或点按钮查看更多": ("{} 列，左右滑動或點按鈕查看更多", "{} columns · swipe or tap ◀ ▶"),
 "本文目录（共 {} 节）": ("本文目錄（共 {} 節）", "Contents ({} sections)"),

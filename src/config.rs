@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::content::authoring::source::line_column;
 use crate::reach::{Mounting, MountingError};
 use crate::secret::hash_secret;
+use crate::speech::{Settings, Voices};
 
 /// PIN of the demo configuration (used only when no config file is given).
 pub const DEMO_PIN: &str = "2468";
@@ -34,6 +35,9 @@ pub struct Config {
     /// How the panel is mounted (where visitors can reach).
     #[serde(default)]
     pub mounting: MountingConfig,
+    /// Read-aloud (speech mode): voices, rate and volume.
+    #[serde(default)]
+    pub speech: SpeechConfig,
     /// The content repository; without it the kiosk shows the demo content.
     #[serde(default)]
     pub repository: Option<RepositoryConfig>,
@@ -250,6 +254,52 @@ impl Default for HandwritingConfig {
     }
 }
 
+/// Read-aloud: `[speech]` in `kiosk.toml`.
+///
+/// ```toml
+/// [speech]
+/// enabled = true      # false: no speaker button, nothing spoken
+/// rate = 175          # words per minute a visitor starts at (100–350)
+/// volume = 100        # espeak-ng amplitude a visitor starts at (20–200)
+/// [speech.voices]
+/// zh_hant = "yue"     # Cantonese; "cmn-latn-pinyin" for Mandarin
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpeechConfig {
+    /// Whether the kiosk offers read-aloud at all.
+    pub enabled: bool,
+    /// The rate a visitor starts at, in words per minute.
+    pub rate: u16,
+    /// The volume a visitor starts at, as an espeak-ng amplitude.
+    pub volume: u8,
+    /// The espeak-ng voice of each language.
+    pub voices: Voices,
+}
+
+impl Default for SpeechConfig {
+    fn default() -> Self {
+        let settings = Settings::default();
+        SpeechConfig {
+            enabled: true,
+            rate: settings.rate,
+            volume: settings.volume,
+            voices: Voices::default(),
+        }
+    }
+}
+
+impl SpeechConfig {
+    /// The rate and volume a visitor starts at, within the offered ranges.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            rate: self.rate,
+            volume: self.volume,
+        }
+        .clamped()
+    }
+}
+
 /// Where Debian's tegaki-zinnia-simplified-chinese installs its model.
 pub const HANDWRITING_MODEL: &str = "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model";
 
@@ -329,6 +379,7 @@ impl Config {
             fonts: FontConfig::default(),
             handwriting: HandwritingConfig::default(),
             mounting: MountingConfig::default(),
+            speech: SpeechConfig::default(),
             repository: None,
             admin_endpoint: None,
             fleet: None,

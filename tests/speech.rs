@@ -304,3 +304,336 @@ fn the_recording_speaker_records_what_it_is_told_with_the_voice() {
     assert_eq!(speaker.spoken().len(), 3);
     assert_eq!(speaker.settings(), faster);
 }
+
+// Speech mode in the real kiosk UI (the emulator records what would be
+// spoken): every touch goes through the emulator's touch injection.
+
+mod speech_mode {
+    use std::time::Duration;
+
+    use lobby_kiosk::config::{Config, DEMO_PIN};
+    use lobby_kiosk::content::{Lang, demo};
+    use lobby_kiosk::emulator::{Emulator, default_start};
+    use lobby_kiosk::speech::{Event, Spoken, Unavailable};
+    use lobby_kiosk::ui::Speech;
+    use lobby_kiosk::ui::navigation::Screen;
+    use slint::ComponentHandle;
+
+    fn start() -> Emulator {
+        Emulator::new(
+            1080,
+            1920,
+            lobby_kiosk::kiosk::startup::Startup::demo(),
+            &Config::demo(),
+            default_start(),
+        )
+        .expect("the emulator starts")
+    }
+
+    fn active(emulator: &Emulator) -> bool {
+        emulator.ui().global::<Speech>().get_active()
+    }
+
+    fn centre_of(emulator: &Emulator, label: &str) -> (f32, f32) {
+        match emulator.find(label) {
+            Some(element) => element.centre(),
+            None => {
+                let labels: Vec<String> = emulator
+                    .elements()
+                    .into_iter()
+                    .map(|e| e.label)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                panic!("no `{label}` on screen; labels: {labels:?}")
+            }
+        }
+    }
+
+    /// Longer than a double tap's gap: the next tap is a new one.
+    fn pause(emulator: &mut Emulator) {
+        emulator.advance(Duration::from_millis(600));
+    }
+
+    /// What was spoken last.
+    fn last(emulator: &Emulator) -> Spoken {
+        emulator
+            .spoken()
+            .pop()
+            .expect("something has been spoken")
+    }
+
+    /// One tap on `label` in speech mode: what it said.
+    fn touch(emulator: &mut Emulator, label: &str) -> Spoken {
+        pause(emulator);
+        let (x, y) = centre_of(emulator, label);
+        let before = emulator.spoken().len();
+        emulator.tap(x, y);
+        let spoken = emulator.spoken();
+        assert_eq!(spoken.len(), before + 1, "one tap on `{label}` says one thing");
+        last(emulator)
+    }
+
+    /// A double tap on `label` in speech mode (the first tap speaks it, the
+    /// second presses it): what was said after the press.
+    fn open(emulator: &mut Emulator, label: &str) -> Spoken {
+        pause(emulator);
+        let (x, y) = centre_of(emulator, label);
+        emulator.tap(x, y);
+        let before = emulator.spoken().len();
+        emulator.tap(x, y);
+        assert!(
+            emulator.spoken().len() > before,
+            "pressing `{label}` says where the visitor is"
+        );
+        last(emulator)
+    }
+
+    /// Nothing markup, debris or ids: what a listener would hear as noise.
+    fn assert_clean(spoken: &[Spoken]) {
+        for utterance in spoken {
+            let text = &utterance.text;
+            assert!(!text.trim().is_empty(), "an empty utterance: {utterance:?}");
+            for debris in ["<", ">", "*", "|", "#", "_", "`", "{", "}", "\\", "open:", "://"] {
+                assert!(!text.contains(debris), "`{debris}` spoken in {text:?}");
+            }
+            assert!(
+                !text.chars().any(|c| ('\u{1F300}'..='\u{1FAFF}').contains(&c)),
+                "a pictograph spoken in {text:?}"
+            );
+        }
+    }
+
+    struct Walk {
+        lang: Lang,
+        language_button: &'static str,
+        speech_button: &'static str,
+        guides: &'static str,
+        back: &'static str,
+        button: &'static str,
+        voice: &'static str,
+    }
+
+    const WALKS: [Walk; 3] = [
+        Walk {
+            lang: Lang::ZhHans,
+            language_button: "简体中文",
+            speech_button: "语音朗读",
+            guides: "办事指南",
+            back: "返回",
+            button: "按钮 ",
+            voice: "cmn-latn-pinyin",
+        },
+        Walk {
+            lang: Lang::ZhHant,
+            language_button: "繁體中文",
+            speech_button: "語音朗讀",
+            guides: "辦事指南",
+            back: "返回",
+            button: "按鈕 ",
+            voice: "yue",
+        },
+        Walk {
+            lang: Lang::En,
+            language_button: "English",
+            speech_button: "Read aloud",
+            guides: "Service guides",
+            back: "Back",
+            button: "Button, ",
+            voice: "en",
+        },
+    ];
+
+    #[test]
+    fn a_walk_home_to_a_guide_and_back_is_spoken_in_each_language() {
+        let catalog = demo::catalog();
+        for walk in WALKS {
+            let mut emulator = start();
+            let (x, y) = centre_of(&emulator, walk.language_button);
+            emulator.tap(x, y);
+            let (x, y) = centre_of(&emulator, walk.speech_button);
+            emulator.tap(x, y);
+            assert!(active(&emulator), "{:?}: the speaker button turns speech on", walk.lang);
+            let greeting = last(&emulator);
+            assert_eq!((greeting.lang, greeting.voice.as_str()), (walk.lang, walk.voice));
+            let site = catalog.site.name.text(walk.lang);
+            assert!(
+                greeting.text.contains(site),
+                "{:?}: the greeting names the page: {:?}",
+                walk.lang,
+                greeting.text
+            );
+
+            let tile = touch(&mut emulator, walk.guides);
+            assert!(
+                tile.text.starts_with(&format!("{}{}", walk.button, walk.guides)),
+                "{:?}: a tap says the role and label: {:?}",
+                walk.lang,
+                tile.text
+            );
+            assert_eq!(emulator.app().screen(), Screen::Home, "one tap does not press");
+
+            let list = open(&mut emulator, walk.guides);
+            assert!(matches!(emulator.app().screen(), Screen::List { .. }));
+            let guides = catalog.guides.len();
+            assert!(
+                list.text.contains(&guides.to_string()),
+                "{:?}: the list says how many it holds ({guides}): {:?}",
+                walk.lang,
+                list.text
+            );
+
+            let title = catalog.guides[0].meta.title.text(walk.lang).to_owned();
+            let guide = open(&mut emulator, &title);
+            assert!(matches!(emulator.app().screen(), Screen::Guide(_)));
+            let materials = catalog.guides[0].meta.materials.len();
+            assert!(
+                guide.text.starts_with(&title) && guide.text.contains(&materials.to_string()),
+                "{:?}: the guide says its title and what it holds: {:?}",
+                walk.lang,
+                guide.text
+            );
+
+            let back = open(&mut emulator, walk.back);
+            assert!(matches!(emulator.app().screen(), Screen::List { .. }));
+            assert_eq!(back.text, list.text, "{:?}: back announces the list again", walk.lang);
+
+            let spoken = emulator.spoken();
+            assert_clean(&spoken);
+            for utterance in &spoken {
+                // Content with no text in this language is read in Chinese.
+                if utterance.lang != walk.lang {
+                    assert_eq!((walk.lang, utterance.lang), (Lang::En, Lang::ZhHans));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_swipe_moves_to_the_next_element_and_back() {
+        let mut emulator = start();
+        let (x, y) = centre_of(&emulator, "语音朗读");
+        emulator.tap(x, y);
+        let first = touch(&mut emulator, "公告栏");
+        emulator.swipe((300.0, 900.0), (700.0, 900.0), Duration::from_millis(200));
+        let next = last(&emulator);
+        assert_ne!(next.text, first.text, "a swipe right speaks the next element");
+        emulator.swipe((700.0, 900.0), (300.0, 900.0), Duration::from_millis(200));
+        assert_eq!(last(&emulator).text, first.text, "a swipe left goes back");
+        assert_eq!(emulator.app().screen(), Screen::Home, "swipes press nothing");
+    }
+
+    #[test]
+    fn a_guide_is_read_from_the_start_and_from_the_touched_text() {
+        let mut emulator = start();
+        let (x, y) = centre_of(&emulator, "语音朗读");
+        emulator.tap(x, y);
+        open(&mut emulator, "办事指南");
+        let guide = &demo::catalog().guides[0];
+        let title = guide.meta.title.text(Lang::ZhHans).to_owned();
+        open(&mut emulator, &title);
+        let read = open(&mut emulator, "朗读本页");
+        assert!(
+            read.text.contains(&title) && read.text.lines().count() > 3,
+            "the page is read from its start: {:?}",
+            read.text
+        );
+        // A double tap on a text reads on from it.
+        let text = emulator
+            .elements()
+            .into_iter()
+            .filter(|e| !e.is_clickable() && !e.label.is_empty() && e.y > 400.0)
+            .nth(2)
+            .expect("a text on the guide");
+        let from = open(&mut emulator, &text.label);
+        assert!(
+            from.text.starts_with(&text.label) && from.text.len() < read.text.len(),
+            "reading on from {:?}: {:?}",
+            text.label,
+            from.text
+        );
+        assert_clean(&emulator.spoken());
+    }
+
+    #[test]
+    fn holding_the_bottom_edge_three_seconds_switches_speech_on_and_off() {
+        let mut emulator = start();
+        let (_, height) = emulator.size();
+        let edge = height as f32 - 10.0;
+        emulator.long_press(540.0, edge, Duration::from_millis(1500));
+        assert!(!active(&emulator), "a short hold does nothing");
+        emulator.long_press(540.0, edge, Duration::from_millis(3200));
+        assert!(active(&emulator), "a three-second hold switches speech on");
+        assert!(last(&emulator).text.contains("语音朗读已开启"));
+        emulator.long_press(540.0, edge, Duration::from_millis(3200));
+        assert!(!active(&emulator), "the same hold switches it off");
+        assert_eq!(last(&emulator).text, "语音朗读已关闭");
+    }
+
+    #[test]
+    fn the_idle_reset_stops_speech_and_leaves_speech_mode() {
+        let mut emulator = start();
+        let (x, y) = centre_of(&emulator, "语音朗读");
+        emulator.tap(x, y);
+        open(&mut emulator, "办事指南");
+        assert!(emulator.app().settings().speech);
+        let idle = Config::demo().idle;
+        emulator.advance(Duration::from_secs(
+            u64::from(idle.timeout_seconds + idle.countdown_seconds) + 2,
+        ));
+        assert!(!active(&emulator), "the next visitor starts without speech");
+        assert!(!emulator.app().settings().speech);
+        assert_eq!(emulator.app().screen(), Screen::Home);
+        assert_eq!(
+            emulator.speech_events().last(),
+            Some(&Event::Stopped),
+            "speech stops and nothing more is said"
+        );
+    }
+
+    #[test]
+    fn without_a_sound_device_the_button_is_dimmed_and_the_admin_panel_says_why() {
+        let mut emulator = start();
+        emulator.lose_speech(Unavailable::NoSoundDevice);
+        let (x, y) = centre_of(&emulator, "语音朗读");
+        emulator.tap(x, y);
+        assert!(!active(&emulator), "no speech mode without a sound device");
+        assert!(emulator.spoken().is_empty());
+        let status = emulator.app().status();
+        assert!(
+            status.speech_unavailable.contains("no sound device"),
+            "the status says why: {:?}",
+            status.speech_unavailable
+        );
+        // The admin panel (hidden hold on the department's name, then the PIN).
+        let (x, y) = centre_of(&emulator, "广州市体育局");
+        emulator.long_press(x, y, Duration::from_millis(3200));
+        for key in DEMO_PIN.chars().map(String::from).chain(["确认".to_owned()]) {
+            let (x, y) = centre_of(&emulator, &key);
+            emulator.tap(x, y);
+        }
+        assert_eq!(emulator.app().screen(), Screen::Admin);
+        let line = emulator
+            .elements()
+            .into_iter()
+            .map(|e| e.label)
+            .find(|label| label.contains("no sound device"));
+        assert!(
+            line.as_ref().is_some_and(|l| l.contains("no sound device")),
+            "the admin panel says why speech is unavailable: {line:?}"
+        );
+    }
+}
+#[test]
+fn debug_explore() {
+    use lobby_kiosk::config::Config;
+    use lobby_kiosk::emulator::{Emulator, default_start};
+    let mut emulator = Emulator::new(1080, 1920, lobby_kiosk::kiosk::startup::Startup::demo(), &Config::demo(), default_start()).unwrap();
+    emulator.tap_label("办事指南").unwrap();
+    let title = lobby_kiosk::content::demo::catalog().guides[0].meta.title.text(Lang::ZhHans).to_owned();
+    emulator.tap_label(&title).unwrap();
+    let screen = lobby_kiosk::ui::explore::read(emulator.ui());
+    for e in &screen.elements { eprintln!("{:?} {:?} on_page={} frame={:?} shown={:?}", e.kind, e.label.chars().take(20).collect::<String>(), e.on_page, e.frame, e.shown); }
+    eprintln!("page {:?}", screen.page);
+    eprintln!("emulator elements: {}", emulator.elements().len());
+    for e in emulator.elements() { eprintln!("  {:?} {:?} y={}", e.role, e.label.chars().take(20).collect::<String>(), e.y); }
+}

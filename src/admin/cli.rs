@@ -516,6 +516,7 @@ impl StatusRow {
     fn from_report(report: &StatusReport) -> Self {
         let errors: Vec<&str> = std::iter::once(report.last_error.as_str())
             .chain(report.service_errors.iter().map(String::as_str))
+            .chain(std::iter::once(report.speech_unavailable.as_str()))
             .filter(|error| !error.is_empty())
             .collect();
         StatusRow {
@@ -656,6 +657,7 @@ mod tests {
                 last_success: None,
                 last_error: String::new(),
                 service_errors: Vec::new(),
+                speech_unavailable: String::new(),
                 syncing_since: None,
                 reported_at: chrono::Utc::now(),
             }),

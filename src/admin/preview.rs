@@ -18,6 +18,7 @@ use crate::content::{LoadedContent, folder};
 use crate::kiosk::status::{ContentStatus, StatusHandle};
 use crate::ui::app::KioskApp;
 use crate::ui::clock::SystemClock;
+use crate::ui::speech_mode::SpeechMode;
 use crate::ui::window;
 
 /// How often the folder is checked for changes.
@@ -104,6 +105,7 @@ pub fn run(dir: &Path) -> Result<(), PreviewError> {
         &config,
         Rc::new(SystemClock::default()),
     );
+    app.attach_speech(SpeechMode::configured(&config.speech));
     let folder = dir.to_owned();
     let mut seen = fingerprint(&folder);
     let weak = Rc::downgrade(&app);

@@ -11,6 +11,7 @@ pub mod tour;
 
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -28,9 +29,11 @@ use crate::config::Config;
 use crate::kiosk::startup::Startup;
 use crate::reach::Mounting;
 use crate::service_thread::ServiceThread;
+use crate::speech::{Event, RecordingSpeaker, Speaker, Spoken, Unavailable};
 use crate::ui::app::KioskApp;
 use crate::ui::clock::Clock;
 use crate::ui::last_line::WORD_JOINER;
+use crate::ui::speech_mode::SpeechMode;
 use crate::ui::{KioskWindow, fonts};
 
 /// How often time is stepped when advancing, so 1-second timers fire each second.
@@ -123,6 +126,10 @@ pub struct Emulator {
     full_repaint_pending: bool,
     /// How the emulated panel is mounted (where its reach zone is).
     mounting: Mounting,
+    /// What speech mode would have spoken (instead of a sound device).
+    speaker: Arc<RecordingSpeaker>,
+    /// The rate and volume speech mode starts at.
+    speech_settings: crate::speech::Settings,
     /// The background sync's thread, stopped when the emulator is dropped.
     _sync: Option<ServiceThread>,
 }
@@ -151,6 +158,13 @@ impl Emulator {
             app.attach_sync(sync.contents, sync.trigger);
             sync.thread
         });
+        let speaker = Arc::new(RecordingSpeaker::new(config.speech.voices.clone()));
+        let speech_settings = config.speech.settings();
+        app.attach_speech(if config.speech.enabled {
+            SpeechMode::new(Ok(speaker.clone() as Arc<dyn Speaker>), speech_settings)
+        } else {
+            SpeechMode::disabled()
+        });
         app.window().show()?;
         let mut emulator = Emulator {
             app,
@@ -160,10 +174,31 @@ impl Emulator {
             show_touches: false,
             full_repaint_pending: false,
             mounting: config.mounting.mounting(),
+            speaker,
+            speech_settings,
             _sync: sync,
         };
         emulator.render();
         Ok(emulator)
+    }
+
+    /// What speech mode spoke so far, in order (utterance, language, voice).
+    pub fn spoken(&self) -> Vec<Spoken> {
+        self.speaker.spoken()
+    }
+
+    /// Everything speech mode told its speaker so far (utterances, stops,
+    /// pauses), in order.
+    pub fn speech_events(&self) -> Vec<Event> {
+        self.speaker.events()
+    }
+
+    /// Makes speech unavailable for `why`, as on a kiosk without a sound
+    /// device or voice.
+    pub fn lose_speech(&mut self, why: Unavailable) {
+        self.app
+            .attach_speech(SpeechMode::new(Err(why), self.speech_settings));
+        self.render();
     }
 
     /// The reach zone on the emulated screen as mounted: its top and bottom,

@@ -34,6 +34,9 @@ pub struct ContentStatus {
     /// Admin services that could not start, in words; unlike `last_error`
     /// a sync does not clear them.
     pub service_errors: Vec<String>,
+    /// Why read-aloud cannot speak (no espeak-ng, no voice, no sound
+    /// device), in words; empty when it can.
+    pub speech_unavailable: String,
 }
 
 /// The version the embedded demo content goes by.
@@ -158,6 +161,9 @@ pub struct StatusReport {
     /// Admin services that could not start (they stay until a restart).
     #[serde(default)]
     pub service_errors: Vec<String>,
+    /// Why read-aloud cannot speak, in words; empty when it can.
+    #[serde(default)]
+    pub speech_unavailable: String,
     /// When the sync now running started (None: none is running).
     #[serde(default)]
     pub syncing_since: Option<DateTime<Utc>>,
@@ -184,6 +190,7 @@ impl StatusReport {
             last_success: status.last_success,
             last_error: status.last_error.clone(),
             service_errors: status.service_errors.clone(),
+            speech_unavailable: status.speech_unavailable.clone(),
             syncing_since,
             reported_at: now,
         }
@@ -201,6 +208,7 @@ impl StatusReport {
             last_success: None,
             last_error: "the kiosk's connection to the broker was lost".into(),
             service_errors: Vec::new(),
+            speech_unavailable: String::new(),
             syncing_since: None,
             reported_at: Utc::now(),
         }

@@ -70,6 +70,14 @@ impl AdminPanel<'_> {
                 Word::AdminServices,
                 or_dash(&status.service_errors.join("; ")),
             ),
+            line(
+                Word::AdminSpeech,
+                if status.speech_unavailable.is_empty() {
+                    word(lang, Word::AdminSpeechReady).to_owned()
+                } else {
+                    status.speech_unavailable.clone()
+                },
+            ),
             line(Word::AdminSyncNow, or_dash(self.sync_request)),
         ]
     }

@@ -17,13 +17,15 @@ use super::navigation::{Navigator, Screen, Section};
 use super::pages::{PageAdapter, PageInputs};
 use super::present::Presenter;
 use super::session::{PinGate, PinOutcome, VisitorSettings};
+use super::speech_mode::SpeechMode;
 use super::words;
-use super::{AppState, Content, KioskWindow, LabelledText, Page, SearchState, Theme};
+use super::{AppState, Content, KioskWindow, LabelledText, Page, SearchState, Speech, Theme};
 use crate::config::Config;
 use crate::content::time::{DEFAULT_TIME_ZONE, to_local};
 use crate::content::{ItemRef, Lang, LoadedContent};
 use crate::kiosk::status::{ContentStatus, StatusHandle};
 use crate::search::SearchIndex;
+use crate::speech::Settings;
 use crate::sync::runner::{SyncControl, SyncRequest, SyncTrigger};
 
 struct State {
@@ -81,6 +83,9 @@ pub struct KioskApp {
     status: StatusHandle,
     /// Tells the UI loop that the sync thread changed the status.
     status_changes: RefCell<tokio::sync::watch::Receiver<ContentStatus>>,
+    /// Read-aloud: unavailable until [`KioskApp::attach_speech`] gives it
+    /// a speaker.
+    speech: RefCell<SpeechMode>,
 }
 
 impl KioskApp {
@@ -128,6 +133,7 @@ impl KioskApp {
             sync_now: RefCell::new(None),
             status_changes: RefCell::new(status.subscribe()),
             status,
+            speech: RefCell::new(SpeechMode::disabled()),
         });
         let state = app.window.global::<AppState>();
         // Slint's ints are i32: a larger count of seconds (68 years) waits forever.
@@ -204,6 +210,15 @@ impl KioskApp {
                 }
             },
         );
+    }
+
+    /// Gives speech mode its speaker (or the reason there is none, which
+    /// the speaker button, the admin panel and the status then show).
+    pub fn attach_speech(&self, speech: SpeechMode) {
+        speech.show_availability(&self.window);
+        let unavailable = speech.unavailable().to_owned();
+        *self.speech.borrow_mut() = speech;
+        self.update_status(|status| status.speech_unavailable = unavailable);
     }
 
     /// Replaces the status and shows it.
@@ -407,6 +422,7 @@ impl KioskApp {
                 }
             })
         });
+        Self::connect_speech(app, &with);
         let w = with;
         content.on_open_section(move |block| {
             w(&|app| {
@@ -415,6 +431,63 @@ impl KioskApp {
                 }
             })
         });
+    }
+
+    /// The `Speech` global's callbacks: the speaker button and hold, and
+    /// the touches and controls of speech mode.
+    fn connect_speech(app: &Rc<Self>, with: &(impl Fn(&dyn Fn(&KioskApp)) + Clone + 'static)) {
+        let speech = app.window.global::<Speech>();
+        let w = with.clone();
+        speech.on_toggle(move || w(&KioskApp::toggle_speech));
+        let w = with.clone();
+        speech.on_explore(move |x, y| {
+            w(&|app| {
+                let now = app.clock.elapsed();
+                app.speech
+                    .borrow()
+                    .tap(&app.window, x, y, app.lang(), now);
+            })
+        });
+        let w = with.clone();
+        speech.on_step(move |by| w(&|app| app.speech.borrow().step(&app.window, by, app.lang())));
+        let w = with.clone();
+        speech.on_scroll(move |by| {
+            w(&|app| app.speech.borrow().scroll(&app.window, by, app.lang()))
+        });
+        let w = with.clone();
+        speech.on_read_page(move || w(&|app| app.speech.borrow().read_page(&app.window, app.lang())));
+        let w = with.clone();
+        speech.on_pause_resume(move || w(&|app| app.speech.borrow().pause_resume(&app.window)));
+        let w = with.clone();
+        speech.on_stop(move || w(&|app| app.speech.borrow().stop(&app.window)));
+        let adjust = |change: fn(Settings) -> Settings| {
+            let w = with.clone();
+            move || w(&|app| app.speech.borrow().adjust(&app.window, change, app.lang()))
+        };
+        speech.on_faster(adjust(Settings::faster));
+        speech.on_slower(adjust(Settings::slower));
+        speech.on_louder(adjust(Settings::louder));
+        speech.on_softer(adjust(Settings::softer));
+    }
+
+    /// The visitor's language.
+    fn lang(&self) -> Lang {
+        self.state.borrow().settings.lang
+    }
+
+    /// The speaker button or the hold: speech mode on or off (nothing
+    /// while speech is unavailable; the button says why).
+    fn toggle_speech(&self) {
+        if !self.speech.borrow().is_available() {
+            return;
+        }
+        let (on, lang) = {
+            let mut state = self.state.borrow_mut();
+            state.settings.speech = !state.settings.speech;
+            (state.settings.speech, state.settings.lang)
+        };
+        self.speech.borrow().switch(&self.window, on, lang);
+        self.render();
     }
 
     /// Shows the handwriting pad's state (its ink, candidates, and why it
@@ -564,6 +637,7 @@ impl KioskApp {
             self.pad.borrow_mut().choose(false, false);
             state.extended = None;
         }
+        self.speech.borrow().end(&self.window);
         let app_state = self.window.global::<AppState>();
         app_state.set_pin_pad_open(false);
         app_state.set_pin_message("".into());
@@ -697,6 +771,7 @@ impl KioskApp {
             self.pages.show(&self.window, &inputs).unwrap_or(Page::Home)
         };
         app_state.set_page(page);
+        self.speech.borrow().page_shown(&self.window, screen, lang);
     }
 }
 

@@ -17,6 +17,8 @@ pub struct VisitorSettings {
     pub text_scale: f32,
     /// High-contrast theme.
     pub high_contrast: bool,
+    /// Speech mode (read-aloud): touches explore, the kiosk speaks.
+    pub speech: bool,
 }
 
 impl VisitorSettings {
@@ -26,6 +28,7 @@ impl VisitorSettings {
             lang,
             text_scale: 1.0,
             high_contrast: false,
+            speech: false,
         }
     }
 }

@@ -40,6 +40,20 @@ words! {
     All => ["全部", "全部", "All"],
     /// "{n} working days".
     WorkingDays => ["个工作日", "個工作日", "working days"],
+    /// The guide page's fee label (the Slint page says the same).
+    GuideFees => ["收费", "收費", "Fee"],
+    /// The guide page's visits label.
+    GuideVisits => ["到现场次数", "到現場次數", "Visits in person"],
+    /// The guide page's place label.
+    GuidePlace => ["办理地点", "辦理地點", "Where"],
+    /// The guide page's conditions heading.
+    GuideEligibility => ["办理条件", "辦理條件", "Who can apply"],
+    /// The guide page's materials heading.
+    GuideMaterials => ["申请材料", "申請材料", "Documents to bring"],
+    /// The guide page's steps heading.
+    GuideSteps => ["办理流程", "辦理流程", "Process"],
+    /// The guide page's legal basis heading.
+    GuideBasis => ["办理依据", "辦理依據", "Legal basis"],
     /// Statutory limit label.
     Statutory => ["法定时限", "法定時限", "Statutory limit"],
     /// Promised limit label (the guide page's summary says the same).
@@ -122,6 +136,44 @@ words! {
     AdminServices => ["管理服务", "管理服務", "Admin services"],
     /// Admin panel: what the last "sync now" did.
     AdminSyncNow => ["上次同步请求", "上次同步請求", "Sync request"],
+    /// Speech mode: the role of an element to press, said before its label.
+    SpokenButton => ["按钮", "按鈕", "Button"],
+    /// Speech mode: said after a selected setting.
+    SpokenSelected => ["已选中", "已選中", "selected"],
+    /// Speech mode: said after a button that cannot be pressed now.
+    SpokenDimmed => ["不可用", "不可用", "unavailable"],
+    /// Speech mode switched on: what it is and how it works.
+    SpeechOn => [
+        "语音朗读已开启。点一下朗读手指下的内容，快速点两下打开，左右滑动听上一项或下一项，上下滑动翻页。",
+        "語音朗讀已開啟。點一下朗讀手指下的內容，快速點兩下打開，左右滑動聽上一項或下一項，上下滑動翻頁。",
+        "Read-aloud is on. Tap to hear what is under your finger, tap twice quickly to open it, swipe left or right for the previous or next item, swipe up or down to scroll.",
+    ],
+    /// Speech mode switched off.
+    SpeechOff => ["语音朗读已关闭", "語音朗讀已關閉", "Read-aloud is off"],
+    /// Speech mode: a swipe past the last element.
+    SpokenLast => ["已是最后一项", "已是最後一項", "That was the last item"],
+    /// Speech mode: a swipe back past the first element.
+    SpokenFirst => ["已是第一项", "已是第一項", "This is the first item"],
+    /// Speech mode: Home's sections, counted.
+    SpokenSections => ["个栏目", "個欄目", "sections"],
+    /// Speech mode: a list's rows, counted.
+    SpokenRows => ["条", "條", "items"],
+    /// Speech mode: a long body's sections, counted.
+    SpokenSectionsOfText => ["节", "節", "sections"],
+    /// Speech mode: a body's paragraphs, counted.
+    SpokenParagraphs => ["段", "段", "paragraphs"],
+    /// Speech mode: a guide's materials, counted.
+    SpokenMaterials => ["项材料", "項材料", "materials"],
+    /// Speech mode: a guide's steps, counted.
+    SpokenSteps => ["个步骤", "個步驟", "steps"],
+    /// Speech mode: a table's rows, counted.
+    SpokenTableRows => ["行", "行", "rows"],
+    /// Speech mode: search results, counted.
+    SpokenResults => ["条结果", "條結果", "results"],
+    /// Admin panel: whether speech mode can speak.
+    AdminSpeech => ["语音朗读", "語音朗讀", "Read-aloud"],
+    /// Admin panel: speech works.
+    AdminSpeechReady => ["可用", "可用", "available"],
     /// Yes (a true flag).
     Yes => ["是", "是", "yes"],
     /// No (a false flag).
@@ -169,6 +221,17 @@ pub fn count(lang: Lang, n: u32, counted: Word) -> String {
     match (lang, counted) {
         (Lang::En, Word::Copies) if n == 1 => "1 copy".to_owned(),
         (Lang::En, Word::Visits) if n == 1 => "1 visit".to_owned(),
+        (
+            Lang::En,
+            Word::SpokenSections
+            | Word::SpokenRows
+            | Word::SpokenSectionsOfText
+            | Word::SpokenParagraphs
+            | Word::SpokenMaterials
+            | Word::SpokenSteps
+            | Word::SpokenTableRows
+            | Word::SpokenResults,
+        ) if n == 1 => format!("1 {}", plural.trim_end_matches('s')),
         _ => format!("{n} {plural}"),
     }
 }
