@@ -443,19 +443,17 @@ impl KioskApp {
         speech.on_explore(move |x, y| {
             w(&|app| {
                 let now = app.clock.elapsed();
-                app.speech
-                    .borrow()
-                    .tap(&app.window, x, y, app.lang(), now);
+                app.speech.borrow().tap(&app.window, x, y, app.lang(), now);
             })
         });
         let w = with.clone();
         speech.on_step(move |by| w(&|app| app.speech.borrow().step(&app.window, by, app.lang())));
         let w = with.clone();
-        speech.on_scroll(move |by| {
-            w(&|app| app.speech.borrow().scroll(&app.window, by, app.lang()))
-        });
+        speech
+            .on_scroll(move |by| w(&|app| app.speech.borrow().scroll(&app.window, by, app.lang())));
         let w = with.clone();
-        speech.on_read_page(move || w(&|app| app.speech.borrow().read_page(&app.window, app.lang())));
+        speech
+            .on_read_page(move || w(&|app| app.speech.borrow().read_page(&app.window, app.lang())));
         let w = with.clone();
         speech.on_pause_resume(move || w(&|app| app.speech.borrow().pause_resume(&app.window)));
         let w = with.clone();

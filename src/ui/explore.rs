@@ -177,7 +177,10 @@ const MODAL: [&str; 3] = ["IdleOverlay", "PinPad", "AttractLoop"];
 /// clipped to the page (they scroll under the header and bars) and the
 /// rest to the window. A text inside a button is part of the button.
 pub fn read(window: &KioskWindow) -> Screen {
-    let size = window.window().size().to_logical(window.window().scale_factor());
+    let size = window
+        .window()
+        .size()
+        .to_logical(window.window().scale_factor());
     let whole = Rect {
         x: 0.0,
         y: 0.0,

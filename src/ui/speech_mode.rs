@@ -264,8 +264,8 @@ impl SpeechMode {
                 if silent && before == after.get_page() && window.global::<Speech>().get_active() {
                     let screen = explore::read(window);
                     if let Some(index) = screen.find(&focus) {
-                        let lang = Lang::from_index(after.get_language().max(0) as usize)
-                            .unwrap_or(lang);
+                        let lang =
+                            Lang::from_index(after.get_language().max(0) as usize).unwrap_or(lang);
                         self.focus_on(window, &screen, index, lang);
                     }
                 }
@@ -284,14 +284,20 @@ impl SpeechMode {
     /// end: a guide, document or table from what it holds (also the part
     /// not on screen; a table row by row, each value with its column's
     /// name), any other page from what shows.
-    fn read_on(&self, window: &KioskWindow, screen: &explore::Screen, from: Option<usize>, lang: Lang) {
+    fn read_on(
+        &self,
+        window: &KioskWindow,
+        screen: &explore::Screen,
+        from: Option<usize>,
+        lang: Lang,
+    ) {
         let touched = from.and_then(|index| screen.elements.get(index));
         let whole = spoken_page::reading(window, lang);
         let start = touched.and_then(|touched| {
             whole.as_ref().and_then(|lines| {
-                lines
-                    .iter()
-                    .position(|line| line.contains(&touched.label) || touched.label.contains(line.as_str()))
+                lines.iter().position(|line| {
+                    line.contains(&touched.label) || touched.label.contains(line.as_str())
+                })
             })
         });
         let lines: Vec<&str> = match (&whole, start, touched) {
@@ -456,7 +462,10 @@ mod tests {
 
     #[test]
     fn chinese_on_an_english_screen_is_read_by_the_chinese_voice() {
-        assert_eq!(spoken_lang("关于开展2026年度培训的通知", Lang::En), Lang::ZhHans);
+        assert_eq!(
+            spoken_lang("关于开展2026年度培训的通知", Lang::En),
+            Lang::ZhHans
+        );
         assert_eq!(spoken_lang("Notices, 3 items", Lang::En), Lang::En);
         assert_eq!(spoken_lang("公告栏", Lang::ZhHant), Lang::ZhHant);
     }

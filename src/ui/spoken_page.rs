@@ -26,7 +26,10 @@ pub fn announcement(window: &KioskWindow, lang: Lang) -> String {
             ),
         ],
         Page::Notices | Page::Guides | Page::Disclosure | Page::Interaction | Page::Venues => {
-            let shown = content.get_items().row_count().max(content.get_channels().row_count());
+            let shown = content
+                .get_items()
+                .row_count()
+                .max(content.get_channels().row_count());
             let more = usize::try_from(content.get_more_count()).unwrap_or(0);
             vec![
                 content.get_list_title().to_string(),
@@ -106,7 +109,12 @@ pub fn reading(window: &KioskWindow, lang: Lang) -> Option<Vec<String>> {
         Page::Table => table_reading(window),
         _ => return None,
     };
-    Some(lines.into_iter().filter(|line| !line.trim().is_empty()).collect())
+    Some(
+        lines
+            .into_iter()
+            .filter(|line| !line.trim().is_empty())
+            .collect(),
+    )
 }
 
 /// A guide in the page's order: title, summary, conditions, materials,
@@ -126,9 +134,11 @@ fn guide_reading(window: &KioskWindow, lang: Lang) -> Vec<String> {
     ];
     lines.extend(guide.eligibility.iter().map(|line| line.to_string()));
     lines.push(word(lang, Word::GuideMaterials).to_owned());
-    lines.extend(guide.materials.iter().enumerate().map(|(index, material)| {
-        format!("{}. {}\n{}", index + 1, material.name, material.detail)
-    }));
+    lines.extend(
+        guide.materials.iter().enumerate().map(|(index, material)| {
+            format!("{}. {}\n{}", index + 1, material.name, material.detail)
+        }),
+    );
     lines.push(word(lang, Word::GuideSteps).to_owned());
     lines.extend(
         guide
