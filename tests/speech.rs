@@ -209,6 +209,15 @@ fn wait_for_state(pid: u32, wanted: Option<char>) {
     }
 }
 
+/// Waits until `speaker` says it is (or is not) speaking.
+fn wait_for_speaking(speaker: &EspeakSpeaker, wanted: bool) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while speaker.is_speaking() != wanted {
+        assert!(Instant::now() < deadline, "is_speaking stays {}", !wanted);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn speaking_returns_at_once_and_a_new_utterance_or_stop_kills_the_one_speaking() {
     let dir = tempfile::tempdir().unwrap();
@@ -228,6 +237,7 @@ fn speaking_returns_at_once_and_a_new_utterance_or_stop_kills_the_one_speaking()
         "-m --stdin -v yue -s 175 -a 100 <speak><voice name=\"yue\">公告欄 共 5 條</voice></speak>"
     );
     wait_for_state(first, Some('S'));
+    wait_for_speaking(&speaker, true);
 
     speaker.set_settings(Settings::default().faster().softer());
     speaker.speak(Utterance::new("Notices, 5 items", Lang::En));
@@ -240,12 +250,15 @@ fn speaking_returns_at_once_and_a_new_utterance_or_stop_kills_the_one_speaking()
 
     speaker.pause();
     wait_for_state(second, Some('T'));
+    wait_for_speaking(&speaker, false);
     speaker.resume();
     wait_for_state(second, Some('S'));
+    wait_for_speaking(&speaker, true);
     speaker.pause();
     wait_for_state(second, Some('T'));
     speaker.stop();
     wait_for_state(second, None);
+    wait_for_speaking(&speaker, false);
 
     speaker.speak(Utterance::new("按钮 公告栏", Lang::ZhHans));
     let (third, _) = logged(dir.path(), 2);
@@ -303,6 +316,13 @@ fn the_recording_speaker_records_what_it_is_told_with_the_voice() {
     );
     assert_eq!(speaker.spoken().len(), 3);
     assert_eq!(speaker.settings(), faster);
+
+    assert!(!speaker.is_speaking(), "stopped");
+    speaker.speak(Utterance::new("公告栏", Lang::ZhHans));
+    assert!(speaker.is_speaking());
+    speaker.finish();
+    assert!(!speaker.is_speaking(), "finished");
+    assert_eq!(speaker.events().last(), Some(&Event::Finished));
 }
 
 // Speech mode in the real kiosk UI (the emulator records what would be
@@ -610,16 +630,23 @@ mod speech_mode {
     }
 
     #[test]
-    fn the_idle_reset_stops_speech_and_leaves_speech_mode() {
+    fn the_idle_countdown_is_spoken_and_the_idle_reset_leaves_speech_mode() {
         let mut emulator = start();
         let (x, y) = centre_of(&emulator, "语音朗读");
         emulator.tap(x, y);
         open(&mut emulator, "办事指南");
         assert!(emulator.app().settings().speech);
+        emulator.finish_speaking();
         let idle = Config::demo().idle;
-        emulator.advance(Duration::from_secs(
-            u64::from(idle.timeout_seconds + idle.countdown_seconds) + 2,
-        ));
+        emulator.advance(Duration::from_secs(u64::from(idle.timeout_seconds) + 1));
+        let warning = last(&emulator);
+        assert!(
+            warning.text.starts_with("还在使用吗") && warning.text.contains("秒"),
+            "the countdown is announced: {:?}",
+            warning.text
+        );
+        emulator.finish_speaking();
+        emulator.advance(Duration::from_secs(u64::from(idle.countdown_seconds) + 2));
         assert!(!active(&emulator), "the next visitor starts without speech");
         assert!(!emulator.app().settings().speech);
         assert_eq!(emulator.app().screen(), Screen::Home);
@@ -627,6 +654,35 @@ mod speech_mode {
             emulator.speech_events().last(),
             Some(&Event::Stopped),
             "speech stops and nothing more is said"
+        );
+    }
+
+    #[test]
+    fn a_page_being_read_holds_the_idle_reset_until_it_ends() {
+        let mut emulator = start();
+        let (x, y) = centre_of(&emulator, "语音朗读");
+        emulator.tap(x, y);
+        open(&mut emulator, "办事指南");
+        let title = demo::catalog().guides[0]
+            .meta
+            .title
+            .text(Lang::ZhHans)
+            .to_owned();
+        open(&mut emulator, &title);
+        open(&mut emulator, "朗读本页");
+        let idle = Config::demo().idle;
+        let long_wait = idle.reading_seconds + idle.countdown_seconds + 30;
+        emulator.advance(Duration::from_secs(u64::from(long_wait)));
+        assert!(
+            active(&emulator) && matches!(emulator.app().screen(), Screen::Guide(_)),
+            "a visitor listening to the guide for {long_wait} s keeps it"
+        );
+        emulator.finish_speaking();
+        emulator.advance(Duration::from_secs(u64::from(long_wait)));
+        assert_eq!(
+            emulator.app().screen(),
+            Screen::Home,
+            "then the idle reset comes"
         );
     }
 

@@ -193,6 +193,13 @@ impl Emulator {
         self.speaker.events()
     }
 
+    /// Lets what is being spoken come to its end, as real speech would after
+    /// a while (the recorder has no audio to run out).
+    pub fn finish_speaking(&mut self) {
+        self.speaker.finish();
+        self.advance(Duration::from_millis(600));
+    }
+
     /// Makes speech unavailable for `why`, as on a kiosk without a sound
     /// device or voice.
     pub fn lose_speech(&mut self, why: Unavailable) {

@@ -98,6 +98,10 @@ pub trait Speaker: Send + Sync {
     fn pause(&self);
     /// Goes on with a held utterance.
     fn resume(&self);
+    /// Whether an utterance is being spoken now. A held one is not: the
+    /// visitor who paused it may have walked away, so the idle reset counts
+    /// on.
+    fn is_speaking(&self) -> bool;
     /// The rate and volume the next utterance is spoken at.
     fn settings(&self) -> Settings;
     /// Sets the rate and volume (clamped) for the next utterance; the one

@@ -34,8 +34,9 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -252,6 +253,8 @@ enum Order {
 /// stop comes; pause and resume stop and continue that process.
 pub struct EspeakSpeaker {
     orders: Sender<Order>,
+    /// Set by the worker while an espeak-ng runs unheld.
+    speaking: Arc<AtomicBool>,
     settings: Mutex<Settings>,
     worker: Option<JoinHandle<()>>,
 }
@@ -269,9 +272,11 @@ impl EspeakSpeaker {
     /// sound device (tests; a site whose device [`probe`] does not see).
     pub fn start(espeak: Espeak) -> EspeakSpeaker {
         let (orders, received) = mpsc::channel();
+        let speaking = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&speaking);
         let worker = std::thread::Builder::new()
             .name("speech".to_owned())
-            .spawn(move || work(&espeak, &received));
+            .spawn(move || work(&espeak, &received, &flag));
         let worker = match worker {
             Ok(worker) => Some(worker),
             Err(error) => {
@@ -281,6 +286,7 @@ impl EspeakSpeaker {
         };
         EspeakSpeaker {
             orders,
+            speaking,
             settings: Mutex::new(Settings::default()),
             worker,
         }
@@ -313,6 +319,10 @@ impl Speaker for EspeakSpeaker {
         self.send(Order::Resume);
     }
 
+    fn is_speaking(&self) -> bool {
+        self.speaking.load(Ordering::Relaxed)
+    }
+
     fn settings(&self) -> Settings {
         *self.settings.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -331,10 +341,13 @@ impl Drop for EspeakSpeaker {
     }
 }
 
-/// The worker: one espeak-ng at a time, reaped when it ends.
-fn work(espeak: &Espeak, orders: &Receiver<Order>) {
+/// The worker: one espeak-ng at a time, reaped when it ends; `flag` says
+/// whether one is running and not held.
+fn work(espeak: &Espeak, orders: &Receiver<Order>, flag: &AtomicBool) {
     let mut speaking: Option<Child> = None;
+    let mut held = false;
     loop {
+        flag.store(speaking.is_some() && !held, Ordering::Relaxed);
         let order = if speaking.is_some() {
             match orders.recv_timeout(REAP) {
                 Ok(order) => Some(order),
@@ -353,18 +366,26 @@ fn work(espeak: &Espeak, orders: &Receiver<Order>) {
             None => {}
             Some(Order::Speak(utterance, settings)) => {
                 end(&mut speaking);
+                held = false;
                 match espeak.play(&utterance, settings) {
                     Ok(child) => speaking = Some(child),
                     Err(error) => tracing::warn!("speech: espeak-ng did not start: {error}"),
                 }
             }
             Some(Order::Stop) => end(&mut speaking),
-            Some(Order::Pause) => signal(speaking.as_ref(), libc::SIGSTOP),
-            Some(Order::Resume) => signal(speaking.as_ref(), libc::SIGCONT),
+            Some(Order::Pause) => {
+                signal(speaking.as_ref(), libc::SIGSTOP);
+                held = true;
+            }
+            Some(Order::Resume) => {
+                signal(speaking.as_ref(), libc::SIGCONT);
+                held = false;
+            }
             Some(Order::Quit) => break,
         }
     }
     end(&mut speaking);
+    flag.store(false, Ordering::Relaxed);
 }
 
 /// Kills and reaps the espeak-ng speaking, if any (a held one too).

@@ -31,6 +31,9 @@ pub enum Event {
     Paused,
     /// A resume.
     Resumed,
+    /// The utterance being spoken came to its end (the test says when:
+    /// [`RecordingSpeaker::finish`]).
+    Finished,
 }
 
 /// A [`Speaker`] that speaks nothing and records what it is told: the
@@ -71,6 +74,14 @@ impl RecordingSpeaker {
             .collect()
     }
 
+    /// Lets the utterance being spoken come to its end: a recorder has no
+    /// audio to run out, so a test says when.
+    pub fn finish(&self) {
+        if self.is_speaking() {
+            self.record(Event::Finished);
+        }
+    }
+
     fn record(&self, event: Event) {
         self.events
             .lock()
@@ -102,6 +113,11 @@ impl Speaker for RecordingSpeaker {
 
     fn resume(&self) {
         self.record(Event::Resumed);
+    }
+
+    fn is_speaking(&self) -> bool {
+        let events = self.events.lock().unwrap_or_else(PoisonError::into_inner);
+        matches!(events.last(), Some(Event::Spoke(_) | Event::Resumed))
     }
 
     fn settings(&self) -> Settings {

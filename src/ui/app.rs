@@ -458,6 +458,14 @@ impl KioskApp {
         speech.on_pause_resume(move || w(&|app| app.speech.borrow().pause_resume(&app.window)));
         let w = with.clone();
         speech.on_stop(move || w(&|app| app.speech.borrow().stop(&app.window)));
+        let w = with.clone();
+        speech.on_countdown(move |seconds| {
+            w(&|app| {
+                app.speech
+                    .borrow()
+                    .countdown(&app.window, seconds, app.lang())
+            })
+        });
         let adjust = |change: fn(Settings) -> Settings| {
             let w = with.clone();
             move || w(&|app| app.speech.borrow().adjust(&app.window, change, app.lang()))

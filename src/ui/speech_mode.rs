@@ -16,7 +16,7 @@ use slint::ComponentHandle;
 use super::explore::{self, Explorable, Kind, Rect};
 use super::navigation::Screen;
 use super::spoken_page;
-use super::words::{Word, word};
+use super::words::{Word, count, word};
 use super::{AppState, KioskWindow, Speech};
 use crate::config::SpeechConfig;
 use crate::content::Lang;
@@ -48,7 +48,14 @@ pub struct SpeechMode {
     /// How many utterances were said: a press that said something itself
     /// (a control of speech mode) is not followed by the pressed label.
     said: Cell<u64>,
+    /// While speech mode is on: mirrors whether the speaker is speaking into
+    /// `Speech.speaking`, which holds the idle countdown (a visitor listening
+    /// to a long guide touches nothing for minutes).
+    listening: slint::Timer,
 }
+
+/// How often `Speech.speaking` follows the speaker.
+const LISTEN_EVERY: Duration = Duration::from_millis(500);
 
 impl SpeechMode {
     /// Speech through `speaker`, or unavailable for the reason given.
@@ -60,15 +67,7 @@ impl SpeechMode {
             }
             Err(why) => (None, why.to_string()),
         };
-        SpeechMode {
-            speaker,
-            unavailable,
-            start_settings: start,
-            focus: RefCell::default(),
-            last_tap: Cell::default(),
-            announced: RefCell::default(),
-            said: Cell::default(),
-        }
+        SpeechMode::with(speaker, unavailable, start)
     }
 
     /// Speech as `kiosk.toml` configures it: espeak-ng on the default ALSA
@@ -87,15 +86,20 @@ impl SpeechMode {
 
     /// Speech that is off by configuration.
     pub fn disabled() -> Self {
+        let why = "read-aloud is switched off in kiosk.toml ([speech] enabled = false)";
+        SpeechMode::with(None, why.to_owned(), Settings::default())
+    }
+
+    fn with(speaker: Option<Arc<dyn Speaker>>, unavailable: String, start: Settings) -> Self {
         SpeechMode {
-            speaker: None,
-            unavailable: "read-aloud is switched off in kiosk.toml ([speech] enabled = false)"
-                .to_owned(),
-            start_settings: Settings::default(),
+            speaker,
+            unavailable,
+            start_settings: start,
             focus: RefCell::default(),
             last_tap: Cell::default(),
             announced: RefCell::default(),
             said: Cell::default(),
+            listening: slint::Timer::default(),
         }
     }
 
@@ -128,10 +132,49 @@ impl SpeechMode {
         self.forget_focus(window);
         *self.announced.borrow_mut() = None;
         let Some(speaker) = &self.speaker else { return };
+        if on {
+            self.listen(window, speaker);
+        } else {
+            self.stop_listening(window);
+        }
         if was_on && !on {
             self.say(window, word(lang, Word::SpeechOff), lang);
             speaker.set_settings(self.start_settings);
         }
+    }
+
+    /// Starts mirroring whether `speaker` is speaking into `Speech.speaking`.
+    fn listen(&self, window: &KioskWindow, speaker: &Arc<dyn Speaker>) {
+        let weak = window.as_weak();
+        let speaker = Arc::clone(speaker);
+        self.listening
+            .start(slint::TimerMode::Repeated, LISTEN_EVERY, move || {
+                if let Some(window) = weak.upgrade() {
+                    window
+                        .global::<Speech>()
+                        .set_speaking(speaker.is_speaking());
+                }
+            });
+    }
+
+    fn stop_listening(&self, window: &KioskWindow) {
+        self.listening.stop();
+        window.global::<Speech>().set_speaking(false);
+    }
+
+    /// The idle countdown began: in speech mode the visitor hears it, with
+    /// how to stay.
+    pub fn countdown(&self, window: &KioskWindow, seconds: i32, lang: Lang) {
+        if !window.global::<Speech>().get_active() {
+            return;
+        }
+        let seconds = u32::try_from(seconds).unwrap_or(0);
+        let still_there = word(lang, Word::SpokenStillThere);
+        let text = format!(
+            "{still_there} {}",
+            count(lang, seconds, Word::SpokenSeconds)
+        );
+        self.say(window, &text, lang);
     }
 
     /// Ends speech mode silently (the idle reset): nothing more is said.
@@ -145,6 +188,7 @@ impl SpeechMode {
             speech.set_active(false);
             speech.set_paused(false);
         }
+        self.stop_listening(window);
         self.forget_focus(window);
         *self.announced.borrow_mut() = None;
     }

@@ -146,10 +146,10 @@ words! {
     SpeechOn => [
         "语音朗读已开启。点一下朗读手指下的内容，快速点两下打开，左右滑动听上一项或下一项，上下滑动翻页。",
         "語音朗讀已開啟。點一下朗讀手指下的內容，快速點兩下打開，左右滑動聽上一項或下一項，上下滑動翻頁。",
-        "Read-aloud is on. Tap to hear what is under your finger, tap twice quickly to open it, swipe left or right for the previous or next item, swipe up or down to scroll.",
+        "Read aloud is on. Tap to hear what is under your finger, tap twice quickly to open it, swipe left or right for the previous or next item, swipe up or down to scroll.",
     ],
     /// Speech mode switched off.
-    SpeechOff => ["语音朗读已关闭", "語音朗讀已關閉", "Read-aloud is off"],
+    SpeechOff => ["语音朗读已关闭", "語音朗讀已關閉", "Read aloud is off"],
     /// Speech mode: a swipe past the last element.
     SpokenLast => ["已是最后一项", "已是最後一項", "That was the last item"],
     /// Speech mode: a swipe back past the first element.
@@ -170,8 +170,16 @@ words! {
     SpokenTableRows => ["行", "行", "rows"],
     /// Speech mode: search results, counted.
     SpokenResults => ["条结果", "條結果", "results"],
+    /// Speech mode: the idle countdown began (followed by its seconds).
+    SpokenStillThere => [
+        "还在使用吗？点一下屏幕继续，否则回到首页，还剩",
+        "還在使用嗎？點一下屏幕繼續，否則回到首頁，還剩",
+        "Still there? Tap the screen to continue, or the kiosk goes back to Home in",
+    ],
+    /// Speech mode: seconds, counted.
+    SpokenSeconds => ["秒", "秒", "seconds"],
     /// Admin panel: whether speech mode can speak.
-    AdminSpeech => ["语音朗读", "語音朗讀", "Read-aloud"],
+    AdminSpeech => ["语音朗读", "語音朗讀", "Read aloud"],
     /// Admin panel: speech works.
     AdminSpeechReady => ["可用", "可用", "available"],
     /// Yes (a true flag).
@@ -230,7 +238,8 @@ pub fn count(lang: Lang, n: u32, counted: Word) -> String {
             | Word::SpokenMaterials
             | Word::SpokenSteps
             | Word::SpokenTableRows
-            | Word::SpokenResults,
+            | Word::SpokenResults
+            | Word::SpokenSeconds,
         ) if n == 1 => format!("1 {}", plural.trim_end_matches('s')),
         _ => format!("{n} {plural}"),
     }
