@@ -1,7 +1,9 @@
 //! The speech engine with the real espeak-ng (installed by
 //! `scripts/install-test-deps.sh`): real audio for each language, checked
 //! as speech of a plausible length; the worker's interrupting, pausing and
-//! stopping, watched through a stand-in program; the recording speaker.
+//! stopping, watched through a stand-in program; the recording speaker; and
+//! speech mode in the emulated kiosk (what a visitor hears on a walk in each
+//! language, explore by touch, reading a page, the idle reset).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
