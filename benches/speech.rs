@@ -29,9 +29,14 @@ const SYNTHESES: usize = 10;
 const REPAINTS: usize = 200;
 
 fn main() {
-    let mut emulator =
-        Emulator::new(1080, 1920, Startup::demo(), &Config::demo(), default_start())
-            .expect("emulator");
+    let mut emulator = Emulator::new(
+        1080,
+        1920,
+        Startup::demo(),
+        &Config::demo(),
+        default_start(),
+    )
+    .expect("emulator");
     let mut kiosk_side = tap_to_speaker(&mut emulator);
     let kiosk_p99 = report("tap → speaker told, kiosk side (emulator)", &mut kiosk_side);
 
@@ -72,7 +77,10 @@ fn main() {
 /// speaks something new): the time from the finger lifting to the frame
 /// after the speaker was told.
 fn tap_to_speaker(emulator: &mut Emulator) -> Vec<Duration> {
-    let button = emulator.find("语音朗读").expect("the speaker button").centre();
+    let button = emulator
+        .find("语音朗读")
+        .expect("the speaker button")
+        .centre();
     emulator.tap(button.0, button.1);
     let tiles = ["公告栏", "办事指南"].map(|label| {
         emulator
@@ -139,7 +147,11 @@ fn frames_while_speaking(emulator: &mut Emulator, espeak: &Espeak) {
             let mut spoken = 0;
             while speaking.load(Ordering::Relaxed) {
                 espeak
-                    .synthesize_wav(&utterance, Settings::default(), &dir.path().join("long.wav"))
+                    .synthesize_wav(
+                        &utterance,
+                        Settings::default(),
+                        &dir.path().join("long.wav"),
+                    )
                     .expect("espeak-ng synthesizes");
                 spoken += 1;
             }

@@ -35,7 +35,7 @@ T = {
 "向左滚动": ("向左滾動", "Scroll left"),
 "在线": ("在線", "Online"),
 "场馆开放": ("場館開放", "Venues"),
-"审批服务事项与办事流程": ("審批服務事項與辦事流程", "Approvals, services and how to apply"),
+"审批服务事项与办事流程": ("審批服務事項與辦事流程", "Approvals and how to apply"),
 "已输入 {} 位": ("已輸入 {} 位", "{} digits entered"),
 "常见问题 · 热点回应 · 局长信箱": ("常見問題 · 熱點回應 · 局長信箱", "FAQ · Hot topics · Mailbox"),
 "年度报告 · 公开指南 · 申请": ("年度報告 · 公開指南 · 申請", "Reports · Guide · Requests"),

@@ -284,6 +284,32 @@ fn golden_attract_loop_shows_what_the_kiosk_offers() {
 }
 
 #[test]
+fn golden_read_aloud_on_a_guide() {
+    // Speech mode on, a guide open by a double tap, its title touched: the
+    // speech bar above the settings and the outline on what was spoken.
+    let mut emulator = start();
+    let pause = |emulator: &mut Emulator| emulator.advance(Duration::from_millis(600));
+    let (x, y) = emulator
+        .find("语音朗读")
+        .expect("the speaker button")
+        .centre();
+    emulator.tap(x, y);
+    let title = catalog().guides[0].meta.title.text(Lang::ZhHans).to_owned();
+    for label in ["办事指南", title.as_str()] {
+        pause(&mut emulator);
+        let (x, y) = emulator.find(label).expect("on screen").centre();
+        emulator.tap(x, y);
+        emulator.tap(x, y);
+    }
+    pause(&mut emulator);
+    let (x, y) = emulator.find(&title).expect("the guide's title").centre();
+    emulator.tap(x, y);
+    pause(&mut emulator);
+    emulator.render();
+    assert_matches_reference(&mut emulator, "guide.read-aloud");
+}
+
+#[test]
 fn expired_notice_absent_and_urgent_banner_present() {
     let mut emulator = start();
     let catalog = catalog();

@@ -50,6 +50,9 @@ fn demo_content_lays_out_at_every_text_size() {
         problems.extend(tour(&catalog, Lang::ZhHans, scale, PORTRAIT));
     }
     problems.extend(tour(&catalog, Lang::En, 1.5, PORTRAIT));
+    // At standard text too: English words are longer than the Chinese ones
+    // the tiles and bars were drawn for.
+    problems.extend(tour(&catalog, Lang::En, 1.0, PORTRAIT));
     assert_clean(problems);
 }
 
