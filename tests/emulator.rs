@@ -41,12 +41,7 @@ fn catalog() -> Catalog {
 
 fn tap(emulator: &mut Emulator, label: &str) {
     if let Err(error) = emulator.tap_label(label) {
-        let labels: Vec<String> = emulator
-            .elements()
-            .into_iter()
-            .map(|e| e.label)
-            .filter(|l| !l.is_empty())
-            .collect();
+        let labels = emulator.labels();
         panic!("{error}; visible labels: {labels:?}");
     }
 }

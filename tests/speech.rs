@@ -360,12 +360,7 @@ mod speech_mode {
         match emulator.find(label) {
             Some(element) => element.centre(),
             None => {
-                let labels: Vec<String> = emulator
-                    .elements()
-                    .into_iter()
-                    .map(|e| e.label)
-                    .filter(|l| !l.is_empty())
-                    .collect();
+                let labels = emulator.labels();
                 panic!("no `{label}` on screen; labels: {labels:?}")
             }
         }

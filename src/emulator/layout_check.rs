@@ -32,6 +32,7 @@ use crate::content::Catalog;
 use reach::ReachWatch;
 
 mod reach;
+use crate::ui::explore::find_type;
 use crate::ui::navigation::Screen;
 use crate::ui::{AppState, Content, Page, Theme};
 
@@ -290,19 +291,7 @@ pub(super) fn page_root(emulator: &Emulator) -> Option<ElementHandle> {
 
 /// The first element whose type name satisfies `wanted`.
 fn find_element(emulator: &Emulator, wanted: impl Fn(&str) -> bool) -> Option<ElementHandle> {
-    let mut found = None;
-    emulator
-        .ui()
-        .root_element()
-        .visit_descendants(|handle: ElementHandle| {
-            if handle.type_name().is_some_and(|name| wanted(&name)) {
-                found = Some(handle);
-                std::ops::ControlFlow::Break(())
-            } else {
-                std::ops::ControlFlow::Continue(())
-            }
-        });
-    found
+    find_type(&emulator.ui().root_element(), wanted)
 }
 
 /// Where the page's visible area ends: the top of what covers its foot

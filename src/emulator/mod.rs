@@ -384,6 +384,16 @@ impl Emulator {
         self.advance(Duration::from_millis(16));
     }
 
+    /// The labels of every visible element that has one, in tree order
+    /// (what a failing test prints to say what was there instead).
+    pub fn labels(&self) -> Vec<String> {
+        self.elements()
+            .into_iter()
+            .map(|element| element.label)
+            .filter(|label| !label.is_empty())
+            .collect()
+    }
+
     /// Every visible element with an accessible label or role.
     pub fn elements(&self) -> Vec<Element> {
         let mut found = Vec::new();

@@ -295,7 +295,7 @@ fn frame_of(handle: &ElementHandle) -> Rect {
 
 /// The first element under `scope` whose type name satisfies `wanted`
 /// (type names are in the build: `build.rs` keeps Slint's debug info).
-fn find_type(scope: &ElementHandle, wanted: impl Fn(&str) -> bool) -> Option<ElementHandle> {
+pub fn find_type(scope: &ElementHandle, wanted: impl Fn(&str) -> bool) -> Option<ElementHandle> {
     let mut found = None;
     scope.visit_descendants(|handle: ElementHandle| {
         if handle.type_name().is_some_and(|name| wanted(&name)) {
