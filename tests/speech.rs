@@ -612,6 +612,30 @@ mod speech_mode {
     }
 
     #[test]
+    fn a_list_is_read_to_its_last_row_not_only_the_first_screenful() {
+        let mut emulator = start();
+        let (x, y) = centre_of(&emulator, "语音朗读");
+        emulator.tap(x, y);
+        open(&mut emulator, "办事指南");
+        let read = open(&mut emulator, "朗读本页");
+        let guides = demo::catalog().guides;
+        let unread: Vec<&str> = guides
+            .iter()
+            .map(|guide| guide.meta.title.text(Lang::ZhHans))
+            .filter(|title| !read.text.contains(title))
+            .collect();
+        assert!(
+            read.text.starts_with("办事指南")
+                && unread.is_empty()
+                && read.text.contains(&format!("{}。", guides.len()))
+                && !read.text.contains("下方还有内容"),
+            "every guide is read, numbered (unread: {unread:?}): {:?}",
+            read.text
+        );
+        assert_clean(&emulator.spoken());
+    }
+
+    #[test]
     fn holding_the_bottom_edge_three_seconds_switches_speech_on_and_off() {
         let mut emulator = start();
         let (_, height) = emulator.size();

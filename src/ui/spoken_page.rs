@@ -100,13 +100,41 @@ fn table_reading(window: &KioskWindow) -> Vec<String> {
     lines
 }
 
-/// The whole page read from its start, one line per text, for a guide, a
-/// document or a table; None for the other pages (read from the screen).
+/// A list's rows as far as the list shows them (its "show more" pages
+/// included), each numbered with its meta line; a channel list's cards with
+/// their descriptions and phone numbers.
+fn list_reading(window: &KioskWindow) -> Vec<String> {
+    let content = window.global::<Content>();
+    let mut lines = vec![content.get_list_title().to_string()];
+    lines.extend(
+        content
+            .get_items()
+            .iter()
+            .enumerate()
+            .map(|(index, item)| format!("{}. {}\n{}", index + 1, item.title, item.meta)),
+    );
+    lines.extend(content.get_channels().iter().map(|channel| {
+        [channel.name, channel.description, channel.phone]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .map(|part| part.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }));
+    lines
+}
+
+/// The whole page read from its start, one line per text, for a list, a
+/// guide, a document or a table; None for the other pages (read from the
+/// screen).
 pub fn reading(window: &KioskWindow, lang: Lang) -> Option<Vec<String>> {
     let lines = match window.global::<AppState>().get_page() {
         Page::Guide => guide_reading(window, lang),
         Page::Detail => detail_reading(window),
         Page::Table => table_reading(window),
+        Page::Notices | Page::Guides | Page::Disclosure | Page::Interaction | Page::Venues => {
+            list_reading(window)
+        }
         _ => return None,
     };
     Some(
