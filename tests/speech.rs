@@ -391,6 +391,12 @@ mod speech_mode {
         last(emulator)
     }
 
+    /// Switches speech mode on with the speaker button.
+    fn switch_on(emulator: &mut Emulator) {
+        let (x, y) = centre_of(emulator, "语音朗读");
+        emulator.tap(x, y);
+    }
+
     /// A double tap on `label` in speech mode (the first tap speaks it, the
     /// second presses it): what was said after the press.
     fn open(emulator: &mut Emulator, label: &str) -> Spoken {
@@ -549,8 +555,7 @@ mod speech_mode {
     #[test]
     fn a_swipe_moves_to_the_next_element_and_back() {
         let mut emulator = start();
-        let (x, y) = centre_of(&emulator, "语音朗读");
-        emulator.tap(x, y);
+        switch_on(&mut emulator);
         let first = touch(&mut emulator, "公告栏");
         emulator.swipe((300.0, 900.0), (700.0, 900.0), Duration::from_millis(200));
         let next = last(&emulator);
@@ -570,8 +575,7 @@ mod speech_mode {
     #[test]
     fn a_guide_is_read_from_the_start_and_from_the_touched_text() {
         let mut emulator = start();
-        let (x, y) = centre_of(&emulator, "语音朗读");
-        emulator.tap(x, y);
+        switch_on(&mut emulator);
         open(&mut emulator, "办事指南");
         let guide = &demo::catalog().guides[0];
         let title = guide.meta.title.text(Lang::ZhHans).to_owned();
@@ -614,8 +618,7 @@ mod speech_mode {
     #[test]
     fn a_list_is_read_to_its_last_row_not_only_the_first_screenful() {
         let mut emulator = start();
-        let (x, y) = centre_of(&emulator, "语音朗读");
-        emulator.tap(x, y);
+        switch_on(&mut emulator);
         open(&mut emulator, "办事指南");
         let read = open(&mut emulator, "朗读本页");
         let guides = demo::catalog().guides;
@@ -653,8 +656,7 @@ mod speech_mode {
     #[test]
     fn the_idle_countdown_is_spoken_and_the_idle_reset_leaves_speech_mode() {
         let mut emulator = start();
-        let (x, y) = centre_of(&emulator, "语音朗读");
-        emulator.tap(x, y);
+        switch_on(&mut emulator);
         open(&mut emulator, "办事指南");
         assert!(emulator.app().settings().speech);
         emulator.finish_speaking();
@@ -681,8 +683,7 @@ mod speech_mode {
     #[test]
     fn a_page_being_read_holds_the_idle_reset_until_it_ends() {
         let mut emulator = start();
-        let (x, y) = centre_of(&emulator, "语音朗读");
-        emulator.tap(x, y);
+        switch_on(&mut emulator);
         open(&mut emulator, "办事指南");
         let title = demo::catalog().guides[0]
             .meta
@@ -711,8 +712,7 @@ mod speech_mode {
     fn without_a_sound_device_the_button_is_dimmed_and_the_admin_panel_says_why() {
         let mut emulator = start();
         emulator.lose_speech(Unavailable::NoSoundDevice);
-        let (x, y) = centre_of(&emulator, "语音朗读");
-        emulator.tap(x, y);
+        switch_on(&mut emulator);
         assert!(!active(&emulator), "no speech mode without a sound device");
         assert!(emulator.spoken().is_empty());
         let status = emulator.app().status();
