@@ -702,25 +702,6 @@ fn golden_notice_board_after_tapping_its_tile() {
 }
 
 #[test]
-fn golden_screens_of_a_kiosk_without_speech_for_the_board_box() {
-    // The board in a box boots an image without espeak-ng or a sound card
-    // (deploy.md's optional line): its Read aloud button is dimmed. It
-    // compares its screens with these.
-    for (name, width, height) in [
-        ("home.zh-Hans.no-speech", WIDTH, HEIGHT),
-        ("notices.zh-Hans.no-speech", WIDTH, HEIGHT),
-        ("home.landscape.no-speech", HEIGHT, WIDTH),
-    ] {
-        let mut emulator = start_sized(width, height, Config::demo());
-        emulator.lose_speech(lobby_kiosk::speech::Unavailable::NoProgram);
-        if name.starts_with("notices") {
-            tap(&mut emulator, "公告栏");
-        }
-        assert_matches_reference(&mut emulator, name);
-    }
-}
-
-#[test]
 fn golden_screenshots_of_landscape_high_contrast_and_large_text() {
     let mut landscape = start_sized(HEIGHT, WIDTH, Config::demo());
     assert_matches_reference(&mut landscape, "home.landscape");

@@ -22,7 +22,6 @@ use lobby_kiosk::store::Store;
 use lobby_kiosk::sync::SyncEngine;
 use lobby_kiosk::ui::app::KioskApp;
 use lobby_kiosk::ui::clock::SystemClock;
-use lobby_kiosk::ui::speech_mode::SpeechMode;
 use lobby_kiosk::ui::window;
 
 #[cfg(feature = "emulator")]
@@ -132,7 +131,7 @@ fn run_window(config: &Config, test_clock: Option<DateTime<Utc>>) -> anyhow::Res
         config,
         Rc::new(test_clock.map_or_else(SystemClock::default, SystemClock::fixed_at)),
     );
-    app.attach_speech(SpeechMode::configured(&config.speech));
+    KioskApp::attach_configured_speech(&app, &config.speech);
     let trigger = startup.sync.as_ref().map(|sync| sync.trigger.clone());
     // The sync runs until the window closes.
     let _sync = startup.sync.map(|sync| {

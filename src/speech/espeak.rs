@@ -213,8 +213,17 @@ fn escape_into(out: &mut String, text: &str) {
 /// playback device. The first thing missing is the error.
 pub fn probe(voices: &Voices) -> Result<Espeak, Unavailable> {
     let espeak = Espeak::find(voices.clone())?;
-    playback_device(Path::new("/dev/snd")).ok_or(Unavailable::NoSoundDevice)?;
+    if !has_playback_device() {
+        return Err(Unavailable::NoSoundDevice);
+    }
     Ok(espeak)
+}
+
+/// Whether `/dev/snd` has an ALSA playback device now: one directory read,
+/// cheap enough to ask every few seconds while speech waits for a device
+/// (a sound driver still loading at boot, a USB speaker plugged in later).
+pub fn has_playback_device() -> bool {
+    playback_device(Path::new("/dev/snd")).is_some()
 }
 
 /// The first ALSA playback device node (`pcmC<card>D<device>p`) in `dir`.

@@ -10,7 +10,8 @@
 //!   volume) and errors.
 //! - [`espeak`]: [`EspeakSpeaker`] (espeak-ng on a worker thread, to the
 //!   default ALSA device; why espeak-ng and its measured latency are there),
-//!   [`probe`] (is speech available, and if not, why) and
+//!   [`probe`] (is speech available, and if not, why),
+//!   [`has_playback_device`] and
 //!   [`Espeak::synthesize_wav`].
 //! - [`recording`]: [`RecordingSpeaker`], for the emulator's tests.
 //!
@@ -24,7 +25,7 @@ pub mod utterance;
 pub mod voice;
 
 pub use engine::{Settings, Speaker, SynthesisError, Unavailable};
-pub use espeak::{Espeak, EspeakSpeaker, probe};
+pub use espeak::{Espeak, EspeakSpeaker, has_playback_device, probe};
 pub use recording::{Event, RecordingSpeaker, Spoken};
 pub use utterance::Utterance;
 pub use voice::{Part, Voices};

@@ -20,12 +20,12 @@ use super::session::{PinGate, PinOutcome, VisitorSettings};
 use super::speech_mode::SpeechMode;
 use super::words;
 use super::{AppState, Content, KioskWindow, LabelledText, Page, SearchState, Speech, Theme};
-use crate::config::Config;
+use crate::config::{Config, SpeechConfig};
 use crate::content::time::{DEFAULT_TIME_ZONE, to_local};
 use crate::content::{ItemRef, Lang, LoadedContent};
 use crate::kiosk::status::{ContentStatus, StatusHandle};
 use crate::search::SearchIndex;
-use crate::speech::Settings;
+use crate::speech::{self, Settings};
 use crate::sync::runner::{SyncControl, SyncRequest, SyncTrigger};
 
 struct State {
@@ -86,7 +86,12 @@ pub struct KioskApp {
     /// Read-aloud: unavailable until [`KioskApp::attach_speech`] gives it
     /// a speaker.
     speech: RefCell<SpeechMode>,
+    /// While speech waits for a sound device: looks for one.
+    sound_device_watch: slint::Timer,
 }
+
+/// How often a kiosk whose speech lacks only a sound device looks for one.
+const SOUND_DEVICE_WATCH: Duration = Duration::from_secs(2);
 
 impl KioskApp {
     /// Binds the UI to content (None: nothing downloaded yet) and the
@@ -134,6 +139,7 @@ impl KioskApp {
             status_changes: RefCell::new(status.subscribe()),
             status,
             speech: RefCell::new(SpeechMode::disabled()),
+            sound_device_watch: slint::Timer::default(),
         });
         let state = app.window.global::<AppState>();
         // Slint's ints are i32: a larger count of seconds (68 years) waits forever.
@@ -219,6 +225,42 @@ impl KioskApp {
         let unavailable = speech.unavailable().to_owned();
         *self.speech.borrow_mut() = speech;
         self.update_status(|status| status.speech_unavailable = unavailable);
+    }
+
+    /// Speech as `kiosk.toml` configures it ([`SpeechMode::configured`]).
+    /// When the only thing missing is the sound device (its driver still
+    /// loading at boot, a USB speaker not plugged in yet), looks for one
+    /// every [`SOUND_DEVICE_WATCH`] and offers speech once it is there,
+    /// without a restart.
+    pub fn attach_configured_speech(app: &Rc<Self>, config: &SpeechConfig) {
+        let speech = SpeechMode::configured(config);
+        let waits = speech.waits_for_sound_device();
+        app.attach_speech(speech);
+        if !waits {
+            return;
+        }
+        let weak = Rc::downgrade(app);
+        let config = config.clone();
+        app.sound_device_watch
+            .start(slint::TimerMode::Repeated, SOUND_DEVICE_WATCH, move || {
+                let Some(app) = weak.upgrade() else { return };
+                if !speech::has_playback_device() {
+                    return;
+                }
+                let speech = SpeechMode::configured(&config);
+                if !speech.waits_for_sound_device() {
+                    app.sound_device_watch.stop();
+                }
+                if speech.is_available() {
+                    tracing::info!("a sound device appeared: read-aloud is available");
+                } else {
+                    tracing::warn!(
+                        "a sound device appeared, but read-aloud is unavailable: {}",
+                        speech.unavailable()
+                    );
+                }
+                app.attach_speech(speech);
+            });
     }
 
     /// Replaces the status and shows it.

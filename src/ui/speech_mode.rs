@@ -37,6 +37,8 @@ pub struct SpeechMode {
     speaker: Option<Arc<dyn Speaker>>,
     /// Why there is no speaker, in words (empty while there is one).
     unavailable: String,
+    /// Whether the one thing missing is a sound device, which may still come.
+    waits_for_sound_device: bool,
     /// The rate and volume a visitor starts at.
     start_settings: Settings,
     /// The element last spoken.
@@ -60,14 +62,16 @@ const LISTEN_EVERY: Duration = Duration::from_millis(500);
 impl SpeechMode {
     /// Speech through `speaker`, or unavailable for the reason given.
     pub fn new(speaker: Result<Arc<dyn Speaker>, Unavailable>, start: Settings) -> Self {
-        let (speaker, unavailable) = match speaker {
+        let (speaker, unavailable, waits) = match speaker {
             Ok(speaker) => {
                 speaker.set_settings(start);
-                (Some(speaker), String::new())
+                (Some(speaker), String::new(), false)
             }
-            Err(why) => (None, why.to_string()),
+            Err(why) => (None, why.to_string(), why == Unavailable::NoSoundDevice),
         };
-        SpeechMode::with(speaker, unavailable, start)
+        let mut mode = SpeechMode::with(speaker, unavailable, start);
+        mode.waits_for_sound_device = waits;
+        mode
     }
 
     /// Speech as `kiosk.toml` configures it: espeak-ng on the default ALSA
@@ -94,6 +98,7 @@ impl SpeechMode {
         SpeechMode {
             speaker,
             unavailable,
+            waits_for_sound_device: false,
             start_settings: start,
             focus: RefCell::default(),
             last_tap: Cell::default(),
@@ -113,6 +118,12 @@ impl SpeechMode {
         let speech = window.global::<Speech>();
         speech.set_available(self.speaker.is_some());
         speech.set_unavailable(self.unavailable.as_str().into());
+    }
+
+    /// Whether speech is unavailable only for want of a sound device, so
+    /// that it is worth looking again ([`crate::speech::has_playback_device`]).
+    pub fn waits_for_sound_device(&self) -> bool {
+        self.waits_for_sound_device
     }
 
     /// Whether a speaker is there to switch speech mode on with.

@@ -1,6 +1,7 @@
 //! One boot of the emulated board: qemu-system-aarch64 (TCG) with a
-//! virtio-gpu display, one virtio-multitouch device, no network, the serial
-//! console and a virtio console drained, and QMP for screendumps and touch.
+//! virtio-gpu display, one virtio-multitouch device, a sound card whose
+//! output QEMU writes to a WAV file, no network, the serial console and a
+//! virtio console drained, and QMP for screendumps and touch.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -12,6 +13,10 @@ use lobby_kiosk::emulator::Framebuffer;
 use crate::console::Console;
 use crate::qmp::Qmp;
 use crate::screen;
+use crate::sound::{self, Capture};
+
+/// The file in a boot's folder that the board's speaker plays into.
+const SPEAKER_WAV: &str = "speaker.wav";
 
 /// Pause between two dumps while waiting for a picture.
 const POLL: Duration = Duration::from_millis(20);
@@ -116,6 +121,21 @@ impl Board {
                 "-device",
                 "virtio-rng-pci",
             ])
+            // The speaker: an Intel HD Audio controller with an output codec
+            // (bookworm's arm64 kernel has no virtio-snd driver), played
+            // into a WAV file.
+            .args([
+                "-audiodev",
+                &format!(
+                    "wav,id=speaker,path={},{}",
+                    spec.dir.join(SPEAKER_WAV).display(),
+                    sound::FORMAT
+                ),
+                "-device",
+                "ich9-intel-hda",
+                "-device",
+                "hda-output,audiodev=speaker",
+            ])
             .args([
                 "-device",
                 "virtio-serial-pci",
@@ -160,6 +180,11 @@ impl Board {
         board.qmp.cont()?;
         board.started = Instant::now();
         Ok(board)
+    }
+
+    /// What the board's speaker has played.
+    pub fn speaker(&self) -> Capture {
+        Capture::at(&self.dir.join(SPEAKER_WAV))
     }
 
     /// Time since the guest started running.

@@ -19,6 +19,7 @@ mod console;
 mod qmp;
 mod scenario;
 mod screen;
+mod sound;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -86,10 +87,11 @@ fn run(args: &Args, report: &mut Report) -> anyhow::Result<()> {
         degrees: args.rotation,
         calibration: args.calibration.clone(),
     };
-    // This board's GPU driver is loaded late, by hand (the box's stand-in
-    // for a board whose display driver is a slow module).
-    let late_display = spec("sideways", (1920, 1080), &[scenario::NO_DISPLAY_DRIVER]);
-    scenario::sideways(&late_display, &refs, &sideways, report)?;
+    // This board's GPU and sound drivers are loaded late, by hand (the
+    // box's stand-in for a board whose display driver is a slow module, and
+    // for a USB speaker plugged in after the kiosk started).
+    let late_drivers = spec("sideways", (1920, 1080), &[scenario::LATE_DRIVERS]);
+    scenario::sideways(&late_drivers, &refs, &sideways, report)?;
     std::fs::write(
         args.out.join("figures.txt"),
         report.lines().join("\n") + "\n",

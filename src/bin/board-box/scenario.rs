@@ -1,5 +1,6 @@
-//! What the box checks on the booted board: the first frame, touch, the
-//! admin gesture, restarts by systemd, and a sideways-mounted panel.
+//! What the box checks on the booted board: the first frame, touch,
+//! read-aloud heard on the speaker, the admin gesture, restarts by systemd,
+//! and a sideways-mounted panel.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -9,11 +10,13 @@ use lobby_kiosk::config::{Config, DEMO_PIN};
 use lobby_kiosk::content::{Lang, demo};
 use lobby_kiosk::emulator::{self, Emulator, Framebuffer};
 use lobby_kiosk::kiosk::startup::Startup;
-use lobby_kiosk::speech::Unavailable;
+use lobby_kiosk::ui::Speech;
 use lobby_kiosk::ui::navigation::Screen;
+use slint::ComponentHandle;
 
 use crate::board::{Board, BoardSpec, Seen};
 use crate::screen::Rotation;
+use crate::sound;
 
 /// The line the box's drop-in prints once systemd has the kiosk's READY=1.
 const READY: &str = "BOARDBOX: lobby-kiosk ready, pid ";
@@ -21,10 +24,14 @@ const READY: &str = "BOARDBOX: lobby-kiosk ready, pid ";
 const GAVE_UP: &str = "lobby-kiosk.service: Start request repeated too quickly";
 /// What systemd logs once the harness's root shell runs.
 const SHELL_STARTED: &str = "Started board-box-console.service";
-/// The kernel argument that keeps udev from loading the GPU's driver at
-/// boot; the harness loads it by hand (`modprobe` ignores the list for a
-/// module it is named).
-pub const NO_DISPLAY_DRIVER: &str = "modprobe.blacklist=virtio_gpu";
+/// The kernel argument that keeps udev from loading the GPU's and the sound
+/// card's drivers at boot; the harness loads them by hand (`modprobe`
+/// ignores the list for a module it is named).
+pub const LATE_DRIVERS: &str = "modprobe.blacklist=virtio_gpu,snd_hda_intel";
+/// What the kiosk logs when it starts without a sound device.
+const NO_SOUND_DEVICE: &str = "speech mode is unavailable: no sound device";
+/// What the kiosk logs when one appears later.
+const SOUND_DEVICE_APPEARED: &str = "a sound device appeared: read-aloud is available";
 /// What the kiosk tells systemd (`StatusText=`) while it waits for a display.
 const WAITING_FOR_DISPLAY: &str = "waiting for the display";
 /// How long the display stays away once the kiosk waits for it.
@@ -45,17 +52,30 @@ const WATCHDOG_TIMEOUT: Duration = Duration::from_secs(90);
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long the admin gesture holds the department name (the UI wants 3 s).
 const ADMIN_HOLD: Duration = Duration::from_millis(3500);
+/// How long the bottom-edge hold switches speech mode off (the UI wants 3 s).
+const SPEECH_HOLD: Duration = Duration::from_millis(3500);
+/// The accessible label of the speaker button.
+const SPEECH_BUTTON: &str = "语音朗读";
+/// Speech to be heard after a tap, at most (espeak-ng under TCG).
+const SOUND_TIMEOUT: Duration = Duration::from_secs(60);
+/// The speaker silent this long: what was being said has ended.
+const QUIET: Duration = Duration::from_millis(1500);
+/// The greeting of speech mode to end, at most (it plays in real time).
+const GREETING_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// What the board is expected to show, and where to touch it, from the
 /// emulator: its golden screenshots and its accessibility tree.
 pub struct References {
-    /// tests/screenshots/home.zh-Hans.no-speech.png (the goldens of a
-    /// kiosk without espeak-ng, as the board image is: Read aloud dimmed).
+    /// tests/screenshots/home.zh-Hans.png.
     pub home: Framebuffer,
-    /// tests/screenshots/notices.zh-Hans.no-speech.png (after tapping 公告栏).
+    /// tests/screenshots/notices.zh-Hans.png (after tapping 公告栏).
     pub notices: Framebuffer,
-    /// tests/screenshots/home.landscape.no-speech.png (1920×1080).
+    /// tests/screenshots/home.landscape.png (1920×1080).
     pub landscape_home: Framebuffer,
+    /// The emulator's Home in speech mode, after tapping the speaker button.
+    pub speech_on: Framebuffer,
+    /// Then after a tap on 公告栏: spoken, outlined, not opened.
+    pub speech_focus: Framebuffer,
     /// The emulator's screen after holding the department name.
     pub pin_pad: Framebuffer,
     /// The emulator's admin panel after the demo PIN.
@@ -68,6 +88,10 @@ pub struct References {
     pub back: (f32, f32),
     /// Centre of the department name (the admin gesture).
     pub department_name: (f32, f32),
+    /// Centre of the speaker button.
+    pub speech_button: (f32, f32),
+    /// On the bottom edge, the status strip (the speech-mode hold).
+    pub bottom_edge: (f32, f32),
 }
 
 impl References {
@@ -85,8 +109,6 @@ impl References {
             &Config::demo(),
             emulator::default_start(),
         )?;
-        // The board image has no espeak-ng: its admin panel says so.
-        emulator.lose_speech(Unavailable::NoProgram);
         let centre = |emulator: &Emulator, label: &str| {
             emulator
                 .find(label)
@@ -102,6 +124,21 @@ impl References {
         emulator.tap(back.0, back.1);
         if emulator.app().screen() != Screen::Home {
             bail!("the emulator's Back from the notice board does not return Home");
+        }
+        let speech_button = centre(&emulator, SPEECH_BUTTON)?;
+        emulator.tap(speech_button.0, speech_button.1);
+        let speech_on = emulator.screen().clone();
+        emulator.tap(notice_tile.0, notice_tile.1);
+        let speech_focus = emulator.screen().clone();
+        if emulator.app().screen() != Screen::Home {
+            bail!(
+                "in the emulator's speech mode, one tap on 公告栏 opens it instead of speaking it"
+            );
+        }
+        let bottom_edge = (PORTRAIT.0 as f32 / 2.0, PORTRAIT.1 as f32 - 10.0);
+        emulator.long_press(bottom_edge.0, bottom_edge.1, SPEECH_HOLD);
+        if emulator.ui().global::<Speech>().get_active() {
+            bail!("the emulator stays in speech mode after the bottom-edge hold");
         }
         emulator.long_press(
             department_name.0,
@@ -128,15 +165,19 @@ impl References {
             bail!("the emulator's admin panel does not open with the demo PIN");
         }
         Ok(References {
-            home: golden("home.zh-Hans.no-speech")?,
-            notices: golden("notices.zh-Hans.no-speech")?,
-            landscape_home: golden("home.landscape.no-speech")?,
+            home: golden("home.zh-Hans")?,
+            notices: golden("notices.zh-Hans")?,
+            landscape_home: golden("home.landscape")?,
+            speech_on,
+            speech_focus,
             pin_pad,
             admin: emulator.screen().clone(),
             pin_keys,
             notice_tile,
             back,
             department_name,
+            speech_button,
+            bottom_edge,
         })
     }
 }
@@ -251,7 +292,7 @@ impl std::fmt::Display for Unit {
     }
 }
 
-/// On a board booted with [`NO_DISPLAY_DRIVER`]: the kiosk must wait for
+/// On a board booted with [`LATE_DRIVERS`]: the kiosk must wait for
 /// the display, neither failing nor being restarted, until the harness
 /// loads the driver 5 s after the kiosk said it waits.
 fn late_display(board: &mut Board, report: &mut Report) -> anyhow::Result<()> {
@@ -295,6 +336,44 @@ fn late_display(board: &mut Board, report: &mut Report) -> anyhow::Result<()> {
         format!(
             "no restart meanwhile; the kiosk told systemd `{}`",
             waiting.status
+        ),
+    );
+    Ok(())
+}
+
+/// On a board booted with [`LATE_DRIVERS`], once the display is there: the
+/// kiosk starts without a sound device (read-aloud unavailable, and it says
+/// so), then finds the sound card the harness loads, without a restart.
+fn late_sound_card(board: &mut Board, report: &mut Report) -> anyhow::Result<()> {
+    let (_, after) = board
+        .serial
+        .wait_for_line(&[NO_SOUND_DEVICE], 0, BOOT_TIMEOUT)
+        .with_context(|| {
+            format!(
+                "the kiosk did not say that it started without a sound device; its messages:\n{}",
+                kiosk_messages(board, 0)
+            )
+        })?;
+    board.shell.run("modprobe snd_hda_intel", COMMAND_TIMEOUT)?;
+    let loaded = Instant::now();
+    board
+        .serial
+        .wait_for_line(&[SOUND_DEVICE_APPEARED], after, SCREEN_TIMEOUT)
+        .with_context(|| {
+            format!(
+                "the kiosk did not find the sound card loaded after its start; its messages:\n{}",
+                kiosk_messages(board, 0)
+            )
+        })?;
+    let restarts = Unit::read(board)?.restarts;
+    if restarts != 0 {
+        bail!("systemd restarted the kiosk {restarts} times while it waited for a sound card");
+    }
+    report.figure(
+        "sound card loaded after the kiosk started → read-aloud offered",
+        format!(
+            "{:.1} s, no restart (the kiosk looks every 2 s)",
+            loaded.elapsed().as_secs_f64()
         ),
     );
     Ok(())
@@ -352,6 +431,8 @@ pub fn portrait(spec: &BoardSpec, refs: &References, report: &mut Report) -> any
     let since = tap(&mut board, refs.back)?;
     let seen = board.wait_for_screen("back-home", &refs.home, since, SCREEN_TIMEOUT)?;
     report.seen("tap 返回 → Home (touch to frame)", &seen);
+
+    read_aloud(&mut board, refs, report)?;
 
     board.hold(refs.department_name, ADMIN_HOLD)?;
     let since = Instant::now();
@@ -426,7 +507,7 @@ pub struct Sideways {
 }
 
 /// A 1920×1080 panel: the landscape UI (after a late display driver, when
-/// the board was booted with [`NO_DISPLAY_DRIVER`]), then docs/deploy.md §4
+/// the board was booted with [`LATE_DRIVERS`]), then docs/deploy.md §4
 /// run in the guest (drop-in, udev rule, reload, restart): the portrait UI
 /// turned, and a touch on the tile under the finger opens it.
 pub fn sideways(
@@ -442,8 +523,9 @@ pub fn sideways(
         )
     })?;
     let mut board = Board::boot(spec)?;
-    if spec.kernel_args.iter().any(|arg| arg == NO_DISPLAY_DRIVER) {
+    if spec.kernel_args.iter().any(|arg| arg == LATE_DRIVERS) {
         late_display(&mut board, report)?;
+        late_sound_card(&mut board, report)?;
     }
     let (_, serial_at) =
         boot_to_first_frame(&mut board, &refs.landscape_home, "landscape-home", report)?;
@@ -512,6 +594,58 @@ pub fn sideways(
         "rotated: tap on the 公告栏 tile under the finger → notice board",
         &seen,
     );
+    Ok(())
+}
+
+/// Read-aloud on the board's speaker: the speaker button switches speech
+/// mode on (its greeting is heard), a tap on 公告栏 then speaks it (heard
+/// again after the greeting ended) without opening it, and the bottom-edge
+/// hold switches speech mode off (Home as before).
+fn read_aloud(board: &mut Board, refs: &References, report: &mut Report) -> anyhow::Result<()> {
+    let speaker = board.speaker();
+    let from = speaker.len();
+    let since = tap(board, refs.speech_button)?;
+    let seen = board.wait_for_screen("speech-on", &refs.speech_on, since, SCREEN_TIMEOUT)?;
+    report.seen("tap 语音朗读 → speech mode (touch to frame)", &seen);
+    let heard = speaker.wait_for_sound(from, since, SOUND_TIMEOUT)?;
+    report.figure(
+        "tap 语音朗读 → its greeting heard on the speaker (touch to sound in the WAV)",
+        format!(
+            "{:.2} s, peak {:.1} dBFS",
+            heard.after.as_secs_f64(),
+            heard.peak_dbfs
+        ),
+    );
+    let quiet = speaker.wait_for_quiet(heard.at, QUIET, GREETING_TIMEOUT)?;
+    report.figure(
+        "speech mode's greeting, as played",
+        format!(
+            "{:.1} s",
+            sound::seconds_between(heard.at, quiet.sound_ends)
+        ),
+    );
+
+    let since = tap(board, refs.notice_tile)?;
+    let heard = speaker.wait_for_sound(quiet.len, since, SOUND_TIMEOUT)?;
+    report.figure(
+        "speech mode: tap 公告栏 → \"按钮 公告栏，…\" (role, label, hint) heard (touch to sound in the WAV)",
+        format!("{:.2} s, peak {:.1} dBFS", heard.after.as_secs_f64(), heard.peak_dbfs),
+    );
+    let seen = board.wait_for_screen("speech-focus", &refs.speech_focus, since, SCREEN_TIMEOUT)?;
+    report.seen("speech mode: tap 公告栏 → outlined, not opened", &seen);
+    let quiet = speaker.wait_for_quiet(heard.at, QUIET, GREETING_TIMEOUT)?;
+    report.figure(
+        "\"按钮 公告栏，…\", as played",
+        format!(
+            "{:.1} s",
+            sound::seconds_between(heard.at, quiet.sound_ends)
+        ),
+    );
+
+    board.hold(refs.bottom_edge, SPEECH_HOLD)?;
+    let since = Instant::now();
+    let seen = board.wait_for_screen("speech-off", &refs.home, since, SCREEN_TIMEOUT)?;
+    report.seen("hold the bottom edge 3.5 s → speech mode off, Home", &seen);
     Ok(())
 }
 
