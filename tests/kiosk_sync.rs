@@ -332,12 +332,8 @@ fn an_admin_service_that_did_not_start_stays_in_the_status_after_a_sync() {
         )),
         "{status:?}"
     );
-    let report = lobby_kiosk::kiosk::status::StatusReport::running(
-        "k",
-        &shared.get(),
-        None,
-        chrono::Utc::now(),
-    );
+    let report =
+        lobby_kiosk::kiosk::status::StatusReport::running("k", &shared, None, chrono::Utc::now());
     assert_eq!(
         report.service_errors, status.service_errors,
         "and in /status and MQTT"

@@ -514,11 +514,6 @@ pub struct StatusRow {
 
 impl StatusRow {
     fn from_report(report: &StatusReport) -> Self {
-        let errors: Vec<&str> = std::iter::once(report.last_error.as_str())
-            .chain(report.service_errors.iter().map(String::as_str))
-            .chain(std::iter::once(report.speech_unavailable.as_str()))
-            .filter(|error| !error.is_empty())
-            .collect();
         StatusRow {
             kiosk: report.kiosk_id.clone(),
             state: match (report.running, report.syncing_since) {
@@ -532,7 +527,7 @@ impl StatusRow {
             last_sync: report.last_success.map_or("—".into(), |at| {
                 at.format("%Y-%m-%d %H:%M:%SZ").to_string()
             }),
-            last_error: or_dash(&errors.join("; ")),
+            last_error: or_dash(&report.problems().join("; ")),
         }
     }
 
@@ -659,6 +654,7 @@ mod tests {
                 service_errors: Vec::new(),
                 speech_unavailable: String::new(),
                 syncing_since: None,
+                started_at: None,
                 reported_at: chrono::Utc::now(),
             }),
             StatusRow::missing("10.0.0.9:8470", "offline", "cannot reach".into()),

@@ -394,7 +394,7 @@ impl Service {
             (Method::GET, "/status") => {
                 let report = StatusReport::running(
                     &self.kiosk_id,
-                    &self.status.get(),
+                    &self.status,
                     self.sync.running_since(),
                     chrono::Utc::now(),
                 );

@@ -241,7 +241,7 @@ impl Channel {
     fn publish_status(&self, client: &AsyncClient) {
         let report = StatusReport::running(
             &self.kiosk_id,
-            &self.status.get(),
+            &self.status,
             self.sync.running_since(),
             chrono::Utc::now(),
         );

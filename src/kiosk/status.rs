@@ -95,6 +95,8 @@ impl ContentStatus {
 #[derive(Clone)]
 pub struct StatusHandle {
     sender: Arc<watch::Sender<ContentStatus>>,
+    /// When the kiosk made its handle, at its start: its uptime counts from here.
+    started_at: DateTime<Utc>,
 }
 
 impl Default for StatusHandle {
@@ -108,7 +110,13 @@ impl StatusHandle {
     pub fn new(status: ContentStatus) -> Self {
         StatusHandle {
             sender: Arc::new(watch::Sender::new(status)),
+            started_at: Utc::now(),
         }
+    }
+
+    /// When the handle was made (the kiosk's start).
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.started_at
     }
 
     /// Replaces the status.
@@ -167,19 +175,24 @@ pub struct StatusReport {
     /// When the sync now running started (None: none is running).
     #[serde(default)]
     pub syncing_since: Option<DateTime<Utc>>,
+    /// When the kiosk started (None: a kiosk older than this field, or the
+    /// broker's last-will message); its uptime is `reported_at` minus this.
+    #[serde(default)]
+    pub started_at: Option<DateTime<Utc>>,
     /// When this report was made.
     pub reported_at: DateTime<Utc>,
 }
 
 impl StatusReport {
-    /// The report of a running kiosk with this status, whose sync runs
-    /// since `syncing_since` (None: it is idle).
+    /// The report of a running kiosk with the status `handle` holds, whose
+    /// sync runs since `syncing_since` (None: it is idle).
     pub fn running(
         kiosk_id: &str,
-        status: &ContentStatus,
+        handle: &StatusHandle,
         syncing_since: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Self {
+        let status = handle.get();
         StatusReport {
             kiosk_id: kiosk_id.to_owned(),
             running: true,
@@ -192,6 +205,7 @@ impl StatusReport {
             service_errors: status.service_errors.clone(),
             speech_unavailable: status.speech_unavailable.clone(),
             syncing_since,
+            started_at: Some(handle.started_at()),
             reported_at: now,
         }
     }
@@ -210,8 +224,19 @@ impl StatusReport {
             service_errors: Vec::new(),
             speech_unavailable: String::new(),
             syncing_since: None,
+            started_at: None,
             reported_at: Utc::now(),
         }
+    }
+
+    /// Its problems in words: the last error, services that could not
+    /// start, why read-aloud cannot speak; the empty ones left out.
+    pub fn problems(&self) -> Vec<&str> {
+        std::iter::once(self.last_error.as_str())
+            .chain(self.service_errors.iter().map(String::as_str))
+            .chain(std::iter::once(self.speech_unavailable.as_str()))
+            .filter(|problem| !problem.is_empty())
+            .collect()
     }
 
     /// The report as JSON bytes.
@@ -278,7 +303,7 @@ mod tests {
             last_error: "cannot reach".into(),
             ..ContentStatus::default()
         };
-        let report = StatusReport::running("hall-1", &status, None, Utc::now());
+        let report = StatusReport::running("hall-1", &StatusHandle::new(status), None, Utc::now());
         let back: StatusReport = serde_json::from_slice(&report.to_json()).unwrap();
         assert_eq!(back, report);
         assert!(!StatusReport::gone("hall-1").running);

@@ -47,6 +47,19 @@ fn stay_root() -> &'static str {
     }
 }
 
+/// Writes the config of a broker open to anyone on loopback `port`.
+fn write_open_config(conf: &Path, port: u16, log: &Path) {
+    std::fs::write(
+        conf,
+        format!(
+            "{}listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest file {}\n",
+            stay_root(),
+            log.display()
+        ),
+    )
+    .unwrap();
+}
+
 /// A broker with credentials, ACLs and TLS.
 pub struct SecureBroker {
     /// The broker (its plain port takes credentials too).
@@ -96,15 +109,17 @@ impl Mosquitto {
         let log = work.join("mosquitto.log");
         Mosquitto::run(work, |conf| {
             let port = free_port();
-            std::fs::write(
-                conf,
-                format!(
-                    "{}listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest file {}\n",
-                    stay_root(),
-                    log.display()
-                ),
-            )
-            .unwrap();
+            write_open_config(conf, port, &log);
+            vec![port]
+        })
+    }
+
+    /// Starts an open broker on `port` (a broker started again where one
+    /// was stopped), with its config and log in `work`.
+    pub fn start_on(work: &Path, port: u16) -> Mosquitto {
+        let log = work.join("mosquitto.log");
+        Mosquitto::run(work, |conf| {
+            write_open_config(conf, port, &log);
             vec![port]
         })
     }
