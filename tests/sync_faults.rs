@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use lobby_kiosk::repo::publish::PublishOptions;
 use lobby_kiosk::store::Store;
-use lobby_kiosk::sync::content::active_content;
 use lobby_kiosk::sync::{SyncEngine, SyncError, SyncOutcome, SyncSettings};
 use support::fault_server::{Fault, FaultServer, SOCKET_SLACK};
-use support::repo_fixture::Fixture;
+use support::repo_fixture::{Fixture, shown_notice_title};
 
 const NOTICE: &str = "tianhe-gym-closure";
 
@@ -44,19 +43,7 @@ async fn setup_with(adjust: impl FnOnce(&mut SyncSettings)) -> (Fixture, FaultSe
 }
 
 fn shown_title(store: &Store) -> String {
-    let active = active_content(store).unwrap().expect("content is active");
-    let notice = active
-        .content
-        .catalog
-        .notices
-        .iter()
-        .find(|n| n.id == NOTICE)
-        .unwrap();
-    notice
-        .meta
-        .title
-        .text(lobby_kiosk::content::Lang::ZhHans)
-        .to_owned()
+    shown_notice_title(store, NOTICE)
 }
 
 /// Publishes a change, breaks the server with `fault`, checks the sync

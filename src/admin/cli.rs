@@ -12,9 +12,10 @@ use crate::content::authoring::{Diagnostics, validate_folder};
 use crate::fleet::{BrokerAccess, FleetError, Topics};
 use crate::kiosk::status::StatusReport;
 use crate::repo::RepoError;
+use crate::repo::history::{PublishedVersion, republish, versions};
 use crate::repo::keys::{KeyDir, role_name};
 use crate::repo::publish::{
-    ChangeReport, PublishOptions, RepoPaths, init_repository, publish_folder,
+    ChangeReport, PublishOptions, RepoPaths, init_repository, plan_folder, publish_folder,
 };
 use crate::repo::rotate::rotate_key;
 
@@ -41,6 +42,14 @@ pub struct KeysArg {
     /// Folder of the publisher's private role keys (root.key, targets.key, …).
     #[arg(long, default_value = "keys", env = "KIOSKCTL_KEYS")]
     pub keys: PathBuf,
+}
+
+/// How long a publication stays fresh.
+#[derive(clap::Args, Debug)]
+pub struct LifetimeArg {
+    /// Days timestamp.json stays valid (kiosks call content out of date after that).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timestamp_days: u64,
 }
 
 /// How to reach kiosks.
@@ -127,12 +136,39 @@ pub enum Command {
         #[command(flatten)]
         /// Key folder.
         keys: KeysArg,
-        /// Days timestamp.json stays valid (kiosks call content out of date after that).
-        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
-        timestamp_days: u64,
+        #[command(flatten)]
+        /// Metadata lifetime.
+        lifetime: LifetimeArg,
         /// Also publish assets that no item uses (by default they are left out).
         #[arg(long)]
         include_unused_assets: bool,
+        /// Only say what would be published and what kiosks would download;
+        /// sign and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List the published versions, newest first, with what each changed.
+    #[command(after_help = EXIT_CODES)]
+    History {
+        /// The repository folder.
+        #[arg(long)]
+        repo: PathBuf,
+    },
+    /// Publish an earlier version's content again, as a new version (kiosks
+    /// take it as the newest; rollback protection stays intact).
+    #[command(after_help = EXIT_CODES)]
+    Republish {
+        /// The version whose content to publish again (see `kioskctl history`).
+        version: u64,
+        /// The repository folder.
+        #[arg(long)]
+        repo: PathBuf,
+        #[command(flatten)]
+        /// Key folder.
+        keys: KeysArg,
+        #[command(flatten)]
+        /// Metadata lifetime.
+        lifetime: LifetimeArg,
     },
     /// Import the department site's columns (HTML list pages, RSS/Atom feeds) as notices.
     ///
@@ -299,22 +335,22 @@ async fn run_async(command: Command) -> Result<(), CliError> {
             content,
             repo,
             keys,
-            timestamp_days,
+            lifetime,
             include_unused_assets,
+            dry_run,
         } => {
             let spinner = spinner(format!("publishing {}", content.display()));
             let options = PublishOptions {
-                timestamp_lifetime: days(timestamp_days),
+                timestamp_lifetime: days(lifetime.timestamp_days),
                 include_unused_assets,
                 ..PublishOptions::default()
             };
-            let result = publish_folder(
-                &content,
-                &RepoPaths::new(&repo),
-                &KeyDir::new(&keys.keys),
-                options,
-            )
-            .await;
+            let repo = RepoPaths::new(&repo);
+            let result = if dry_run {
+                plan_folder(&content, &repo, options)
+            } else {
+                publish_folder(&content, &repo, &KeyDir::new(&keys.keys), options).await
+            };
             spinner.finish_and_clear();
             let (report, warnings) = match result {
                 Ok(published) => published,
@@ -325,7 +361,31 @@ async fn run_async(command: Command) -> Result<(), CliError> {
                 Err(error) => return Err(error.into()),
             };
             eprint!("{warnings}");
-            print!("{}", describe(&report));
+            print!("{}", describe(&report, !dry_run));
+            Ok(())
+        }
+        Command::History { repo } => {
+            print!("{}", history_table(&versions(&RepoPaths::new(&repo))?));
+            Ok(())
+        }
+        Command::Republish {
+            version,
+            repo,
+            keys,
+            lifetime,
+        } => {
+            let options = PublishOptions {
+                timestamp_lifetime: days(lifetime.timestamp_days),
+                ..PublishOptions::default()
+            };
+            let report = republish(
+                &RepoPaths::new(&repo),
+                &KeyDir::new(&keys.keys),
+                version,
+                options,
+            )
+            .await?;
+            print!("{}", describe(&report, true));
             Ok(())
         }
         // The window's event loop runs on this (the main) thread until it closes.
@@ -391,15 +451,21 @@ fn validate(content: &Path) -> Result<(), CliError> {
 }
 
 /// The change report as admins read it.
-pub fn describe(report: &ChangeReport) -> String {
+pub fn describe(report: &ChangeReport, published: bool) -> String {
+    let (done, download) = if published {
+        ("published", "kiosks download")
+    } else {
+        ("would publish", "kiosks would download about")
+    };
     let mut text = format!(
-        "published version {}: {} added, {} changed, {} removed ({} of {} files new)\n",
+        "{done} version {}: {} added, {} changed, {} removed ({} of {} files new; {download} {})\n",
         report.version,
         report.added.len(),
         report.changed.len(),
         report.removed.len(),
         report.new_targets,
-        report.total_targets
+        report.total_targets,
+        bytes(report.download_bytes())
     );
     for (mark, items) in [
         ("+", &report.added),
@@ -409,6 +475,40 @@ pub fn describe(report: &ChangeReport) -> String {
         for item in items {
             text.push_str(&format!("  {mark} {item}\n"));
         }
+    }
+    text
+}
+
+/// A byte count as people read it (B, kB, MB; powers of 1000).
+fn bytes(count: u64) -> String {
+    match count {
+        0..1_000 => format!("{count} B"),
+        1_000..1_000_000 => format!("{:.1} kB", count as f64 / 1e3),
+        _ => format!("{:.1} MB", count as f64 / 1e6),
+    }
+}
+
+/// The published versions as a table, newest first.
+pub fn history_table(versions: &[PublishedVersion]) -> String {
+    let mut text =
+        String::from("VERSION  PUBLISHED             ADDED  CHANGED  REMOVED  DOWNLOAD  NOTE\n");
+    for v in versions {
+        let published = v.published_at.map_or("—".into(), |at| {
+            at.format("%Y-%m-%d %H:%M:%SZ").to_string()
+        });
+        let note = v
+            .republished_from
+            .map_or(String::new(), |from| format!("content of version {from}"));
+        let line = format!(
+            "{:<7}  {published:<20}  {:<5}  {:<7}  {:<7}  {:<8}  {note}",
+            v.version,
+            v.added,
+            v.changed,
+            v.removed,
+            bytes(v.download_bytes)
+        );
+        text.push_str(line.trim_end());
+        text.push('\n');
     }
     text
 }

@@ -1,6 +1,7 @@
 //! The content repository: the catalog as TUF targets, built and signed by
 //! the publisher, served by any web server, verified by the kiosk.
 
+pub mod history;
 pub mod keys;
 pub mod layout;
 pub mod publish;
@@ -105,6 +106,18 @@ pub enum RepoError {
         path: PathBuf,
         /// Why.
         message: String,
+    },
+    /// A version to publish again that the repository does not hold.
+    #[error(
+        "{} has no version {version} to publish again (`kioskctl history --repo {}` lists them)",
+        .repo.display(),
+        .repo.display()
+    )]
+    NoSuchVersion {
+        /// The version asked for.
+        version: u64,
+        /// The repository.
+        repo: PathBuf,
     },
     /// The TUF library refused (wrong key for a role, bad root, …).
     #[error("TUF: {0}")]

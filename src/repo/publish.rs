@@ -14,6 +14,7 @@ use tough::editor::signed::{PathExists, SignedRole};
 use tough::schema::{KeyHolder, RoleKeys, Root, Signed};
 
 use super::RepoError;
+use super::history;
 use super::keys::{KeyDir, ROLES};
 use super::layout;
 use crate::content::Catalog;
@@ -70,6 +71,11 @@ impl RepoPaths {
         self.root.join("published-catalog.json")
     }
 
+    /// `publish-history.jsonl`: one line per published version (not served).
+    pub(super) fn history(&self) -> PathBuf {
+        self.root.join("publish-history.jsonl")
+    }
+
     fn staging(&self) -> PathBuf {
         self.root.join(".staging")
     }
@@ -119,6 +125,20 @@ pub struct ChangeReport {
     pub new_targets: usize,
     /// All targets of this version.
     pub total_targets: usize,
+    /// Bytes of the new targets: what a kiosk up to date with the previous
+    /// version downloads besides the metadata.
+    pub new_target_bytes: u64,
+    /// Bytes of the signed metadata a kiosk fetches for this version
+    /// (timestamp, snapshot, targets). In a [`plan_folder`] plan: the
+    /// previous version's, which the new one matches within a few bytes.
+    pub metadata_bytes: u64,
+}
+
+impl ChangeReport {
+    /// What a kiosk up to date with the previous version downloads.
+    pub fn download_bytes(&self) -> u64 {
+        self.new_target_bytes + self.metadata_bytes
+    }
 }
 
 /// When a role signed at `now` with `lifetime` expires, in whole seconds:
@@ -202,6 +222,40 @@ pub async fn publish_folder(
     keys: &KeyDir,
     options: PublishOptions,
 ) -> Result<(ChangeReport, Diagnostics), RepoError> {
+    let folder = folder_targets(content, options)?;
+    let report = publish_targets(&folder.catalog, folder.targets, repo, keys, options).await?;
+    Ok((report, folder.diagnostics))
+}
+
+/// What [`publish_folder`] would publish now, without signing or writing
+/// anything: the change report of the next version, with the bytes kiosks
+/// would download.
+pub fn plan_folder(
+    content: &Path,
+    repo: &RepoPaths,
+    options: PublishOptions,
+) -> Result<(ChangeReport, Diagnostics), RepoError> {
+    let folder = folder_targets(content, options)?;
+    let mut report = diff(read_last_catalog(repo).as_ref(), &folder.catalog);
+    report.version = previous_version(repo)?.saturating_add(1);
+    (report.new_targets, report.new_target_bytes) = new_targets(repo, &folder.targets);
+    report.total_targets = folder.targets.len();
+    report.metadata_bytes = metadata_bytes(repo, report.version - 1);
+    Ok((report, folder.diagnostics))
+}
+
+/// What an authoring folder compiles to, ready to publish.
+struct FolderTargets {
+    catalog: Catalog,
+    /// The catalog's shards and the assets it uses, by target name.
+    targets: BTreeMap<String, Vec<u8>>,
+    /// The compiler's warnings.
+    diagnostics: Diagnostics,
+}
+
+/// Compiles an authoring folder into its targets (assets checked against
+/// the compiler's hashes).
+fn folder_targets(content: &Path, options: PublishOptions) -> Result<FolderTargets, RepoError> {
     let now = chrono::DateTime::from_timestamp(options.now.as_second(), 0)
         .ok_or(RepoError::PublishTime(options.now))?;
     let mut compiled = compile_folder(content, now).map_err(RepoError::Content)?;
@@ -231,8 +285,41 @@ pub async fn publish_folder(
         }
         targets.insert(path.clone(), bytes);
     }
-    let report = publish_targets(&compiled.catalog, targets, repo, keys, options).await?;
-    Ok((report, diagnostics))
+    Ok(FolderTargets {
+        catalog: compiled.catalog,
+        targets,
+        diagnostics,
+    })
+}
+
+/// How many of `targets` the repository does not hold yet, and their bytes.
+fn new_targets(repo: &RepoPaths, targets: &BTreeMap<String, Vec<u8>>) -> (usize, u64) {
+    targets
+        .iter()
+        .filter(|(name, bytes)| {
+            !StoredTarget::new(&repo.targets(), name, bytes)
+                .specification
+                .exists()
+        })
+        .fold((0, 0), |(count, total), (_, bytes)| {
+            (count + 1, total + bytes.len() as u64)
+        })
+}
+
+/// Bytes of the metadata a kiosk fetches for `version` (0 for none).
+fn metadata_bytes(repo: &RepoPaths, version: u64) -> u64 {
+    if version == 0 {
+        return 0;
+    }
+    [
+        "timestamp.json".to_owned(),
+        format!("{version}.snapshot.json"),
+        format!("{version}.targets.json"),
+    ]
+    .iter()
+    .filter_map(|name| std::fs::metadata(repo.metadata().join(name)).ok())
+    .map(|meta| meta.len())
+    .sum()
 }
 
 /// Signs and writes a new repository version holding exactly `targets`.
@@ -242,6 +329,19 @@ pub async fn publish_targets(
     repo: &RepoPaths,
     keys: &KeyDir,
     options: PublishOptions,
+) -> Result<ChangeReport, RepoError> {
+    publish_version(catalog, targets, repo, keys, options, None).await
+}
+
+/// [`publish_targets`], recording in the history that the content is
+/// that of version `republished_from` when it is.
+pub(super) async fn publish_version(
+    catalog: &Catalog,
+    targets: BTreeMap<String, Vec<u8>>,
+    repo: &RepoPaths,
+    keys: &KeyDir,
+    options: PublishOptions,
+    republished_from: Option<u64>,
 ) -> Result<ChangeReport, RepoError> {
     let anchor = repo.existing_trust_anchor()?;
     let root = read_root(&anchor)?;
@@ -299,13 +399,10 @@ pub async fn publish_targets(
 
     std::fs::create_dir_all(repo.targets())
         .map_err(|source| RepoError::io("create", &repo.targets(), source))?;
-    let mut new_targets = 0;
+    let (new_targets, new_target_bytes) = new_targets(repo, &targets);
     for (name, bytes) in &targets {
         let target_name = tough::TargetName::new(name.as_str()).map_err(RepoError::tuf)?;
         let stored = StoredTarget::new(&repo.targets(), target_name.resolved(), bytes);
-        if !stored.specification.exists() {
-            new_targets += 1;
-        }
         signed
             .copy_target(
                 &staging.join(name),
@@ -335,9 +432,12 @@ pub async fn publish_targets(
     report.version = version;
     report.new_targets = new_targets;
     report.total_targets = targets.len();
+    report.new_target_bytes = new_target_bytes;
+    report.metadata_bytes = metadata_bytes(repo, version);
     let json = serde_json::to_vec(catalog).unwrap_or_default();
     std::fs::write(repo.last_catalog(), json)
         .map_err(|source| RepoError::io("write", &repo.last_catalog(), source))?;
+    history::record(repo, &report, options.now, republished_from)?;
     Ok(report)
 }
 
@@ -406,6 +506,11 @@ struct StoredTarget {
     specification: PathBuf,
 }
 
+/// Where tough stores the target `name` whose SHA-256 is `hash` (hex).
+pub(super) fn stored_target_path(targets: &Path, name: &str, hash: &str) -> PathBuf {
+    targets.join(format!("{hash}.{name}"))
+}
+
 impl StoredTarget {
     /// `name` is the target's resolved name (no `..`, no leading `/`).
     fn new(targets: &Path, name: &str, bytes: &[u8]) -> Self {
@@ -415,7 +520,7 @@ impl StoredTarget {
             None => targets.join(format!("{hash}.{name}")),
         };
         StoredTarget {
-            tough: targets.join(format!("{hash}.{name}")),
+            tough: stored_target_path(targets, name, &hash),
             specification,
         }
     }

@@ -9,6 +9,25 @@ use lobby_kiosk::repo::publish::{
     ChangeReport, PublishOptions, RepoPaths, init_repository, publish_folder,
 };
 
+/// The simplified-Chinese title of notice `id` in the store's active content.
+pub fn shown_notice_title(store: &lobby_kiosk::store::Store, id: &str) -> String {
+    let active = lobby_kiosk::sync::content::active_content(store)
+        .unwrap()
+        .expect("content is active");
+    let notice = active
+        .content
+        .catalog
+        .notices
+        .iter()
+        .find(|n| n.id == id)
+        .unwrap();
+    notice
+        .meta
+        .title
+        .text(lobby_kiosk::content::Lang::ZhHans)
+        .to_owned()
+}
+
 /// Temporary publisher and kiosk folders.
 pub struct Fixture {
     _dir: tempfile::TempDir,
