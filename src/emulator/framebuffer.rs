@@ -91,7 +91,18 @@ impl Framebuffer {
             path: name.clone(),
             source,
         })?;
-        let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), self.width, self.height);
+        self.write_png(std::io::BufWriter::new(file), name)
+    }
+
+    /// The framebuffer as PNG bytes.
+    pub fn encode_png(&self) -> Result<Vec<u8>, ImageError> {
+        let mut bytes = Vec::new();
+        self.write_png(&mut bytes, "the screen".to_owned())?;
+        Ok(bytes)
+    }
+
+    fn write_png(&self, out: impl std::io::Write, name: String) -> Result<(), ImageError> {
+        let mut encoder = png::Encoder::new(out, self.width, self.height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         let bytes: Vec<u8> = self.pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect();

@@ -6,6 +6,7 @@ pub mod framebuffer;
 pub mod layout_check;
 pub mod memory;
 mod platform;
+pub mod preview;
 pub mod script;
 pub mod tour;
 
