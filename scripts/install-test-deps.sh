@@ -3,14 +3,17 @@
 # ordinary web server), mosquitto (the fleet channel's MQTT broker),
 # espeak-ng (the speech engine, tests/speech.rs), libzinnia0 with the
 # tegaki-zinnia-simplified-chinese model (the search page's handwriting pad,
-# tests/handwriting.rs, benches/handwriting.rs) and python-tuf (TUF
-# interoperability, below).
+# tests/handwriting.rs, benches/handwriting.rs), chromium and
+# chromium-driver (the admin console in a real browser, tests/console_browser.rs)
+# and python-tuf (TUF interoperability, below).
 # Uses Debian's archive; needs root (CI runs as root).
 set -euo pipefail
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 # The kiosk opens libzinnia at run time (dlopen): the library package, not -dev.
 ldconfig -p 2>/dev/null | grep -q 'libzinnia\.so\.0' || missing+=(libzinnia0)
 [ -f /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model ] || missing+=(tegaki-zinnia-simplified-chinese)

@@ -1,6 +1,7 @@
 //! Test support shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod fault_server;
 pub mod kioskctl;
 pub mod mosquitto;
