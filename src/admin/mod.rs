@@ -1,8 +1,9 @@
 //! The admin workstation side: `kioskctl` (its commands live in [`cli`]),
 //! its HTTP client of a kiosk's endpoint, the fleet admin over MQTT and the
-//! content preview. The kiosk's own side of these lives in [`crate::kiosk`].
+//! content preview, and the admin console (a local web app). The kiosk's own side of these lives in [`crate::kiosk`].
 
 pub mod cli;
 pub mod client;
+pub mod console;
 pub mod fleet;
 pub mod preview;
