@@ -94,6 +94,11 @@ impl Console {
         rest.split('"').next().unwrap().to_owned()
     }
 
+    /// The status of a request without body or token.
+    async fn status_of(&self, method: reqwest::Method, path: &str) -> StatusCode {
+        self.request(method, path).send().await.unwrap().status()
+    }
+
     async fn send_json(
         &self,
         method: reqwest::Method,
@@ -642,12 +647,10 @@ async fn a_public_address_needs_a_password_and_keys_stay_out_of_the_content_fold
 #[tokio::test]
 async fn with_a_password_every_page_needs_a_login_and_every_change_its_csrf_token() {
     let mut console = start(Some("correct horse")).await;
-    let items = console
-        .request(reqwest::Method::GET, "/api/items")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(items.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        console.status_of(reqwest::Method::GET, "/api/items").await,
+        StatusCode::UNAUTHORIZED
+    );
     let page = console
         .request(reqwest::Method::GET, "/")
         .send()
@@ -693,10 +696,8 @@ async fn with_a_password_every_page_needs_a_login_and_every_change_its_csrf_toke
         .await
         .unwrap();
     assert_eq!(logout.status(), StatusCode::SEE_OTHER);
-    let after = console
-        .request(reqwest::Method::GET, "/api/items")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        console.status_of(reqwest::Method::GET, "/api/items").await,
+        StatusCode::UNAUTHORIZED
+    );
 }

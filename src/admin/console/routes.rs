@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -380,23 +381,50 @@ fn editor_of(
     })
 }
 
+/// The item a form route names: `/api/{notices|documents}/{id}`, checked.
+struct FormTarget {
+    kind: MarkdownKind,
+    id: ItemId,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for FormTarget {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path((kind, id)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+        Ok(FormTarget {
+            kind: parse_kind(&kind)?,
+            id: ItemId::parse(&id)?,
+        })
+    }
+}
+
+/// A JSON body whose rejection is an [`ApiError`] (413 past the limit).
+struct JsonBody<T>(T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let Json(value) = Json::<T>::from_request(request, state).await?;
+        Ok(JsonBody(value))
+    }
+}
+
 async fn editor(
     State(state): State<Arc<ConsoleState>>,
-    Path((kind, id)): Path<(String, String)>,
+    FormTarget { kind, id }: FormTarget,
 ) -> Result<Json<Editor>, ApiError> {
-    let kind = parse_kind(&kind)?;
-    let id = ItemId::parse(&id)?;
     blocking(move || editor_of(&state, kind, id, Vec::new()).map(Json)).await
 }
 
 async fn check(
     State(state): State<Arc<ConsoleState>>,
-    Path((kind, id)): Path<(String, String)>,
-    form: Result<Json<MarkdownForm>, JsonRejection>,
+    FormTarget { kind, id }: FormTarget,
+    JsonBody(form): JsonBody<MarkdownForm>,
 ) -> Result<Json<Checked>, ApiError> {
-    let kind = parse_kind(&kind)?;
-    let id = ItemId::parse(&id)?;
-    let Json(form) = form?;
     blocking(move || {
         let files = ItemFiles::read(&state.content, kind, id.clone())?;
         let changes = files.changes(&form)?;
@@ -408,12 +436,9 @@ async fn check(
 
 async fn save(
     State(state): State<Arc<ConsoleState>>,
-    Path((kind, id)): Path<(String, String)>,
-    form: Result<Json<MarkdownForm>, JsonRejection>,
+    FormTarget { kind, id }: FormTarget,
+    JsonBody(form): JsonBody<MarkdownForm>,
 ) -> Result<Json<Editor>, ApiError> {
-    let kind = parse_kind(&kind)?;
-    let id = ItemId::parse(&id)?;
-    let Json(form) = form?;
     blocking(move || {
         let saved = {
             // One save at a time: the hash is checked and the files written
@@ -440,10 +465,7 @@ pub struct Conversion {
     pub to: Lang,
 }
 
-async fn convert(
-    conversion: Result<Json<Conversion>, JsonRejection>,
-) -> Result<Json<Conversion>, ApiError> {
-    let Json(conversion) = conversion?;
+async fn convert(JsonBody(conversion): JsonBody<Conversion>) -> Result<Json<Conversion>, ApiError> {
     let text = match conversion.to {
         Lang::ZhHant => to_traditional(&conversion.text),
         Lang::ZhHans => to_simplified(&conversion.text),
