@@ -124,6 +124,8 @@ pub struct SiteInfo {
     pub notice_categories: Vec<(String, String)>,
     /// Document categories.
     pub document_categories: Vec<(String, String)>,
+    /// Guide categories.
+    pub guide_categories: Vec<(String, String)>,
 }
 
 impl SiteInfo {
@@ -145,11 +147,13 @@ impl SiteInfo {
                 time_zone: catalog.site.time_zone.name().to_owned(),
                 notice_categories: names(&catalog.site.notice_categories),
                 document_categories: names(&catalog.site.document_categories),
+                guide_categories: names(&catalog.site.guide_categories),
             },
             None => SiteInfo {
                 time_zone: crate::content::time::DEFAULT_TIME_ZONE.name().to_owned(),
                 notice_categories: Vec::new(),
                 document_categories: Vec::new(),
+                guide_categories: Vec::new(),
             },
         }
     }
@@ -326,7 +330,10 @@ fn row(
         urgent: false,
         expired: false,
         missing_translation: title.exact(Lang::En).is_none(),
-        editable: matches!(kind, ItemKind::Notice | ItemKind::Document),
+        editable: matches!(
+            kind,
+            ItemKind::Notice | ItemKind::Document | ItemKind::Guide
+        ),
         unreadable: false,
         errors: mine
             .iter()

@@ -13,6 +13,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml_edit::{DocumentMut, Item, Value};
 
+use super::toml_values::{
+    TextKind, Texts, has_inline, item_text, key_of_line, localized, plain, replace_value,
+    set_localized, set_plain, set_text,
+};
+
 use super::paths::{ContentRoot, ItemId, PathError};
 use crate::content::authoring::source::line_column;
 use crate::content::authoring::{Diagnostic, FrontMatter, front_matter};
@@ -98,39 +103,6 @@ pub enum FormError {
     /// A path or a write failed.
     #[error(transparent)]
     Path(#[from] PathError),
-}
-
-/// Text in the three languages; empty means not written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Texts {
-    /// Simplified Chinese.
-    #[serde(rename = "zh-Hans", default)]
-    pub zh_hans: String,
-    /// Traditional Chinese.
-    #[serde(rename = "zh-Hant", default)]
-    pub zh_hant: String,
-    /// English.
-    #[serde(rename = "en", default)]
-    pub en: String,
-}
-
-impl Texts {
-    /// The text of one language.
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::ZhHans => &self.zh_hans,
-            Lang::ZhHant => &self.zh_hant,
-            Lang::En => &self.en,
-        }
-    }
-
-    fn slot(&mut self, lang: Lang) -> &mut String {
-        match lang {
-            Lang::ZhHans => &mut self.zh_hans,
-            Lang::ZhHant => &mut self.zh_hant,
-            Lang::En => &mut self.en,
-        }
-    }
 }
 
 /// What the edit form shows and sends back.
@@ -226,9 +198,11 @@ impl ItemFiles {
         })
     }
 
-    /// The hash of the files, for conflict detection.
-    pub fn hash(&self) -> &str {
-        &self.hash
+    /// Its files (those that exist and those a translation would add).
+    pub fn files(&self) -> impl Iterator<Item = String> + '_ {
+        Lang::ALL
+            .into_iter()
+            .map(|lang| file_of(self.kind, &self.id, lang))
     }
 
     /// The languages kept in sibling files.
@@ -307,7 +281,14 @@ impl ItemFiles {
                 return Err(FormError::Invalid(format!("unknown field `{key}`")));
             }
             if loaded.fields.get(key) != Some(text) {
-                set_text(&mut primary.front, key, text);
+                let kind = if DATE_KEYS.contains(&key.as_str()) {
+                    TextKind::Date
+                } else if key == "revision" {
+                    TextKind::Integer
+                } else {
+                    TextKind::String
+                };
+                set_text(&mut primary.front, key, text, kind);
                 primary.changed = true;
             }
         }
@@ -467,20 +448,6 @@ fn localized_fields<'a>(
     ]
 }
 
-/// `key` or `key.sub` at the start of a TOML line.
-fn key_of_line(line: &str) -> Option<(&str, Option<&str>)> {
-    let (left, _) = line.split_once('=')?;
-    let left = left.trim();
-    let mut parts = left.splitn(2, '.');
-    let key = parts.next()?.trim();
-    let sub = parts.next().map(|sub| sub.trim().trim_matches('"'));
-    let is_key = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    is_key.then_some((key, sub))
-}
-
 /// One file of an item, parsed for editing.
 struct ParsedFile {
     file: String,
@@ -571,135 +538,5 @@ fn new_sibling(file: String, [title, summary, body]: [&str; 3]) -> FileChange {
     FileChange {
         file,
         text: Some(text),
-    }
-}
-
-/// A value as the form shows it (a string as it is, anything else as TOML
-/// writes it).
-fn item_text(item: &Item) -> String {
-    match item.as_value() {
-        Some(Value::String(text)) => text.value().clone(),
-        Some(Value::Datetime(moment)) => moment.value().to_string(),
-        Some(Value::Integer(number)) => number.value().to_string(),
-        Some(other) => other.to_string().trim().to_owned(),
-        None => item.to_string().trim().to_owned(),
-    }
-}
-
-/// One language of a localized value: a plain string is zh-Hans.
-fn localized(front: &DocumentMut, key: &str, lang: Lang) -> String {
-    let Some(item) = front.get(key) else {
-        return String::new();
-    };
-    if let Some(text) = item.as_str() {
-        return if lang == Lang::ZhHans {
-            text.to_owned()
-        } else {
-            String::new()
-        };
-    }
-    item.as_table_like()
-        .and_then(|table| table.get(lang.tag()))
-        .and_then(Item::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn plain(front: &DocumentMut, key: &str) -> String {
-    front
-        .get(key)
-        .and_then(Item::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn has_inline(front: &DocumentMut, key: &str, lang: Lang) -> bool {
-    front
-        .get(key)
-        .and_then(Item::as_table_like)
-        .is_some_and(|table| table.contains_key(lang.tag()))
-}
-
-/// Replaces a value, keeping the comment and spacing around the old one.
-fn replace_value(table: &mut toml_edit::Table, key: &str, mut value: Value) {
-    if let Some(old) = table.get(key).and_then(Item::as_value) {
-        *value.decor_mut() = old.decor().clone();
-    }
-    table.insert(key, Item::Value(value));
-}
-
-/// Writes a plain string value, or removes the key when it is empty.
-fn set_plain(front: &mut DocumentMut, key: &str, text: &str) {
-    if text.is_empty() {
-        front.remove(key);
-    } else {
-        replace_value(front.as_table_mut(), key, Value::from(text));
-    }
-}
-
-/// Writes a value edited as text: a date where it reads as one, a number
-/// for `revision`, a string otherwise (the validator then says what is
-/// wrong with it); empty removes the key.
-fn set_text(front: &mut DocumentMut, key: &str, text: &str) {
-    let text = text.trim();
-    if text.is_empty() {
-        front.remove(key);
-        return;
-    }
-    let value = if DATE_KEYS.contains(&key) {
-        match text.replacen(' ', "T", 1).parse::<toml_edit::Datetime>() {
-            Ok(moment) => Value::from(moment),
-            Err(_) => Value::from(text),
-        }
-    } else if key == "revision" {
-        match text.parse::<i64>() {
-            Ok(number) => Value::from(number),
-            Err(_) => Value::from(text),
-        }
-    } else {
-        Value::from(text)
-    };
-    replace_value(front.as_table_mut(), key, value);
-}
-
-/// Writes one language of a localized value: a plain string while it is
-/// zh-Hans only, a `{ zh-Hans = …, en = … }` table otherwise; an empty text
-/// removes that language.
-fn set_localized(front: &mut DocumentMut, key: &str, lang: Lang, text: &str) {
-    let current = front.get(key);
-    let plain_text = current.and_then(Item::as_str).map(str::to_owned);
-    let is_table = current.and_then(Item::as_table_like).is_some();
-    if !is_table {
-        match (lang, plain_text) {
-            (Lang::ZhHans, _) => return set_plain(front, key, text),
-            (_, _) if text.is_empty() => return,
-            (_, simplified) => {
-                let mut table = toml_edit::InlineTable::new();
-                if let Some(simplified) = simplified {
-                    table.insert(Lang::ZhHans.tag(), Value::from(simplified));
-                }
-                replace_value(front.as_table_mut(), key, Value::InlineTable(table));
-            }
-        }
-    }
-    let Some(table) = front.get_mut(key).and_then(Item::as_table_like_mut) else {
-        return;
-    };
-    if text.is_empty() {
-        table.remove(lang.tag());
-    } else {
-        match table.get_mut(lang.tag()).and_then(Item::as_value_mut) {
-            Some(old) => {
-                let decor = old.decor().clone();
-                *old = Value::from(text);
-                *old.decor_mut() = decor;
-            }
-            None => {
-                table.insert(lang.tag(), Item::Value(Value::from(text)));
-            }
-        }
-    }
-    if table.is_empty() {
-        front.remove(key);
     }
 }

@@ -6,14 +6,18 @@
 //! [`serve`] runs it on a listener the caller bound (a test binds port 0);
 //! the modules: [`auth`] (password, sessions, CSRF), [`routes`] (the page
 //! and its JSON API), [`content_api`] (lists and findings),
-//! [`markdown_form`] (form ↔ files), [`paths`] (safe ids, writes inside the
-//! folder).
+//! [`editable`] (the kinds with a form, behind one interface),
+//! [`markdown_form`] and [`guide_form`] (form ↔ files), [`toml_values`] (TOML values ↔ form
+//! fields), [`paths`] (safe ids, writes inside the folder).
 
 pub mod auth;
 pub mod content_api;
+pub mod editable;
+pub mod guide_form;
 pub mod markdown_form;
 pub mod paths;
 pub mod routes;
+pub mod toml_values;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -21,7 +21,9 @@ use super::auth::{
     tokens_match,
 };
 use super::content_api::{ContentList, Finding, ListQuery, SiteInfo, list};
-use super::markdown_form::{FileChange, FormError, ItemFiles, MarkdownForm, MarkdownKind, file_of};
+use super::editable::{EditKind, Editable};
+use super::guide_form::GuideFile;
+use super::markdown_form::{FileChange, FormError, ItemFiles, MarkdownForm};
 use super::paths::{ItemId, PathError};
 use crate::content::authoring::{Draft, load_folder};
 use crate::content::convert::{to_simplified, to_traditional};
@@ -123,8 +125,16 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
         )
         .route("/api/items", get(items))
         .route("/api/convert", post(convert))
-        .route("/api/{kind}/{id}", get(editor).put(save))
-        .route("/api/{kind}/{id}/check", post(check))
+        .route(
+            "/api/guides/{id}",
+            get(editor::<GuideFile>).put(save::<GuideFile>),
+        )
+        .route("/api/guides/{id}/check", post(check::<GuideFile>))
+        .route(
+            "/api/{kind}/{id}",
+            get(editor::<ItemFiles>).put(save::<ItemFiles>),
+        )
+        .route("/api/{kind}/{id}/check", post(check::<ItemFiles>))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
@@ -302,11 +312,11 @@ async fn items(
 
 /// The edit form with what the page needs beside it.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Editor {
-    /// Notice or document.
-    pub kind: MarkdownKind,
+pub struct Editor<F = MarkdownForm> {
+    /// Notice, document or guide.
+    pub kind: EditKind,
     /// The form's values.
-    pub form: MarkdownForm,
+    pub form: F,
     /// Time zone and categories.
     pub site: SiteInfo,
     /// The findings in the item's files, with their fields.
@@ -323,23 +333,11 @@ pub struct Checked {
     pub diagnostics: Vec<Finding>,
 }
 
-fn parse_kind(kind: &str) -> Result<MarkdownKind, ApiError> {
-    match kind {
-        "notices" => Ok(MarkdownKind::Notice),
-        "documents" => Ok(MarkdownKind::Document),
-        other => Err(ApiError::BadRequest(format!(
-            "`{other}` has no edit form yet (notices and documents do)"
-        ))),
-    }
-}
-
 /// Validates the folder with `changes` in place and keeps the findings
 /// in the item's files.
-fn findings(
+fn findings<E: Editable>(
     state: &ConsoleState,
-    files: &ItemFiles,
-    kind: MarkdownKind,
-    id: &ItemId,
+    item: &E,
     changes: &[FileChange],
 ) -> (Vec<Finding>, SiteInfo) {
     let mut draft = Draft::default();
@@ -350,53 +348,57 @@ fn findings(
         }
     }
     let loaded = load_folder(state.content.path(), Utc::now(), &draft);
-    let own: Vec<String> = Lang::ALL
-        .into_iter()
-        .map(|lang| file_of(kind, id, lang))
-        .collect();
     let findings = loaded
         .diagnostics
         .sorted()
         .into_iter()
-        .filter(|diagnostic| own.contains(&diagnostic.file))
-        .map(|diagnostic| Finding::new(diagnostic, files.field_of(diagnostic, changes)))
+        .filter(|diagnostic| item.owns(&diagnostic.file))
+        .map(|diagnostic| Finding::new(diagnostic, item.field_of(diagnostic, changes)))
         .collect();
     (findings, SiteInfo::of(loaded.catalog.as_ref()))
 }
 
-fn editor_of(
+fn editor_of<E: Editable>(
     state: &ConsoleState,
-    kind: MarkdownKind,
-    id: ItemId,
+    target: FormTarget,
     saved: Vec<String>,
-) -> Result<Editor, ApiError> {
-    let files = ItemFiles::read(&state.content, kind, id.clone())?;
-    let (diagnostics, site) = findings(state, &files, kind, &id, &[]);
+) -> Result<Editor<E::Form>, ApiError> {
+    let item = E::open(&state.content, target.kind, target.id)?;
+    let (diagnostics, site) = findings(state, &item, &[]);
     Ok(Editor {
-        kind,
-        form: files.form()?,
+        kind: target.kind,
+        form: item.form()?,
         site,
         diagnostics,
         saved,
     })
 }
 
-/// The item a form route names: `/api/{notices|documents}/{id}`, checked.
+/// The item a form route names: `/api/{notices|documents|guides}/{id}`, checked.
+#[derive(Clone)]
 struct FormTarget {
-    kind: MarkdownKind,
+    kind: EditKind,
     id: ItemId,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for FormTarget {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path((kind, id)) = Path::<(String, String)>::from_request_parts(parts, state)
-            .await
-            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    /// Reads the folder and id from the path as sent (`/api/<folder>/<id>`,
+    /// `/api/<folder>/<id>/check`): an id with an escaped character is no id.
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let mut segments = parts.uri.path().split('/').skip(2);
+        let (Some(folder), Some(id)) = (segments.next(), segments.next()) else {
+            return Err(ApiError::BadRequest("no item in the address".to_owned()));
+        };
+        let kind = EditKind::from_folder(folder).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "`{folder}` has no edit form yet (notices, documents and guides do)"
+            ))
+        })?;
         Ok(FormTarget {
-            kind: parse_kind(&kind)?,
-            id: ItemId::parse(&id)?,
+            kind,
+            id: ItemId::parse(id)?,
         })
     }
 }
@@ -413,32 +415,32 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody
     }
 }
 
-async fn editor(
+async fn editor<E: Editable>(
     State(state): State<Arc<ConsoleState>>,
-    FormTarget { kind, id }: FormTarget,
-) -> Result<Json<Editor>, ApiError> {
-    blocking(move || editor_of(&state, kind, id, Vec::new()).map(Json)).await
+    target: FormTarget,
+) -> Result<Json<Editor<E::Form>>, ApiError> {
+    blocking(move || editor_of::<E>(&state, target, Vec::new()).map(Json)).await
 }
 
-async fn check(
+async fn check<E: Editable>(
     State(state): State<Arc<ConsoleState>>,
-    FormTarget { kind, id }: FormTarget,
-    JsonBody(form): JsonBody<MarkdownForm>,
+    target: FormTarget,
+    JsonBody(form): JsonBody<E::Form>,
 ) -> Result<Json<Checked>, ApiError> {
     blocking(move || {
-        let files = ItemFiles::read(&state.content, kind, id.clone())?;
-        let changes = files.changes(&form)?;
-        let (diagnostics, _) = findings(&state, &files, kind, &id, &changes);
+        let item = E::open(&state.content, target.kind, target.id)?;
+        let changes = item.changes(&form)?;
+        let (diagnostics, _) = findings(&state, &item, &changes);
         Ok(Json(Checked { diagnostics }))
     })
     .await
 }
 
-async fn save(
+async fn save<E: Editable>(
     State(state): State<Arc<ConsoleState>>,
-    FormTarget { kind, id }: FormTarget,
-    JsonBody(form): JsonBody<MarkdownForm>,
-) -> Result<Json<Editor>, ApiError> {
+    target: FormTarget,
+    JsonBody(form): JsonBody<E::Form>,
+) -> Result<Json<Editor<E::Form>>, ApiError> {
     blocking(move || {
         let saved = {
             // One save at a time: the hash is checked and the files written
@@ -447,11 +449,11 @@ async fn save(
                 .save_lock
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let files = ItemFiles::read(&state.content, kind, id.clone())?;
-            files.save(&state.content, &form)?
+            let item = E::open(&state.content, target.kind, target.id.clone())?;
+            item.save(&state.content, &form)?
         };
         let saved = saved.into_iter().map(|change| change.file).collect();
-        editor_of(&state, kind, id, saved).map(Json)
+        editor_of::<E>(&state, target, saved).map(Json)
     })
     .await
 }

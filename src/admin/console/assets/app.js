@@ -21,7 +21,35 @@ const FIELD_LABELS = {
   title: ["标题", "Title"],
   summary: ["摘要", "Summary"],
   body: ["正文 (Markdown)", "Body (Markdown)"],
+  department: ["实施机构", "Department"],
+  window: ["办理窗口", "Service window"],
+  statutory_days: ["法定时限（工作日）", "Statutory time limit (working days)"],
+  promised_days: ["承诺时限（工作日）", "Promised time limit (working days)"],
+  visits: ["到现场次数", "Visits in person"],
+  fees: ["收费标准", "Fees"],
+  location: ["办理地点", "Where"],
+  hours: ["办理时间", "Opening hours"],
+  phone: ["咨询电话", "Enquiry phone"],
+  complaint: ["监督投诉", "Complaints"],
+  online_url: ["网上办理地址", "Online application"],
+  legal_basis: ["办理依据", "Legal basis"],
+  eligibility: ["受理条件", "Eligibility"],
+  materials: ["申请材料", "Materials"],
+  steps: ["办理流程", "Steps"],
+  name: ["材料名称", "Name"],
+  copies: ["份数", "Copies"],
+  form: ["原件/复印件", "Original or copy"],
+  format: ["纸质/电子", "Paper or electronic"],
+  source: ["来源", "Where to get it"],
+  sample_form: ["样表地址", "Sample form (address)"],
+  notes: ["备注", "Notes"],
+  detail: ["说明", "What happens"],
 };
+const CHOICES = {
+  form: [["original", "原件 Original"], ["copy", "复印件 Copy"], ["original-and-copy", "原件及复印件 Original and copy"]],
+  format: [["paper", "纸质 Paper"], ["electronic", "电子 Electronic"], ["paper-or-electronic", "纸质或电子 Paper or electronic"]],
+};
+const MACHINE_PLACEHOLDER = "空：发布时由简体机器转换 Empty: machine-converted from simplified when published";
 const DATE_FIELDS = ["published", "valid_from", "valid_until"];
 
 function el(tag, attributes = {}, ...children) {
@@ -121,8 +149,10 @@ async function showEditor(kind, id) {
     setBanner(data.error);
     return;
   }
-  editing = { kind, id, editor: data };
-  buildForm(data);
+  editing = { kind, id, editor: data, model: structuredClone(data.form) };
+  document.querySelector("#edit-form .rows").replaceChildren();
+  if (kind === "guides") buildGuideForm(data);
+  else buildForm(data);
   showFindings(data.diagnostics);
 }
 
@@ -172,6 +202,7 @@ function buildForm(editor) {
         ? el("textarea", { ...attributes, rows: 18 })
         : el("textarea", { ...attributes, rows: key === "title" ? 2 : 3 });
       input.value = form[key][lang];
+      if (lang === "zh-Hant" && form.original === "zh-Hans") input.placeholder = MACHINE_PLACEHOLDER;
       if (key === "body" && lang === "zh-Hans" && form.original === "zh-Hant") {
         input.disabled = true;
         input.placeholder = "原文为繁体：简体由机器转换 The original is traditional: simplified is machine-converted";
@@ -186,6 +217,7 @@ function buildForm(editor) {
 /// The Chinese variant left empty is machine-converted from the other one
 /// when the content is published (docs/authoring.md §3).
 function updateMachineMarks() {
+  if (editing.kind === "guides") return;
   const form = readForm();
   for (const [lang, other, text] of [
     ["zh-Hant", "zh-Hans", "从简体转换 Convert from simplified"],
@@ -215,6 +247,7 @@ async function convertInto(lang, from) {
 }
 
 function readForm() {
+  if (editing.kind === "guides") return editing.model;
   const base = editing.editor.form;
   const form = { id: base.id, hash: base.hash, original: base.original, fields: {}, flags: {},
     title: {}, summary: {}, body: {} };
@@ -269,16 +302,161 @@ async function save(event) {
   }
   setBanner("");
   editing.editor = data;
+  editing.model = structuredClone(data.form);
+  if (editing.kind === "guides") buildGuideForm(data);
   showFindings(data.diagnostics);
   status.textContent = data.saved.length
     ? "已保存 Saved: " + data.saved.join(", ")
     : "没有修改 Nothing to save";
 }
 
+// ---- The guide form: fields, lists and rows bound to editing.model ----
+
+/// An input bound to `object[key]`: typing changes the model.
+function bound(object, key, attributes = {}, tag = "input") {
+  const input = el(tag, tag === "input" ? { type: "text", ...attributes } : attributes);
+  if (tag === "select") {
+    const known = (attributes.choices || []).some(([value]) => value === object[key]);
+    if (!known) input.append(el("option", { value: object[key] }, object[key] || "—"));
+    for (const [value, name] of attributes.choices || []) input.append(el("option", { value }, name));
+    input.removeAttribute("choices");
+  }
+  input.value = object[key];
+  input.addEventListener("input", () => { object[key] = input.value; });
+  input.addEventListener("change", () => { object[key] = input.value; });
+  return input;
+}
+
+/// A field with its label and the list its findings go to.
+function fieldBox(field, key, input, extraClass = "") {
+  return el("div", { class: "field " + extraClass, dataset: { field } },
+    el("label", {}, ...label(key)), input, el("ul", { class: "field-problems" }));
+}
+
+/// Three inputs side by side for one localized value.
+function languageRow(texts, fieldPrefix, key, rows) {
+  return LANGS.map((lang) => {
+    const attributes = { lang, rows };
+    if (lang === "zh-Hant") attributes.placeholder = MACHINE_PLACEHOLDER;
+    return el("div", { class: "lang-cell field", dataset: { field: `${fieldPrefix}${key}.${lang}` } },
+      bound(texts, lang, attributes, "textarea"), el("ul", { class: "field-problems" }));
+  });
+}
+
+function textFields(entry, prefix, categories) {
+  return Object.keys(entry.fields).map((key) => {
+    const choices = key === "category" ? categories.map(([id, name]) => [id, `${name} (${id})`]) : CHOICES[key];
+    const input = choices ? bound(entry.fields, key, { choices }, "select") : bound(entry.fields, key);
+    return fieldBox(prefix + key, key, input);
+  });
+}
+
+function emptyTexts() { return { "zh-Hans": "", "zh-Hant": "", en: "" }; }
+
+function emptyRow(like) {
+  const row = { fields: {}, texts: {} };
+  for (const key of Object.keys(like.fields)) row.fields[key] = "";
+  for (const key of Object.keys(like.texts)) row.texts[key] = emptyTexts();
+  return row;
+}
+
+const ROW_TEMPLATES = {
+  materials: { fields: { copies: "1", form: "original", format: "paper", sample_form: "" },
+    texts: { name: emptyTexts(), source: emptyTexts(), notes: emptyTexts() } },
+  steps: { fields: {}, texts: { title: emptyTexts(), detail: emptyTexts() } },
+};
+
+function rowButtons(list, index, rerender) {
+  const remove = el("button", { type: "button" }, "删除 Remove");
+  remove.onclick = () => { list.splice(index, 1); rerender(); changed(); };
+  const up = el("button", { type: "button", disabled: index === 0 }, "上移 Move up");
+  up.onclick = () => { [list[index - 1], list[index]] = [list[index], list[index - 1]]; rerender(); changed(); };
+  return el("div", { class: "row-buttons" }, up, remove);
+}
+
+function buildGuideForm(editor) {
+  const model = editing.model;
+  document.getElementById("edit-title").textContent = model.guide.texts.title["zh-Hans"] || model.id;
+  const meta = document.querySelector("#edit-form .meta");
+  meta.replaceChildren(el("legend", {}, "基本信息 ", el("span", { class: "en" }, "Details")),
+    ...textFields(model.guide, "", editor.site.guide_categories));
+  const grid = document.querySelector("#edit-form .lang-grid");
+  grid.querySelectorAll(".lang-cell, .row-label").forEach((node) => node.remove());
+  for (const [key, texts] of Object.entries(model.guide.texts)) {
+    grid.append(el("div", { class: "row-label" }, ...label(key)), ...languageRow(texts, "", key, key === "title" ? 2 : 3));
+  }
+  for (const head of document.querySelectorAll(".lang-head")) {
+    head.querySelector(".mark")?.setAttribute("hidden", "");
+    const button = head.querySelector(".convert");
+    if (!button) continue;
+    button.hidden = head.dataset.lang !== "zh-Hant";
+    button.textContent = "空白处从简体转换 Convert empty fields from simplified";
+    button.onclick = convertGuide;
+  }
+  const rows = document.querySelector("#edit-form .rows");
+  rows.replaceChildren();
+  for (const key of Object.keys(model.lists)) rows.append(listSection(key));
+  for (const key of Object.keys(model.rows)) rows.append(rowSection(key));
+}
+
+function listSection(key) {
+  const section = el("fieldset", { class: "field", dataset: { field: key } });
+  const render = () => {
+    const lines = editing.model.lists[key];
+    const add = el("button", { type: "button" }, "添加一行 Add a line");
+    add.onclick = () => { lines.push(emptyTexts()); render(); changed(); };
+    section.replaceChildren(el("legend", {}, ...label(key)), el("ul", { class: "field-problems" }),
+      ...lines.map((line, index) => el("div", { class: "row" },
+        el("div", { class: "lang-grid" }, ...languageRow(line, `${key}.${index}.`, "line", 2)),
+        rowButtons(lines, index, render))),
+      add);
+  };
+  render();
+  return section;
+}
+
+function rowSection(key) {
+  const section = el("fieldset", { class: "field", dataset: { field: key } });
+  const render = () => {
+    const rows = editing.model.rows[key];
+    const add = el("button", { type: "button" }, "添加一行 Add a row");
+    add.onclick = () => { rows.push(structuredClone(ROW_TEMPLATES[key] || emptyRow(rows[0]))); render(); changed(); };
+    section.replaceChildren(el("legend", {}, ...label(key)), el("ul", { class: "field-problems" }),
+      ...rows.map((row, index) => {
+        const prefix = `${key}.${index}.`;
+        const texts = Object.entries(row.texts).flatMap(([name, value]) =>
+          [el("div", { class: "row-label" }, ...label(name)), ...languageRow(value, prefix, name, 2)]);
+        return el("div", { class: "row field", dataset: { field: `${key}.${index}` } },
+          el("h3", {}, `${index + 1}.`),
+          el("div", { class: "meta" }, ...textFields(row, prefix, [])),
+          el("div", { class: "lang-grid" }, ...texts),
+          el("ul", { class: "field-problems" }),
+          rowButtons(rows, index, render));
+      }),
+      add);
+  };
+  render();
+  return section;
+}
+
+async function convertGuide() {
+  const model = editing.model;
+  const all = [...Object.values(model.guide.texts), ...Object.values(model.lists).flat(),
+    ...Object.values(model.rows).flat().flatMap((row) => Object.values(row.texts))];
+  for (const texts of all) {
+    if (texts["zh-Hant"] || !texts["zh-Hans"]) continue;
+    const { ok, data } = await api("POST", "/api/convert", { text: texts["zh-Hans"], to: "zh-Hant" });
+    if (!ok) { setBanner(data.error); return; }
+    texts["zh-Hant"] = data.text;
+  }
+  buildGuideForm(editing.editor);
+  changed();
+}
+
 // ---- Wiring ----
 
 function route() {
-  const match = location.hash.match(/^#\/edit\/(notices|documents)\/([a-z0-9-]+)$/);
+  const match = location.hash.match(/^#\/edit\/(notices|documents|guides)\/([a-z0-9-]+)$/);
   if (match) showEditor(match[1], match[2]);
   else { editing = null; showList(); }
 }
