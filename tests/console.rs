@@ -454,7 +454,7 @@ async fn a_guides_materials_steps_and_lists_are_edited_as_rows() {
     let response = console.send_json(reqwest::Method::PUT, &path, &form).await;
     assert_eq!(response.status(), StatusCode::OK);
     let saved: Editor<GuideForm> = parse(response).await;
-    assert_eq!(saved.saved, [file.clone()]);
+    assert_eq!(saved.saved, std::slice::from_ref(&file));
     assert!(
         saved.diagnostics.iter().all(|d| d.severity != "error"),
         "{:?}",
