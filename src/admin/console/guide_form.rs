@@ -230,7 +230,7 @@ impl GuideFile {
         let mut table: Option<(String, usize)> = None;
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         let mut key_line = None;
-        for (index, line) in lines.iter().enumerate() {
+        for line in &lines {
             if let Some(name) = line
                 .trim()
                 .strip_prefix("[[")
@@ -241,11 +241,14 @@ impl GuideFile {
                 *count += 1;
                 key_line = None;
             } else if let Some((key, sub)) = key_of_line(line) {
-                key_line = Some((index, key, sub));
+                key_line = Some((key, sub));
             }
         }
+        let Some((key, sub)) = key_line else {
+            // A row's header: a finding about the whole row.
+            return table.map(|(name, index)| format!("{name}.{index}"));
+        };
         let prefix = table.map(|(name, index)| format!("{name}.{index}."));
-        let (_, key, sub) = key_line?;
         let fields = if prefix.is_some() {
             ROW_TABLES
                 .iter()

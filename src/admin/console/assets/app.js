@@ -63,6 +63,14 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/// The keys of `object` in the order of FIELD_LABELS (the order of the
+/// authoring files), unknown keys last.
+function ordered(object) {
+  const order = Object.keys(FIELD_LABELS);
+  const rank = (key) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return Object.keys(object).sort((a, b) => rank(a) - rank(b));
+}
+
 function label(key) {
   const [zh, en] = FIELD_LABELS[key] || [key, ""];
   return [zh + " ", el("span", { class: "en" }, en)];
@@ -168,7 +176,8 @@ function buildForm(editor) {
   const meta = document.querySelector("#edit-form .meta");
   meta.replaceChildren(el("legend", {}, "基本信息 ", el("span", { class: "en" }, "Details")));
   const categories = editor.kind === "notice" ? site.notice_categories : site.document_categories;
-  for (const [key, value] of Object.entries(form.fields)) {
+  for (const key of ordered(form.fields)) {
+    const value = form.fields[key];
     const id = "field-" + key;
     let input;
     if (key === "category") {
@@ -344,7 +353,7 @@ function languageRow(texts, fieldPrefix, key, rows) {
 }
 
 function textFields(entry, prefix, categories) {
-  return Object.keys(entry.fields).map((key) => {
+  return ordered(entry.fields).map((key) => {
     const choices = key === "category" ? categories.map(([id, name]) => [id, `${name} (${id})`]) : CHOICES[key];
     const input = choices ? bound(entry.fields, key, { choices }, "select") : bound(entry.fields, key);
     return fieldBox(prefix + key, key, input);
@@ -382,8 +391,9 @@ function buildGuideForm(editor) {
     ...textFields(model.guide, "", editor.site.guide_categories));
   const grid = document.querySelector("#edit-form .lang-grid");
   grid.querySelectorAll(".lang-cell, .row-label").forEach((node) => node.remove());
-  for (const [key, texts] of Object.entries(model.guide.texts)) {
-    grid.append(el("div", { class: "row-label" }, ...label(key)), ...languageRow(texts, "", key, key === "title" ? 2 : 3));
+  for (const key of ordered(model.guide.texts)) {
+    grid.append(el("div", { class: "row-label" }, ...label(key)),
+      ...languageRow(model.guide.texts[key], "", key, key === "title" ? 2 : 3));
   }
   for (const head of document.querySelectorAll(".lang-head")) {
     head.querySelector(".mark")?.setAttribute("hidden", "");
@@ -395,8 +405,8 @@ function buildGuideForm(editor) {
   }
   const rows = document.querySelector("#edit-form .rows");
   rows.replaceChildren();
-  for (const key of Object.keys(model.lists)) rows.append(listSection(key));
-  for (const key of Object.keys(model.rows)) rows.append(rowSection(key));
+  for (const key of ordered(model.lists)) rows.append(listSection(key));
+  for (const key of ordered(model.rows)) rows.append(rowSection(key));
 }
 
 function listSection(key) {
@@ -424,8 +434,8 @@ function rowSection(key) {
     section.replaceChildren(el("legend", {}, ...label(key)), el("ul", { class: "field-problems" }),
       ...rows.map((row, index) => {
         const prefix = `${key}.${index}.`;
-        const texts = Object.entries(row.texts).flatMap(([name, value]) =>
-          [el("div", { class: "row-label" }, ...label(name)), ...languageRow(value, prefix, name, 2)]);
+        const texts = ordered(row.texts).flatMap((name) =>
+          [el("div", { class: "row-label" }, ...label(name)), ...languageRow(row.texts[name], prefix, name, 2)]);
         return el("div", { class: "row field", dataset: { field: `${key}.${index}` } },
           el("h3", {}, `${index + 1}.`),
           el("div", { class: "meta" }, ...textFields(row, prefix, [])),
