@@ -1,14 +1,12 @@
 //! The kinds of item the console has an edit form for, behind one
 //! interface the routes use: open the item's files, show them as a form,
-//! turn a form into file changes, save, and tell which field a finding
-//! belongs to.
+//! turn a form into file changes, save them unless the files changed since
+//! (the conflict check), and tell which field a finding belongs to.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::guide_form::{GuideFile, GuideForm};
-use super::markdown_form::{FileChange, FormError, ItemFiles, MarkdownForm, MarkdownKind};
-use super::paths::{ContentRoot, ItemId};
+use super::paths::{ContentRoot, ItemId, PathError};
 use crate::content::authoring::Diagnostic;
 
 /// An item kind with an edit form, as its routes name it.
@@ -43,86 +41,93 @@ pub trait Editable: Sized + Send + 'static {
     /// Reads the item's files.
     fn open(root: &ContentRoot, kind: EditKind, id: ItemId) -> Result<Self, FormError>;
 
+    /// The item's id.
+    fn id(&self) -> &ItemId;
+
+    /// The hash of its files as read.
+    fn hash(&self) -> &str;
+
+    /// The hash a form carries: that of the files it was made from.
+    fn form_hash(form: &Self::Form) -> &str;
+
+    /// Whether a file (relative to the content folder) is one of the item's.
+    fn owns(&self, file: &str) -> bool;
+
     /// The form as the files are now.
     fn form(&self) -> Result<Self::Form, FormError>;
 
     /// The file changes that turn the files into `form` (none: unchanged).
     fn changes(&self, form: &Self::Form) -> Result<Vec<FileChange>, FormError>;
 
-    /// Writes `form` unless the files changed since it was loaded.
-    fn save(&self, root: &ContentRoot, form: &Self::Form) -> Result<Vec<FileChange>, FormError>;
-
-    /// Whether a file (relative to the content folder) is one of the item's.
-    fn owns(&self, file: &str) -> bool;
-
     /// The form field a finding belongs to, where its position tells.
     fn field_of(&self, diagnostic: &Diagnostic, changes: &[FileChange]) -> Option<String>;
-}
 
-fn wrong_kind(kind: EditKind) -> FormError {
-    FormError::Invalid(format!("no such form for a {kind:?}"))
-}
-
-impl Editable for ItemFiles {
-    type Form = MarkdownForm;
-
-    fn open(root: &ContentRoot, kind: EditKind, id: ItemId) -> Result<Self, FormError> {
-        let kind = match kind {
-            EditKind::Notice => MarkdownKind::Notice,
-            EditKind::Document => MarkdownKind::Document,
-            EditKind::Guide => return Err(wrong_kind(kind)),
-        };
-        ItemFiles::read(root, kind, id)
-    }
-
-    fn form(&self) -> Result<MarkdownForm, FormError> {
-        ItemFiles::form(self)
-    }
-
-    fn changes(&self, form: &MarkdownForm) -> Result<Vec<FileChange>, FormError> {
-        ItemFiles::changes(self, form)
-    }
-
-    fn save(&self, root: &ContentRoot, form: &MarkdownForm) -> Result<Vec<FileChange>, FormError> {
-        ItemFiles::save(self, root, form)
-    }
-
-    fn owns(&self, file: &str) -> bool {
-        self.files().any(|own| own == file)
-    }
-
-    fn field_of(&self, diagnostic: &Diagnostic, changes: &[FileChange]) -> Option<String> {
-        ItemFiles::field_of(self, diagnostic, changes)
-    }
-}
-
-impl Editable for GuideFile {
-    type Form = GuideForm;
-
-    fn open(root: &ContentRoot, kind: EditKind, id: ItemId) -> Result<Self, FormError> {
-        match kind {
-            EditKind::Guide => GuideFile::read(root, id),
-            other => Err(wrong_kind(other)),
+    /// Writes `form` unless the files changed since it was made (a hand
+    /// edit, another tab's save): then nothing is written.
+    fn save(&self, root: &ContentRoot, form: &Self::Form) -> Result<Vec<FileChange>, FormError> {
+        if Self::form_hash(form) != self.hash() {
+            return Err(FormError::Conflict(self.id().as_str().to_owned()));
         }
+        let changes = self.changes(form)?;
+        for change in &changes {
+            match &change.text {
+                Some(text) => root.write(&change.file, text)?,
+                None => root.remove(&change.file)?,
+            }
+        }
+        Ok(changes)
     }
+}
 
-    fn form(&self) -> Result<GuideForm, FormError> {
-        GuideFile::form(self)
+/// Refuses a form sent for another item than the address names.
+pub fn same_item(form_id: &str, id: &ItemId) -> Result<(), FormError> {
+    if form_id == id.as_str() {
+        Ok(())
+    } else {
+        Err(FormError::Invalid(format!(
+            "the form is for `{form_id}`, not `{}`",
+            id.as_str()
+        )))
     }
+}
 
-    fn changes(&self, form: &GuideForm) -> Result<Vec<FileChange>, FormError> {
-        GuideFile::changes(self, form)
-    }
+/// A form that cannot be read or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    /// No such item.
+    #[error("there is no {kind} `{id}`")]
+    NotFound {
+        /// Its folder.
+        kind: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// The files changed since the form was loaded.
+    #[error(
+        "the files of `{0}` changed since this form was opened (edited by hand or saved in another tab): nothing was saved. Copy your changes, reload, and make them again"
+    )]
+    Conflict(String),
+    /// A file the form cannot read.
+    #[error("{file} cannot be edited in the form until it is fixed by hand: {message}")]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The form holds something the files cannot.
+    #[error("{0}")]
+    Invalid(String),
+    /// A path or a write failed.
+    #[error(transparent)]
+    Path(#[from] PathError),
+}
 
-    fn save(&self, root: &ContentRoot, form: &GuideForm) -> Result<Vec<FileChange>, FormError> {
-        GuideFile::save(self, root, form)
-    }
-
-    fn owns(&self, file: &str) -> bool {
-        file == self.file()
-    }
-
-    fn field_of(&self, diagnostic: &Diagnostic, changes: &[FileChange]) -> Option<String> {
-        GuideFile::field_of(self, diagnostic, changes)
-    }
+/// One file the save writes (Some) or removes (None).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Path relative to the content folder.
+    pub file: String,
+    /// Its new text, or None to remove it.
+    pub text: Option<String>,
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use super::markdown_form::{FileChange, FormError};
+use super::editable::{EditKind, Editable, FileChange, FormError, same_item};
 use super::paths::{ContentRoot, ItemId};
 use super::toml_values::{
     TextKind, Texts, item_text, key_of_line, localized, set_localized, set_text,
@@ -118,11 +118,6 @@ impl GuideFile {
         })
     }
 
-    /// Its file, relative to the content folder.
-    pub fn file(&self) -> &str {
-        &self.file
-    }
-
     fn document(&self) -> Result<DocumentMut, FormError> {
         self.text
             .parse()
@@ -131,9 +126,35 @@ impl GuideFile {
                 message: error.message().to_owned(),
             })
     }
+}
 
-    /// The form as the file is now.
-    pub fn form(&self) -> Result<GuideForm, FormError> {
+impl Editable for GuideFile {
+    type Form = GuideForm;
+
+    fn open(root: &ContentRoot, kind: EditKind, id: ItemId) -> Result<Self, FormError> {
+        match kind {
+            EditKind::Guide => GuideFile::read(root, id),
+            other => Err(FormError::Invalid(format!("a {other:?} is no guide"))),
+        }
+    }
+
+    fn id(&self) -> &ItemId {
+        &self.id
+    }
+
+    fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    fn form_hash(form: &GuideForm) -> &str {
+        &form.hash
+    }
+
+    fn owns(&self, file: &str) -> bool {
+        file == self.file
+    }
+
+    fn form(&self) -> Result<GuideForm, FormError> {
         let document = self.document()?;
         let lists = LIST_KEYS
             .into_iter()
@@ -159,15 +180,8 @@ impl GuideFile {
         })
     }
 
-    /// The new file text for `form`; None when the form is what was loaded.
-    pub fn changes(&self, form: &GuideForm) -> Result<Vec<FileChange>, FormError> {
-        if form.id != self.id.as_str() {
-            return Err(FormError::Invalid(format!(
-                "the form is for `{}`, not `{}`",
-                form.id,
-                self.id.as_str()
-            )));
-        }
+    fn changes(&self, form: &GuideForm) -> Result<Vec<FileChange>, FormError> {
+        same_item(&form.id, &self.id)?;
         let loaded = self.form()?;
         let mut document = self.document()?;
         let mut changed = write_entry(&mut document, GUIDE_FIELDS, &form.guide, &loaded.guide)?;
@@ -201,23 +215,9 @@ impl GuideFile {
         })
     }
 
-    /// Writes `form` unless the file changed since it was loaded.
-    pub fn save(&self, root: &ContentRoot, form: &GuideForm) -> Result<Vec<FileChange>, FormError> {
-        if form.hash != self.hash {
-            return Err(FormError::Conflict(self.id.as_str().to_owned()));
-        }
-        let changes = self.changes(form)?;
-        for change in &changes {
-            if let Some(text) = &change.text {
-                root.write(&change.file, text)?;
-            }
-        }
-        Ok(changes)
-    }
-
     /// The form field a diagnostic belongs to: `title.zh-Hans`, `visits`,
     /// `legal_basis`, `materials.2.copies`, `steps.0.detail.en`…
-    pub fn field_of(&self, diagnostic: &Diagnostic, changes: &[FileChange]) -> Option<String> {
+    fn field_of(&self, diagnostic: &Diagnostic, changes: &[FileChange]) -> Option<String> {
         if diagnostic.file != self.file {
             return None;
         }

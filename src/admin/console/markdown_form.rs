@@ -18,7 +18,8 @@ use super::toml_values::{
     set_localized, set_plain, set_text,
 };
 
-use super::paths::{ContentRoot, ItemId, PathError};
+use super::editable::{EditKind, Editable, FileChange, FormError, same_item};
+use super::paths::{ContentRoot, ItemId};
 use crate::content::authoring::source::line_column;
 use crate::content::authoring::{Diagnostic, FrontMatter, front_matter};
 use crate::content::text::Lang;
@@ -73,38 +74,6 @@ const DATE_KEYS: [&str; 3] = ["published", "valid_from", "valid_until"];
 /// The localized front matter keys the form shows side by side.
 const LOCALIZED_KEYS: [&str; 2] = ["title", "summary"];
 
-/// A form that cannot be read or saved.
-#[derive(Debug, thiserror::Error)]
-pub enum FormError {
-    /// No such item.
-    #[error("there is no {kind} `{id}`")]
-    NotFound {
-        /// Its folder.
-        kind: &'static str,
-        /// The id asked for.
-        id: String,
-    },
-    /// The files changed since the form was loaded.
-    #[error(
-        "the files of `{0}` changed since this form was opened (edited by hand or saved in another tab): nothing was saved. Copy your changes, reload, and make them again"
-    )]
-    Conflict(String),
-    /// A file the form cannot read.
-    #[error("{file} cannot be edited in the form until it is fixed by hand: {message}")]
-    Unreadable {
-        /// The file.
-        file: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// The form holds something the files cannot.
-    #[error("{0}")]
-    Invalid(String),
-    /// A path or a write failed.
-    #[error(transparent)]
-    Path(#[from] PathError),
-}
-
 /// What the edit form shows and sends back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MarkdownForm {
@@ -128,15 +97,6 @@ pub struct MarkdownForm {
     pub summary: Texts,
     /// Markdown body.
     pub body: Texts,
-}
-
-/// One file the save writes (Some) or removes (None).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileChange {
-    /// Path relative to the content folder.
-    pub file: String,
-    /// Its new text, or None to remove it.
-    pub text: Option<String>,
 }
 
 /// The files of one Markdown item as they are on disk.
@@ -226,9 +186,39 @@ impl ItemFiles {
                 id: self.id.as_str().to_owned(),
             })
     }
+}
 
-    /// The form as the files are now.
-    pub fn form(&self) -> Result<MarkdownForm, FormError> {
+impl Editable for ItemFiles {
+    type Form = MarkdownForm;
+
+    fn open(root: &ContentRoot, kind: EditKind, id: ItemId) -> Result<Self, FormError> {
+        let kind = match kind {
+            EditKind::Notice => MarkdownKind::Notice,
+            EditKind::Document => MarkdownKind::Document,
+            EditKind::Guide => {
+                return Err(FormError::Invalid("a guide is no Markdown item".to_owned()));
+            }
+        };
+        ItemFiles::read(root, kind, id)
+    }
+
+    fn id(&self) -> &ItemId {
+        &self.id
+    }
+
+    fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    fn form_hash(form: &MarkdownForm) -> &str {
+        &form.hash
+    }
+
+    fn owns(&self, file: &str) -> bool {
+        self.files().any(|own| own == file)
+    }
+
+    fn form(&self) -> Result<MarkdownForm, FormError> {
         let primary = self.primary()?;
         let mut form = MarkdownForm {
             id: self.id.as_str().to_owned(),
@@ -265,14 +255,8 @@ impl ItemFiles {
 
     /// The file changes that turn the files into `form`; none when the
     /// form is what was loaded.
-    pub fn changes(&self, form: &MarkdownForm) -> Result<Vec<FileChange>, FormError> {
-        if form.id != self.id.as_str() {
-            return Err(FormError::Invalid(format!(
-                "the form is for `{}`, not `{}`",
-                form.id,
-                self.id.as_str()
-            )));
-        }
+    fn changes(&self, form: &MarkdownForm) -> Result<Vec<FileChange>, FormError> {
+        same_item(&form.id, &self.id)?;
         let loaded = self.form()?;
         let mut primary = self.primary()?;
         let mut changes = Vec::new();
@@ -384,29 +368,10 @@ impl ItemFiles {
         Ok(changes)
     }
 
-    /// Writes `form` unless the files changed since it was loaded.
-    pub fn save(
-        &self,
-        root: &ContentRoot,
-        form: &MarkdownForm,
-    ) -> Result<Vec<FileChange>, FormError> {
-        if form.hash != self.hash {
-            return Err(FormError::Conflict(self.id.as_str().to_owned()));
-        }
-        let changes = self.changes(form)?;
-        for change in &changes {
-            match &change.text {
-                Some(text) => root.write(&change.file, text)?,
-                None => root.remove(&change.file)?,
-            }
-        }
-        Ok(changes)
-    }
-
     /// The form field a diagnostic belongs to (`title.en`, `published`,
     /// `body.zh-Hans`…), when its position says; `texts` are the files'
     /// texts as validated.
-    pub fn field_of(&self, diagnostic: &Diagnostic, texts: &[FileChange]) -> Option<String> {
+    fn field_of(&self, diagnostic: &Diagnostic, texts: &[FileChange]) -> Option<String> {
         let lang = Lang::ALL
             .into_iter()
             .find(|lang| file_of(self.kind, &self.id, *lang) == diagnostic.file)?;

@@ -22,8 +22,9 @@ use super::auth::{
 };
 use super::content_api::{ContentList, Finding, ListQuery, SiteInfo, list};
 use super::editable::{EditKind, Editable};
+use super::editable::{FileChange, FormError};
 use super::guide_form::GuideFile;
-use super::markdown_form::{FileChange, FormError, ItemFiles, MarkdownForm};
+use super::markdown_form::{ItemFiles, MarkdownForm};
 use super::paths::{ItemId, PathError};
 use crate::content::authoring::{Draft, load_folder};
 use crate::content::convert::{to_simplified, to_traditional};
