@@ -485,6 +485,57 @@ async fn a_guides_materials_steps_and_lists_are_edited_as_rows() {
 }
 
 #[tokio::test]
+async fn a_traditional_original_and_a_crlf_file_are_edited_in_their_own_form() {
+    let console = start(None).await;
+    // The 2019 report is written in traditional Chinese with its English
+    // title inline: an English edit stays inline, no sibling file appears.
+    let id = "annual-report-2019";
+    let path = format!("/api/documents/{id}");
+    let file = format!("documents/{id}.zh-Hant.md");
+    let before = console.file(&file);
+    let editor: Editor = console.get(&path).await;
+    let mut form = editor.form;
+    assert_eq!(form.original, Lang::ZhHant);
+    assert!(
+        form.title.zh_hans.is_empty(),
+        "simplified is machine-converted"
+    );
+    assert!(form.body.zh_hant.contains("總體情況"));
+    let old_english = form.title.en.clone();
+    form.title.en = "Annual Report 2019 on Government Information Disclosure".to_owned();
+    let saved: Editor = parse(console.send_json(reqwest::Method::PUT, &path, &form).await).await;
+    assert_eq!(saved.saved, std::slice::from_ref(&file));
+    assert_eq!(
+        console.file(&file),
+        before.replacen(&old_english, &form.title.en, 1)
+    );
+    assert!(
+        !console
+            .content
+            .join(format!("documents/{id}.en.md"))
+            .exists()
+    );
+    form = saved.form;
+    form.body.zh_hans = "简体正文".to_owned();
+    let refused = console.send_json(reqwest::Method::PUT, &path, &form).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A file saved with Windows line ends keeps them.
+    let crlf = "+++\r\ntitle = \"窗口调整\"\r\ncategory = \"tzgg\"\r\npublished = 2026-01-05\r\n+++\r\n\r\n第一段。\r\n\r\n第二段。\r\n";
+    std::fs::write(console.content.join("notices/window-change.md"), crlf).unwrap();
+    let mut form = console.editor("window-change").await.form;
+    assert_eq!(form.body.zh_hans, "第一段。\n\n第二段。\n");
+    let unchanged: Editor = parse(console.save(&form).await).await;
+    assert!(unchanged.saved.is_empty());
+    form.body.zh_hans = "第一段。\n\n第二段改了。\n".to_owned();
+    assert_eq!(console.save(&form).await.status(), StatusCode::OK);
+    assert_eq!(
+        console.file("notices/window-change.md"),
+        crlf.replace("第二段。", "第二段改了。")
+    );
+}
+
+#[tokio::test]
 async fn a_validation_error_is_reported_at_its_field_before_anything_is_saved() {
     let console = start(None).await;
     let id = "tianhe-gym-closure";
@@ -789,4 +840,23 @@ async fn with_a_password_every_page_needs_a_login_and_every_change_its_csrf_toke
         console.status_of(reqwest::Method::GET, "/api/items").await,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn password_guessing_is_held_to_ten_attempts_a_minute() {
+    let console = start(Some("correct horse")).await;
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let response = console
+            .client
+            .post(console.url("/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("password=guess")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert_eq!(statuses[..10], [StatusCode::UNAUTHORIZED; 10]);
+    assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS);
 }

@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use aws_lc_rs::rand::SecureRandom;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use subtle::ConstantTimeEq;
 
 use crate::secret::hash_secret;
@@ -27,6 +28,10 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// How long a login lasts.
 const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// Login attempts accepted per minute, from anyone: guessing the password
+/// takes that long.
+const LOGIN_ATTEMPTS_PER_MINUTE: std::num::NonZeroU32 = std::num::NonZeroU32::MIN.saturating_add(9);
 
 /// The password file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -113,7 +118,27 @@ pub enum Access {
         password: AdminPassword,
         /// Sessions by id.
         sessions: Sessions,
+        /// Login attempts left this minute.
+        attempts: LoginAttempts,
     },
+}
+
+/// The limit on login attempts.
+pub struct LoginAttempts(DefaultDirectRateLimiter);
+
+impl Default for LoginAttempts {
+    fn default() -> Self {
+        LoginAttempts(RateLimiter::direct(Quota::per_minute(
+            LOGIN_ATTEMPTS_PER_MINUTE,
+        )))
+    }
+}
+
+impl LoginAttempts {
+    /// Whether one more attempt may be made now.
+    pub fn allow(&self) -> bool {
+        self.0.check().is_ok()
+    }
 }
 
 /// Login sessions in memory (a restart logs everyone out).

@@ -27,7 +27,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use auth::{Access, AdminPassword, Sessions, random_token};
+use auth::{Access, AdminPassword, LoginAttempts, Sessions, random_token};
 use paths::ContentRoot;
 
 /// What the console serves, and to whom.
@@ -132,6 +132,7 @@ pub async fn serve(
         Some(password) => Access::Login {
             password,
             sessions: Sessions::default(),
+            attempts: LoginAttempts::default(),
         },
         None if address.ip().is_loopback() => Access::Open {
             csrf: random_token().map_err(ConsoleError::Server)?,

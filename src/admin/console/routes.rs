@@ -256,9 +256,21 @@ async fn login(
     State(state): State<Arc<ConsoleState>>,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
-    let Access::Login { password, sessions } = &state.access else {
+    let Access::Login {
+        password,
+        sessions,
+        attempts,
+    } = &state.access
+    else {
         return Redirect::to("/").into_response();
     };
+    if !attempts.allow() {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            login_html("尝试次数过多，请一分钟后再试。 Too many attempts: try again in a minute."),
+        )
+            .into_response();
+    }
     let Ok(Form(form)) = form else {
         return (
             StatusCode::BAD_REQUEST,
