@@ -270,6 +270,21 @@ async fn the_list_shows_every_kind_with_its_filters_and_the_validators_findings(
     let expected: Vec<String> = validated.sorted().iter().map(|d| d.to_string()).collect();
     let listed: Vec<String> = all.diagnostics.iter().map(|d| d.text.clone()).collect();
     assert_eq!(listed, expected);
+    // A file too broken to read is listed, with its errors.
+    std::fs::write(
+        console.content.join("notices/broken.md"),
+        "no front matter\n",
+    )
+    .unwrap();
+    let with_broken: ContentList = console.get("/api/items?kind=notice").await;
+    let broken = with_broken
+        .items
+        .iter()
+        .find(|item| item.id == "broken")
+        .unwrap();
+    assert!(broken.unreadable && broken.errors == 1 && !broken.editable);
+    assert_eq!(broken.file, "notices/broken.md");
+
     let warned = all
         .items
         .iter()
@@ -552,6 +567,7 @@ async fn a_validation_error_is_reported_at_its_field_before_anything_is_saved() 
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let checked: Checked = parse(response).await;
+    assert!(!checked.stale);
     let at = |field: &str| {
         checked
             .diagnostics
@@ -626,6 +642,17 @@ async fn a_save_after_a_hand_edit_or_another_tabs_save_is_refused_with_409() {
             .contains("changed since this form was opened")
     );
     assert_eq!(console.file(&file), hand_edited, "the hand edit is kept");
+    let checked: Checked = parse(
+        console
+            .send_json(
+                reqwest::Method::POST,
+                &format!("/api/notices/{id}/check"),
+                &stale,
+            )
+            .await,
+    )
+    .await;
+    assert!(checked.stale, "the form says so as you type, before a save");
 
     // Two tabs: the second save is refused.
     let mut first = console.editor(id).await.form;

@@ -16,6 +16,9 @@ pub enum PathError {
     /// A relative path that would leave the folder or is not plain.
     #[error("`{0}` is not a file of the content folder")]
     Outside(String),
+    /// A file that is not UTF-8 text.
+    #[error("{0} is not UTF-8 text: save it as UTF-8 (kioskctl validate says where)")]
+    NotText(String),
     /// The file system refused.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -101,8 +104,10 @@ impl ContentRoot {
     /// The text of a file, None when it does not exist.
     pub fn read(&self, relative: &str) -> Result<Option<String>, PathError> {
         let path = self.resolve(relative)?;
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Some(text)),
+        match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| PathError::NotText(relative.to_owned())),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(PathError::Io {
                 path: relative.to_owned(),

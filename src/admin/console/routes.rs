@@ -67,9 +67,11 @@ impl ApiError {
         match self {
             ApiError::Form(FormError::NotFound { .. }) => StatusCode::NOT_FOUND,
             ApiError::Form(FormError::Conflict(_)) => StatusCode::CONFLICT,
-            ApiError::Form(FormError::Unreadable { .. } | FormError::Invalid(_)) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ApiError::Form(
+                FormError::Unreadable { .. }
+                | FormError::Invalid(_)
+                | FormError::Path(PathError::NotText(_)),
+            ) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Form(FormError::Path(PathError::Io { .. })) | ApiError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -344,6 +346,8 @@ pub struct Editor<F = MarkdownForm> {
 pub struct Checked {
     /// Findings in the item's files, with their fields.
     pub diagnostics: Vec<Finding>,
+    /// The files changed since the form was made (a save would be refused).
+    pub stale: bool,
 }
 
 /// Validates the folder with `changes` in place and keeps the findings
@@ -444,7 +448,10 @@ async fn check<E: Editable>(
         let item = E::open(&state.content, target.kind, target.id)?;
         let changes = item.changes(&form)?;
         let (diagnostics, _) = findings(&state, &item, &changes);
-        Ok(Json(Checked { diagnostics }))
+        Ok(Json(Checked {
+            diagnostics,
+            stale: E::form_hash(&form) != item.hash(),
+        }))
     })
     .await
 }

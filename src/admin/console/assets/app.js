@@ -289,8 +289,12 @@ function showFindings(findings) {
 const check = debounce(async () => {
   if (!editing) return;
   const { ok, data } = await api("POST", `/api/${editing.kind}/${editing.id}/check`, readForm());
-  if (ok) showFindings(data.diagnostics);
-  else setBanner(data.error);
+  if (!ok) { setBanner(data.error); return; }
+  showFindings(data.diagnostics);
+  setBanner(data.stale
+    ? "此文件在打开表单后已被修改（手工编辑或另一个标签页）：保存会被拒绝。请复制您的修改，然后重新载入。 " +
+      "The file changed since this form was opened (a hand edit or another tab): saving will be refused. Copy your changes, then reload."
+    : "");
 }, 400);
 
 function changed() {
@@ -307,6 +311,11 @@ async function save(event) {
   if (!ok) {
     status.textContent = code === 409 ? "未保存 Not saved" : "保存失败 Save failed";
     setBanner(data.error);
+    if (code === 409) {
+      const reload = el("button", { type: "button" }, "重新载入（放弃我的修改） Reload (drops my changes)");
+      reload.onclick = () => showEditor(editing.kind, editing.id);
+      document.getElementById("banner").append(" ", reload);
+    }
     return;
   }
   setBanner("");
