@@ -189,6 +189,32 @@ pub enum Command {
         /// The authoring folder.
         content: PathBuf,
     },
+    /// Serve the admin console: a web page to find, check and edit content (see README, "Admin console").
+    ///
+    /// On 127.0.0.1 (the default) it is open to this machine's user; any
+    /// other address needs --password-file, and then asks for the password.
+    #[command(after_help = EXIT_CODES)]
+    Console {
+        /// The authoring folder (the only folder the console writes).
+        #[arg(long)]
+        content: PathBuf,
+        /// The repository folder (made with `kioskctl init`).
+        #[arg(long)]
+        repo: PathBuf,
+        #[command(flatten)]
+        /// Key folder (never read for the browser).
+        keys: KeysArg,
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// File holding the hex SHA-256 of the admin password, as `kiosk
+        /// hash-pin PASSWORD` prints it; required on any address but loopback.
+        #[arg(long, env = "KIOSKCTL_CONSOLE_PASSWORD_FILE")]
+        password_file: Option<PathBuf>,
+        /// The fleet table (not in this version: refused with a message).
+        #[arg(long)]
+        broker: Option<String>,
+    },
     /// Make kiosks sync now.
     #[command(after_help = EXIT_CODES)]
     Push {
@@ -239,6 +265,12 @@ pub enum CliError {
     /// The mirror could not run.
     #[error(transparent)]
     Mirror(#[from] crate::mirror::MirrorError),
+    /// The admin console could not start or failed.
+    #[error(transparent)]
+    Console(#[from] super::console::ConsoleError),
+    /// The console's password file is unusable.
+    #[error(transparent)]
+    Password(#[from] super::console::auth::PasswordError),
     /// A runtime could not start.
     #[error("cannot start: {0}")]
     Runtime(std::io::Error),
@@ -393,7 +425,55 @@ async fn run_async(command: Command) -> Result<(), CliError> {
         Command::Mirror { content, config } => mirror(&content, &config).await,
         Command::Push { target } => push(&target).await,
         Command::Status { target } => status(&target).await,
+        Command::Console {
+            content,
+            repo,
+            keys,
+            listen,
+            password_file,
+            broker,
+        } => {
+            if broker.is_some() {
+                return Err(CliError::Usage(
+                    "--broker: the console's fleet table is not in this version yet; use `kioskctl status --broker …`".to_owned(),
+                ));
+            }
+            let password = password_file
+                .map(|file| super::console::auth::AdminPassword::from_file(&file))
+                .transpose()?;
+            console(
+                super::console::ConsoleOptions {
+                    content,
+                    repo,
+                    keys: keys.keys,
+                    password,
+                },
+                listen,
+            )
+            .await
+        }
     }
+}
+
+/// Serves the admin console until the process is stopped.
+async fn console(
+    options: super::console::ConsoleOptions,
+    listen: std::net::SocketAddr,
+) -> Result<(), CliError> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(super::console::ConsoleError::Server)?;
+    let login = if options.password.is_some() {
+        "with a login"
+    } else {
+        "open to this machine"
+    };
+    let handle = super::console::serve(listener, options).await?;
+    println!(
+        "admin console at {} ({login}); stop with Ctrl-C",
+        handle.url()
+    );
+    Ok(handle.wait().await?)
 }
 
 fn days(days: u64) -> Duration {

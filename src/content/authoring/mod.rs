@@ -59,15 +59,80 @@ pub struct Compiled {
     pub assets: CompiledAssets,
 }
 
-/// Validates and compiles an authoring folder. `now` decides which notices
-/// are about to expire (warnings only; nothing is dropped).
-pub fn compile_folder(root: &Path, now: DateTime<Utc>) -> Result<Compiled, InvalidContent> {
+/// Unsaved texts of files in an authoring folder, read in place of what is
+/// on disk: the admin console validates a form before it is saved.
+#[derive(Debug, Default, Clone)]
+pub struct Draft {
+    /// Path relative to the folder (`/` separators) → its unsaved text, or
+    /// None for a file the draft removes.
+    files: BTreeMap<String, Option<String>>,
+}
+
+impl Draft {
+    /// Reads `text` for the file at `relative` (which may not exist yet).
+    pub fn write(&mut self, relative: impl Into<String>, text: impl Into<String>) {
+        self.files.insert(relative.into(), Some(text.into()));
+    }
+
+    /// Reads the file at `relative` as absent.
+    pub fn remove(&mut self, relative: impl Into<String>) {
+        self.files.insert(relative.into(), None);
+    }
+
+    /// The draft's say on a file: Some(Some(text)) written, Some(None)
+    /// removed, None left as it is on disk.
+    fn get(&self, relative: &str) -> Option<Option<&str>> {
+        self.files.get(relative).map(Option::as_deref)
+    }
+}
+
+/// What the loader made of a folder, errors or not: the items it could read
+/// and every finding.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The items that could be read (None when site.toml cannot be).
+    pub catalog: Option<Catalog>,
+    /// Every error and warning.
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads an authoring folder as [`compile_folder`] does, with `draft`
+/// read in place of the files it names, and keeps what it read even when
+/// there are errors.
+pub fn load_folder(root: &Path, now: DateTime<Utc>, draft: &Draft) -> Loaded {
+    match open_loader(root, now, draft) {
+        Ok(mut loader) => Loaded {
+            catalog: loader.load(),
+            diagnostics: loader.diagnostics,
+        },
+        Err(invalid) => Loaded {
+            catalog: None,
+            diagnostics: invalid.diagnostics,
+        },
+    }
+}
+
+fn open_loader(root: &Path, now: DateTime<Utc>, draft: &Draft) -> Result<Loader, InvalidContent> {
     let folder = ContentFolder::open(root).map_err(|message| {
         let mut diagnostics = Diagnostics::default();
         SourceFile::new(root.display().to_string(), "").error(&mut diagnostics, 0, message);
         InvalidContent { diagnostics }
     })?;
-    let mut loader = Loader::new(root, folder, now);
+    Ok(Loader::new(root, folder, now, draft.clone()))
+}
+
+/// Whether `id` is a valid item id: a–z, 0–9 and '-', not empty.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Validates and compiles an authoring folder. `now` decides which notices
+/// are about to expire (warnings only; nothing is dropped).
+pub fn compile_folder(root: &Path, now: DateTime<Utc>) -> Result<Compiled, InvalidContent> {
+    let mut loader = open_loader(root, now, &Draft::default())?;
     let catalog = loader.load();
     match catalog {
         Some(catalog) if !loader.diagnostics.has_errors() => Ok(Compiled {
@@ -106,6 +171,7 @@ struct Loader {
     pictures: Pictures,
     referenced_assets: Vec<String>,
     ids: HashMap<String, Anchor>,
+    draft: Draft,
 }
 
 /// Front matter of a translation sibling (`<id>.en.md`).
@@ -141,7 +207,7 @@ struct MarkdownItem {
 }
 
 impl Loader {
-    fn new(root: &Path, folder: ContentFolder, now: DateTime<Utc>) -> Self {
+    fn new(root: &Path, folder: ContentFolder, now: DateTime<Utc>, draft: Draft) -> Self {
         Loader {
             root: root.to_owned(),
             folder,
@@ -151,6 +217,7 @@ impl Loader {
             pictures: Pictures::new(root),
             referenced_assets: Vec::new(),
             ids: HashMap::new(),
+            draft,
         }
     }
 
@@ -210,8 +277,21 @@ impl Loader {
             .join("/")
     }
 
+    /// Whether the file exists (on disk, or in the draft).
+    fn exists(&self, path: &Path) -> bool {
+        match self.draft.get(&self.relative(path)) {
+            Some(text) => text.is_some(),
+            None => path.exists(),
+        }
+    }
+
     fn read(&mut self, path: &Path) -> Option<SourceFile> {
         let relative = self.relative(path);
+        if let Some(text) = self.draft.get(&relative) {
+            let source = SourceFile::new(relative, text.unwrap_or_default());
+            self.warn_lost_characters(&source);
+            return Some(source);
+        }
         match self.folder.read(path) {
             Ok(bytes) => {
                 match String::from_utf8(bytes) {
@@ -241,12 +321,28 @@ impl Loader {
         let Ok(entries) = std::fs::read_dir(&directory) else {
             return Vec::new();
         };
-        let paths: Vec<PathBuf> = entries
+        let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
             .collect();
+        let prefix = format!("{folder}/");
+        for (relative, text) in &self.draft.files {
+            if let Some(name) = relative.strip_prefix(&prefix)
+                && !name.contains('/')
+            {
+                let path = directory.join(name);
+                paths.retain(|listed| *listed != path);
+                if text.is_some() {
+                    paths.push(path);
+                }
+            }
+        }
         let mut files = Vec::new();
         for path in paths {
+            if matches!(self.draft.get(&self.relative(&path)), Some(Some(_))) {
+                files.push(path);
+                continue;
+            }
             match self.folder.classify(&path) {
                 Ok(Kind::File) => files.push(path),
                 Ok(Kind::Folder) => {}
@@ -426,11 +522,7 @@ impl Loader {
     }
 
     fn check_id(&mut self, source: &SourceFile, offset: usize, id: &str) {
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
+        if !is_valid_id(id) {
             source.error(
                 &mut self.diagnostics,
                 offset,
@@ -490,7 +582,7 @@ impl Loader {
 
     fn load_site(&mut self) -> Option<Site> {
         let path = self.root.join("site.toml");
-        if !path.exists() {
+        if !self.exists(&path) {
             SourceFile::new("site.toml", "").error(
                 &mut self.diagnostics,
                 0,
@@ -516,7 +608,7 @@ impl Loader {
         mut check: impl FnMut(&mut Loader, &SourceFile, &T, usize),
     ) -> Vec<T> {
         let path = self.root.join(file);
-        if !path.exists() {
+        if !self.exists(&path) {
             return Vec::new();
         }
         let Some(source) = self.read(&path) else {
@@ -886,30 +978,13 @@ impl Loader {
         &mut self,
         source: &SourceFile,
     ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
-        let text = source.text.as_str();
-        let start = text.strip_prefix('\u{FEFF}').map_or(0, |_| 3);
-        let rest = &text[start..];
-        let Some(after_open) = rest
-            .strip_prefix("+++\n")
-            .or_else(|| rest.strip_prefix("+++\r\n"))
-        else {
-            source.error(&mut self.diagnostics, 0, "missing front matter: the file must start with a line `+++`, the TOML fields, and another `+++`");
-            return None;
-        };
-        let front_start = text.len() - after_open.len();
-        let mut offset = front_start;
-        for line in after_open.split_inclusive('\n') {
-            if line.trim_end() == "+++" {
-                return Some((front_start..offset, offset + line.len()..text.len()));
+        match front_matter(&source.text) {
+            Ok(parts) => Some((parts.front, parts.body)),
+            Err(error) => {
+                source.error(&mut self.diagnostics, 0, error.to_string());
+                None
             }
-            offset += line.len();
         }
-        source.error(
-            &mut self.diagnostics,
-            0,
-            "front matter is not closed: add a line `+++` after the TOML fields",
-        );
-        None
     }
 
     /// The assets of `assets` that no item uses.
@@ -936,6 +1011,50 @@ impl Loader {
             );
         }
     }
+}
+
+/// Where the parts of a Markdown item's file are (byte ranges).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatter {
+    /// The TOML between the `+++` lines.
+    pub front: std::ops::Range<usize>,
+    /// The Markdown body after the closing `+++` line.
+    pub body: std::ops::Range<usize>,
+}
+
+/// Why a Markdown item's file has no usable front matter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrontMatterError {
+    /// The first line is not `+++`.
+    #[error(
+        "missing front matter: the file must start with a line `+++`, the TOML fields, and another `+++`"
+    )]
+    Missing,
+    /// No closing `+++` line.
+    #[error("front matter is not closed: add a line `+++` after the TOML fields")]
+    NotClosed,
+}
+
+/// Finds the `+++` front matter of a notice or document file.
+pub fn front_matter(text: &str) -> Result<FrontMatter, FrontMatterError> {
+    let start = text.strip_prefix('\u{FEFF}').map_or(0, |_| 3);
+    let rest = &text[start..];
+    let after_open = rest
+        .strip_prefix("+++\n")
+        .or_else(|| rest.strip_prefix("+++\r\n"))
+        .ok_or(FrontMatterError::Missing)?;
+    let front_start = text.len() - after_open.len();
+    let mut offset = front_start;
+    for line in after_open.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Ok(FrontMatter {
+                front: front_start..offset,
+                body: offset + line.len()..text.len(),
+            });
+        }
+        offset += line.len();
+    }
+    Err(FrontMatterError::NotClosed)
 }
 
 /// Front matter types with a localized title and optional summary, so
