@@ -532,3 +532,33 @@ fn a_huge_paragraph_is_warned_with_its_size() {
         &["paragraph of 1,747,620 characters", "10,000"],
     );
 }
+
+#[test]
+fn an_empty_or_blank_title_is_an_error_at_the_title() {
+    // A visitor would see a notice without a title: a blank row in the
+    // list and a page with no heading.
+    let dir = demo_copy();
+    let root = dir.path();
+    write(
+        root,
+        "notices/no-title.md",
+        "+++\ntitle = \"  \"\ncategory = \"tzgg\"\npublished = 2026-11-20T10:00:00\n+++\n\n正文。\n",
+    );
+    write(
+        root,
+        "notices/no-title.en.md",
+        "+++\ntitle = \"\"\n+++\n\nBody.\n",
+    );
+    let found = findings(root);
+    assert_finding(
+        &found,
+        "notices/no-title.md:2:",
+        &["zh-Hans title is empty"],
+    );
+    assert_finding(
+        &found,
+        "notices/no-title.en.md:2:",
+        &["en title is empty"],
+    );
+    assert!(compile_folder(root, now()).is_err(), "{found:#?}");
+}

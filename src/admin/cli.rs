@@ -189,6 +189,7 @@ pub enum Command {
         /// The authoring folder.
         content: PathBuf,
     },
+    #[cfg(feature = "emulator")]
     /// Serve the admin console: a web page to find, check and edit content (see README, "Admin console").
     ///
     /// On 127.0.0.1 (the default) it is open to this machine's user; any
@@ -265,9 +266,11 @@ pub enum CliError {
     /// The mirror could not run.
     #[error(transparent)]
     Mirror(#[from] crate::mirror::MirrorError),
+    #[cfg(feature = "emulator")]
     /// The admin console could not start or failed.
     #[error(transparent)]
     Console(#[from] super::console::ConsoleError),
+    #[cfg(feature = "emulator")]
     /// The console's password file is unusable.
     #[error(transparent)]
     Password(#[from] super::console::auth::PasswordError),
@@ -425,6 +428,7 @@ async fn run_async(command: Command) -> Result<(), CliError> {
         Command::Mirror { content, config } => mirror(&content, &config).await,
         Command::Push { target } => push(&target).await,
         Command::Status { target } => status(&target).await,
+        #[cfg(feature = "emulator")]
         Command::Console {
             content,
             repo,
@@ -456,6 +460,7 @@ async fn run_async(command: Command) -> Result<(), CliError> {
 }
 
 /// Serves the admin console until the process is stopped.
+#[cfg(feature = "emulator")]
 async fn console(
     options: super::console::ConsoleOptions,
     listen: std::net::SocketAddr,

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod client;
+#[cfg(feature = "emulator")]
 pub mod console;
 pub mod fleet;
 pub mod fleet_watch;

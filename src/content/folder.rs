@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::LoadedContent;
-use super::authoring::{Diagnostics, InvalidContent, compile_folder};
+use super::authoring::{Diagnostics, Draft, InvalidContent, compile_draft};
 
 /// Compiles the folder `root` as of `now` into content to show, with the
 /// warnings found; or every error.
@@ -15,7 +15,16 @@ pub fn load(
     root: &Path,
     now: DateTime<Utc>,
 ) -> Result<(LoadedContent, Diagnostics), InvalidContent> {
-    let compiled = compile_folder(root, now)?;
+    load_draft(root, now, &Draft::default())
+}
+
+/// [`load`] with `draft` read in place of the files it names.
+pub fn load_draft(
+    root: &Path,
+    now: DateTime<Utc>,
+    draft: &Draft,
+) -> Result<(LoadedContent, Diagnostics), InvalidContent> {
+    let compiled = compile_draft(root, now, draft)?;
     let content = LoadedContent {
         catalog: compiled.catalog,
         assets: Box::new(compiled.assets),

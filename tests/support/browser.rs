@@ -2,6 +2,7 @@
 //! driven through WebDriver (chromedriver, from `chromium-driver`) with
 //! fantoccini, both installed by `scripts/install-test-deps.sh`.
 
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -10,7 +11,11 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use super::process::{free_port, installed};
 
-/// Chromium under WebDriver; [`Browser::close`] ends both.
+/// Chromium under WebDriver; [`Browser::close`] ends both, and so does
+/// dropping it (a failed test): chromedriver runs in a process group of its
+/// own with the Chromium it starts, and the whole group is killed. A
+/// leftover Chromium would hold what the test's parent left open (a build
+/// lock, say) for ever.
 pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
@@ -30,6 +35,7 @@ impl Browser {
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .expect("chromedriver starts");
         let listening = (0..100).any(|_| {
@@ -105,9 +111,19 @@ impl Browser {
     }
 
     /// Ends the session, Chromium and chromedriver.
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
+        // Drop kills what is left.
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Ok(group) = i32::try_from(self.driver.id()) {
+            // SAFETY: kill has no preconditions; a negative pid names the
+            // process group chromedriver leads (Command::process_group(0)).
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
         let _ = self.driver.wait();
     }
 }

@@ -15,7 +15,10 @@ pub mod content_api;
 pub mod editable;
 pub mod guide_form;
 pub mod markdown_form;
+pub mod new_item;
 pub mod paths;
+pub mod preview_api;
+pub mod publish_api;
 pub mod routes;
 pub mod toml_values;
 
@@ -27,6 +30,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::config::Config;
+use crate::emulator::preview::PreviewRenderer;
 use auth::{Access, AdminPassword, LoginAttempts, Sessions, random_token};
 use paths::ContentRoot;
 
@@ -35,7 +40,7 @@ use paths::ContentRoot;
 pub struct ConsoleOptions {
     /// The authoring folder (the only folder the console writes).
     pub content: PathBuf,
-    /// The repository folder publishing will write (not used by this slice).
+    /// The repository folder publishing writes.
     pub repo: PathBuf,
     /// The folder of the role keys: never read for the browser, and refused
     /// inside the content folder (it would be published with it).
@@ -75,6 +80,12 @@ pub enum ConsoleError {
 pub struct ConsoleState {
     /// The content folder.
     pub content: ContentRoot,
+    /// The repository folder publishing writes.
+    pub repo: PathBuf,
+    /// The role keys' folder (read only to sign, on this machine).
+    pub keys: PathBuf,
+    /// Renders the kiosk's screens for the preview.
+    pub preview: PreviewRenderer,
     /// Who may come in.
     pub access: Access,
     /// Held while a save checks and writes files.
@@ -150,6 +161,9 @@ pub async fn serve(
     }
     let state = Arc::new(ConsoleState {
         content,
+        repo: options.repo,
+        keys: options.keys,
+        preview: PreviewRenderer::start(Config::demo()),
         access,
         save_lock: Mutex::new(()),
     });

@@ -25,10 +25,15 @@ use super::editable::{EditKind, Editable};
 use super::editable::{FileChange, FormError};
 use super::guide_form::GuideFile;
 use super::markdown_form::{ItemFiles, MarkdownForm};
+use super::new_item;
 use super::paths::{ItemId, PathError};
+use super::preview_api::preview;
+use super::publish_api;
 use crate::content::authoring::{Draft, load_folder};
 use crate::content::convert::{to_simplified, to_traditional};
 use crate::content::text::Lang;
+use crate::emulator::preview::PreviewError;
+use crate::repo::RepoError;
 
 /// Largest request body accepted (a notice with its three bodies fits
 /// many times over); larger ones are refused with 413.
@@ -38,6 +43,8 @@ const INDEX_HTML: &str = include_str!("assets/index.html");
 const LOGIN_HTML: &str = include_str!("assets/login.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const APP_CSS: &str = include_str!("assets/app.css");
+const PREVIEW_JS: &str = include_str!("assets/preview.js");
+const PUBLISH_JS: &str = include_str!("assets/publish.js");
 
 /// A request the console refuses, as JSON `{"error": "…"}`.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +67,21 @@ pub enum ApiError {
     /// The console failed.
     #[error("{0}")]
     Internal(String),
+    /// The draft has errors: nothing to preview or publish until fixed.
+    #[error("{0}")]
+    ContentErrors(String),
+    /// The preview could not be made.
+    #[error(transparent)]
+    Preview(#[from] PreviewError),
+    /// Publishing failed.
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    /// What would be published changed since the admin looked.
+    #[error("{0}")]
+    Stale(String),
+    /// The console was started without what this needs (a broker).
+    #[error("{0}")]
+    NotConfigured(&'static str),
 }
 
 impl ApiError {
@@ -77,6 +99,14 @@ impl ApiError {
             }
             ApiError::Form(FormError::Path(_)) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::ContentErrors(_) | ApiError::Repo(RepoError::Content(_)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Preview(PreviewError::NoSuchItem(_))
+            | ApiError::Repo(RepoError::NoSuchVersion { .. }) => StatusCode::NOT_FOUND,
+            ApiError::Stale(_) => StatusCode::CONFLICT,
+            ApiError::NotConfigured(_) => StatusCode::NOT_IMPLEMENTED,
+            ApiError::Preview(_) | ApiError::Repo(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
         }
@@ -123,10 +153,19 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
             get(|| async { static_file(APP_JS, "text/javascript") }),
         )
         .route(
+            "/assets/preview.js",
+            get(|| async { static_file(PREVIEW_JS, "text/javascript") }),
+        )
+        .route(
+            "/assets/publish.js",
+            get(|| async { static_file(PUBLISH_JS, "text/javascript") }),
+        )
+        .route(
             "/assets/app.css",
             get(|| async { static_file(APP_CSS, "text/css") }),
         )
         .route("/api/items", get(items))
+        .route("/api/new/notices", post(new_item::new_notice))
         .route("/api/convert", post(convert))
         .route(
             "/api/guides/{id}",
@@ -138,6 +177,17 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
             get(editor::<ItemFiles>).put(save::<ItemFiles>),
         )
         .route("/api/{kind}/{id}/check", post(check::<ItemFiles>))
+        .route("/api/guides/{id}/preview", post(preview::<GuideFile>))
+        .route("/api/{kind}/{id}/preview", post(preview::<ItemFiles>))
+        .route(
+            "/api/publish",
+            get(publish_api::plan).post(publish_api::publish),
+        )
+        .route("/api/history", get(publish_api::history))
+        .route(
+            "/api/history/{version}/republish",
+            post(publish_api::republish),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
@@ -206,7 +256,8 @@ fn with_security_headers(mut response: Response) -> Response {
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            // blob: images: the preview's picture, fetched with the form.
+            "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; form-action 'self'",
         ),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -309,7 +360,7 @@ async fn logout(State(state): State<Arc<ConsoleState>>, headers: HeaderMap) -> R
 }
 
 /// Runs file and loader work off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(work)
@@ -357,14 +408,7 @@ fn findings<E: Editable>(
     item: &E,
     changes: &[FileChange],
 ) -> (Vec<Finding>, SiteInfo) {
-    let mut draft = Draft::default();
-    for change in changes {
-        match &change.text {
-            Some(text) => draft.write(change.file.clone(), text.clone()),
-            None => draft.remove(change.file.clone()),
-        }
-    }
-    let loaded = load_folder(state.content.path(), Utc::now(), &draft);
+    let loaded = load_folder(state.content.path(), Utc::now(), &draft_of(changes));
     let findings = loaded
         .diagnostics
         .sorted()
@@ -373,6 +417,18 @@ fn findings<E: Editable>(
         .map(|diagnostic| Finding::new(diagnostic, item.field_of(diagnostic, changes)))
         .collect();
     (findings, SiteInfo::of(loaded.catalog.as_ref()))
+}
+
+/// The unsaved files of a form, for the loader.
+pub(super) fn draft_of(changes: &[FileChange]) -> Draft {
+    let mut draft = Draft::default();
+    for change in changes {
+        match &change.text {
+            Some(text) => draft.write(change.file.clone(), text.clone()),
+            None => draft.remove(change.file.clone()),
+        }
+    }
+    draft
 }
 
 fn editor_of<E: Editable>(
@@ -393,9 +449,9 @@ fn editor_of<E: Editable>(
 
 /// The item a form route names: `/api/{notices|documents|guides}/{id}`, checked.
 #[derive(Clone)]
-struct FormTarget {
-    kind: EditKind,
-    id: ItemId,
+pub(super) struct FormTarget {
+    pub(super) kind: EditKind,
+    pub(super) id: ItemId,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for FormTarget {
@@ -421,7 +477,7 @@ impl<S: Send + Sync> FromRequestParts<S> for FormTarget {
 }
 
 /// A JSON body whose rejection is an [`ApiError`] (413 past the limit).
-struct JsonBody<T>(T);
+pub(super) struct JsonBody<T>(pub(super) T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;

@@ -132,7 +132,17 @@ pub fn is_valid_id(id: &str) -> bool {
 /// Validates and compiles an authoring folder. `now` decides which notices
 /// are about to expire (warnings only; nothing is dropped).
 pub fn compile_folder(root: &Path, now: DateTime<Utc>) -> Result<Compiled, InvalidContent> {
-    let mut loader = open_loader(root, now, &Draft::default())?;
+    compile_draft(root, now, &Draft::default())
+}
+
+/// [`compile_folder`] with `draft` read in place of the files it names
+/// (the console's preview of unsaved edits).
+pub fn compile_draft(
+    root: &Path,
+    now: DateTime<Utc>,
+    draft: &Draft,
+) -> Result<Compiled, InvalidContent> {
+    let mut loader = open_loader(root, now, draft)?;
     let catalog = loader.load();
     match catalog {
         Some(catalog) if !loader.diagnostics.has_errors() => Ok(Compiled {
@@ -897,6 +907,13 @@ impl Loader {
                 continue;
             };
             let blocks = self.parse_markdown(&translation, body_range);
+            if fields.title.trim().is_empty() {
+                translation.error(
+                    &mut self.diagnostics,
+                    front.start,
+                    format!("the {lang} title is empty: visitors would see an item without a heading; write it, or remove {}", translation.path),
+                );
+            }
             if meta.title_mut().exact(*lang).is_some() {
                 translation.error(
                     &mut self.diagnostics,
@@ -915,6 +932,20 @@ impl Loader {
                     .replace(summary);
             }
             *body.slot_mut(*lang) = Some(blocks);
+        }
+        let primary = item.primary.0;
+        if meta
+            .title_mut()
+            .exact(primary)
+            .is_some_and(|title| title.trim().is_empty())
+        {
+            source.error(
+                &mut self.diagnostics,
+                keys.at("title"),
+                format!(
+                    "the {primary} title is empty: visitors would see an item without a heading"
+                ),
+            );
         }
         if item.primary.0 == Lang::ZhHans {
             self.warn_if_traditional(&source, front.start, &item.id, meta.title_mut(), &body);

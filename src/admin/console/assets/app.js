@@ -102,6 +102,7 @@ function problemItem(finding) {
 async function showList() {
   document.getElementById("list-view").hidden = false;
   document.getElementById("edit-view").hidden = true;
+  document.getElementById("publish-view").hidden = true;
   const params = new URLSearchParams();
   const kind = document.getElementById("kind").value;
   if (kind) params.set("kind", kind);
@@ -149,6 +150,7 @@ let editing = null; // { kind, id, editor }
 async function showEditor(kind, id) {
   document.getElementById("list-view").hidden = true;
   document.getElementById("edit-view").hidden = false;
+  document.getElementById("publish-view").hidden = true;
   setBanner("");
   document.getElementById("save-status").textContent = "";
   const { ok, data } = await api("GET", `/api/${kind}/${id}`);
@@ -162,6 +164,13 @@ async function showEditor(kind, id) {
   if (kind === "guides") buildGuideForm(data);
   else buildForm(data);
   showFindings(data.diagnostics);
+  announceChecked(data.diagnostics);
+}
+
+/// Tells the rest of the page (the preview) that the form was checked.
+function announceChecked(findings) {
+  const errors = findings.filter((finding) => finding.severity === "error").length;
+  document.dispatchEvent(new CustomEvent("console:checked", { detail: { errors } }));
 }
 
 function setBanner(text) {
@@ -291,6 +300,7 @@ const check = debounce(async () => {
   const { ok, data } = await api("POST", `/api/${editing.kind}/${editing.id}/check`, readForm());
   if (!ok) { setBanner(data.error); return; }
   showFindings(data.diagnostics);
+  announceChecked(data.diagnostics);
   setBanner(data.stale
     ? "此文件在打开表单后已被修改（手工编辑或另一个标签页）：保存会被拒绝。请复制您的修改，然后重新载入。 " +
       "The file changed since this form was opened (a hand edit or another tab): saving will be refused. Copy your changes, then reload."
@@ -472,9 +482,21 @@ async function convertGuide() {
   changed();
 }
 
+/// Creates a notice with the id typed, then opens its form.
+async function newNotice(event) {
+  event.preventDefault();
+  const id = document.getElementById("new-id").value.trim();
+  const status = document.getElementById("new-status");
+  const { ok, data } = await api("POST", "/api/new/notices", { id });
+  if (!ok) { status.textContent = data.error; return; }
+  status.textContent = "";
+  location.hash = data.href;
+}
+
 // ---- Wiring ----
 
 function route() {
+  if (location.hash === "#/publish") { editing = null; showPublish(); return; }
   const match = location.hash.match(/^#\/edit\/(notices|documents|guides)\/([a-z0-9-]+)$/);
   if (match) showEditor(match[1], match[2]);
   else { editing = null; showList(); }
@@ -495,6 +517,7 @@ document.addEventListener("DOMContentLoaded", () => {
     await api("POST", "/logout");
     location.href = "/login";
   });
+  document.getElementById("new-notice").addEventListener("submit", newNotice);
   window.addEventListener("hashchange", route);
   route();
 });
