@@ -112,6 +112,12 @@ async fn a_notice_made_in_the_browser_is_previewed_published_and_shown_by_a_kios
         serde_json::json!(1080),
         "the preview is the kiosk's portrait screen"
     );
+    // Scrolled to the top, as the admin sees it on arrival.
+    browser
+        .client
+        .execute("window.scrollTo(0, 0)", vec![])
+        .await
+        .unwrap();
     browser.screenshot(&shots.join("edit-preview.png")).await;
 
     // Saved, then published after the change report.
