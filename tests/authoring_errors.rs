@@ -555,10 +555,6 @@ fn an_empty_or_blank_title_is_an_error_at_the_title() {
         "notices/no-title.md:2:",
         &["zh-Hans title is empty"],
     );
-    assert_finding(
-        &found,
-        "notices/no-title.en.md:2:",
-        &["en title is empty"],
-    );
+    assert_finding(&found, "notices/no-title.en.md:2:", &["en title is empty"]);
     assert!(compile_folder(root, now()).is_err(), "{found:#?}");
 }

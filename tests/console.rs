@@ -50,6 +50,7 @@ async fn start(password: Option<&str>) -> Console {
         keys: dir.path().join("keys"),
         password: password
             .map(|password| AdminPassword::from_hash(&hash_secret(password)).unwrap()),
+        fleet: None,
     };
     let handle = serve(listener, options).await.unwrap();
     let client = reqwest::Client::builder()
@@ -782,6 +783,7 @@ async fn a_public_address_needs_a_password_and_keys_stay_out_of_the_content_fold
         repo: dir.path().join("repo"),
         keys: dir.path().join("elsewhere"),
         password: None,
+        fleet: None,
     };
     let public = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
     let refused = serve(public, options.clone()).await;

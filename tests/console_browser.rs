@@ -45,6 +45,7 @@ async fn a_notice_made_in_the_browser_is_previewed_published_and_shown_by_a_kios
             repo: fixture.repo.root().to_owned(),
             keys: fixture.keys.dir().to_owned(),
             password: None,
+            fleet: None,
         },
     )
     .await

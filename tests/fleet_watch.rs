@@ -13,77 +13,14 @@ use chrono::Utc;
 use lobby_kiosk::admin::fleet_watch::{
     Connection, DEFAULT_STALE_AFTER, FleetSnapshot, FleetWatch, KioskRow,
 };
-use lobby_kiosk::fleet::{Broker, BrokerAccess, KIOSK_MAX_PACKET, Topics, client_id};
-use lobby_kiosk::kiosk::status::{ContentStatus, StatusHandle, StatusReport};
+use lobby_kiosk::fleet::Topics;
 use rumqttc::v5::mqttbytes::QoS;
-use rumqttc::v5::mqttbytes::v5::LastWill;
-use rumqttc::v5::mqttbytes::v5::Packet;
-use rumqttc::v5::{AsyncClient, Event};
 use support::mosquitto::Mosquitto;
+use support::simulated_kiosk::{SimulatedKiosk, access};
 
 const KIOSKS: usize = 1000;
 /// Generous: this is not a timing test (the figure is printed).
 const DEADLINE: Duration = Duration::from_secs(60);
-
-/// One simulated kiosk: its connection, polled by a task of its own.
-struct SimulatedKiosk {
-    id: String,
-    client: AsyncClient,
-    events: tokio::task::JoinHandle<()>,
-}
-
-fn access(broker: &Mosquitto) -> BrokerAccess {
-    BrokerAccess::anonymous(Broker::parse(&broker.url()).unwrap())
-}
-
-fn report(id: &str, version: &str) -> StatusReport {
-    let status = StatusHandle::new(ContentStatus {
-        online: true,
-        version: version.into(),
-        ..ContentStatus::default()
-    });
-    StatusReport::running(id, &status, None, Utc::now())
-}
-
-impl Drop for SimulatedKiosk {
-    fn drop(&mut self) {
-        self.events.abort();
-    }
-}
-
-async fn connect(access: &BrokerAccess, topics: &Topics, id: String) -> SimulatedKiosk {
-    let mut options = access.options(&client_id(&id), KIOSK_MAX_PACKET);
-    options.set_last_will(LastWill::new(
-        topics.status(&id),
-        StatusReport::gone(&id).to_json(),
-        QoS::AtLeastOnce,
-        true,
-        None,
-    ));
-    let (client, mut events) = AsyncClient::new(options, 8);
-    client
-        .publish(
-            topics.status(&id),
-            QoS::AtLeastOnce,
-            true,
-            report(&id, "v3").to_json(),
-        )
-        .await
-        .unwrap();
-    // Connected before the next one comes: a thousand at once overflow
-    // mosquitto's listen backlog, and the kernel's SYN retries then take
-    // half a minute, which is not what this test is about.
-    loop {
-        match events.poll().await {
-            Ok(Event::Incoming(Packet::ConnAck(_))) => break,
-            Ok(_) => {}
-            Err(error) => panic!("simulated kiosk {id} cannot connect: {error}"),
-        }
-    }
-    // Its events matter only in that polling lets the client run.
-    let events = tokio::spawn(async move { while events.poll().await.is_ok() {} });
-    SimulatedKiosk { id, client, events }
-}
 
 /// Waits for the table to satisfy `done`; the last snapshot either way.
 async fn table_when(watch: &FleetWatch, done: impl Fn(&FleetSnapshot) -> bool) -> FleetSnapshot {
@@ -111,7 +48,7 @@ async fn a_thousand_kiosks_are_listed_and_their_changes_show() {
 
     let mut kiosks = Vec::with_capacity(KIOSKS);
     for n in 0..KIOSKS {
-        kiosks.push(connect(&access, &topics, format!("hall-{n:04}")).await);
+        kiosks.push(SimulatedKiosk::connect(&access, &topics, format!("hall-{n:04}")).await);
     }
     let started = Instant::now();
     let watch = FleetWatch::start(access.clone(), topics.clone());
@@ -134,16 +71,7 @@ async fn a_thousand_kiosks_are_listed_and_their_changes_show() {
     let changed = &kiosks[500];
     let before = watch.snapshot(Utc::now(), DEFAULT_STALE_AFTER).revision;
     let published = Instant::now();
-    changed
-        .client
-        .publish(
-            topics.status(&changed.id),
-            QoS::AtLeastOnce,
-            true,
-            report(&changed.id, "v8").to_json(),
-        )
-        .await
-        .unwrap();
+    changed.shows(&topics, "v8").await;
     let shown = table_when(&watch, |s| {
         row(s, &changed.id).is_some_and(|row| row.version == "v8")
     })
@@ -200,7 +128,7 @@ async fn a_broker_that_goes_away_is_shown_and_reconnected_to() {
     let broker = Mosquitto::start(work.path());
     let url = broker.url();
     let topics = Topics::new("lobby");
-    let kiosk = connect(&access(&broker), &topics, "hall-1".into()).await;
+    let kiosk = SimulatedKiosk::connect(&access(&broker), &topics, "hall-1".into()).await;
     let watch = FleetWatch::start(access(&broker), topics.clone());
     let listed = table_when(&watch, |s| s.kiosks.len() == 1).await;
     assert_eq!(listed.connection, Connection::Connected);
@@ -223,7 +151,7 @@ async fn a_broker_that_goes_away_is_shown_and_reconnected_to() {
     // The same port again: the watch reconnects and subscribes again.
     let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
     let again = Mosquitto::start_on(work.path(), port);
-    let kiosk = connect(&access(&again), &topics, "hall-2".into()).await;
+    let kiosk = SimulatedKiosk::connect(&access(&again), &topics, "hall-2".into()).await;
     let back = table_when(&watch, |s| {
         s.connection == Connection::Connected && row(s, "hall-2").is_some()
     })

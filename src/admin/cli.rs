@@ -52,29 +52,53 @@ pub struct LifetimeArg {
     pub timestamp_days: u64,
 }
 
+/// How to reach the fleet's MQTT broker.
+#[derive(clap::Args, Debug)]
+pub struct BrokerArgs {
+    /// Go through this MQTT broker (mqtt://host:port, or mqtts://host:port
+    /// for TLS).
+    #[arg(long = "broker")]
+    pub url: Option<String>,
+    /// User name on the broker.
+    #[arg(long = "broker-user", env = "KIOSKCTL_BROKER_USER")]
+    pub user: Option<String>,
+    /// File holding the broker password (one line).
+    #[arg(long = "broker-password-file", env = "KIOSKCTL_BROKER_PASSWORD_FILE")]
+    pub password_file: Option<PathBuf>,
+    /// For mqtts://: PEM file of the CA that signed the broker's certificate
+    /// (without it, the system's roots).
+    #[arg(long = "broker-ca")]
+    pub ca: Option<PathBuf>,
+    /// First level of the fleet's MQTT topics (fleet.topic_prefix in kiosk.toml).
+    #[arg(long, default_value = "kiosk")]
+    pub topic_prefix: String,
+}
+
+impl BrokerArgs {
+    /// The broker's access and topics, when a broker is given.
+    pub fn access(&self) -> Result<Option<(BrokerAccess, Topics)>, CliError> {
+        let Some(url) = &self.url else {
+            return Ok(None);
+        };
+        let access = BrokerAccess::from_files(
+            url,
+            self.user.as_deref(),
+            self.password_file.as_deref(),
+            self.ca.as_deref(),
+        )?;
+        Ok(Some((access, Topics::new(&self.topic_prefix))))
+    }
+}
+
 /// How to reach kiosks.
 #[derive(clap::Args, Debug)]
 pub struct KioskArgs {
     /// Kiosks: admin endpoint addresses (http://host:port or host:port), or
     /// kiosk ids with --broker (none: every kiosk).
     pub kiosks: Vec<String>,
-    /// Go through this MQTT broker (mqtt://host:port, or mqtts://host:port
-    /// for TLS) instead of the kiosks' endpoints.
-    #[arg(long)]
-    pub broker: Option<String>,
-    /// User name on the broker.
-    #[arg(long, env = "KIOSKCTL_BROKER_USER")]
-    pub broker_user: Option<String>,
-    /// File holding the broker password (one line).
-    #[arg(long, env = "KIOSKCTL_BROKER_PASSWORD_FILE")]
-    pub broker_password_file: Option<PathBuf>,
-    /// For mqtts://: PEM file of the CA that signed the broker's certificate
-    /// (without it, the system's roots).
-    #[arg(long)]
-    pub broker_ca: Option<PathBuf>,
-    /// First level of the fleet's MQTT topics (fleet.topic_prefix in kiosk.toml).
-    #[arg(long, default_value = "kiosk")]
-    pub topic_prefix: String,
+    #[command(flatten)]
+    /// The broker, instead of the kiosks' endpoints.
+    pub broker: BrokerArgs,
     /// Bearer token of the kiosks' admin endpoints.
     #[arg(long, env = "KIOSKCTL_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -212,9 +236,9 @@ pub enum Command {
         /// hash-pin PASSWORD` prints it; required on any address but loopback.
         #[arg(long, env = "KIOSKCTL_CONSOLE_PASSWORD_FILE")]
         password_file: Option<PathBuf>,
-        /// The fleet table (not in this version: refused with a message).
-        #[arg(long)]
-        broker: Option<String>,
+        #[command(flatten)]
+        /// The fleet table's broker.
+        broker: BrokerArgs,
     },
     /// Make kiosks sync now.
     #[command(after_help = EXIT_CODES)]
@@ -437,11 +461,6 @@ async fn run_async(command: Command) -> Result<(), CliError> {
             password_file,
             broker,
         } => {
-            if broker.is_some() {
-                return Err(CliError::Usage(
-                    "--broker: the console's fleet table is not in this version yet; use `kioskctl status --broker …`".to_owned(),
-                ));
-            }
             let password = password_file
                 .map(|file| super::console::auth::AdminPassword::from_file(&file))
                 .transpose()?;
@@ -451,6 +470,7 @@ async fn run_async(command: Command) -> Result<(), CliError> {
                     repo,
                     keys: keys.keys,
                     password,
+                    fleet: broker.access()?,
                 },
                 listen,
             )
@@ -607,20 +627,9 @@ fn token(target: &KioskArgs) -> Result<String, CliError> {
     })
 }
 
-/// How to reach the broker, from the command line.
-fn broker_access(target: &KioskArgs, broker: &str) -> Result<BrokerAccess, CliError> {
-    Ok(BrokerAccess::from_files(
-        broker,
-        target.broker_user.as_deref(),
-        target.broker_password_file.as_deref(),
-        target.broker_ca.as_deref(),
-    )?)
-}
-
 async fn push(target: &KioskArgs) -> Result<(), CliError> {
-    if let Some(broker) = &target.broker {
-        let access = broker_access(target, broker)?;
-        super::fleet::push(&access, &Topics::new(&target.topic_prefix), &target.kiosks).await?;
+    if let Some((access, topics)) = target.broker.access()? {
+        super::fleet::push(&access, &topics, &target.kiosks).await?;
         let broker = &access.broker;
         if target.kiosks.is_empty() {
             println!(
@@ -775,9 +784,8 @@ pub fn table(rows: &[StatusRow]) -> String {
 }
 
 async fn status(target: &KioskArgs) -> Result<(), CliError> {
-    let rows = if let Some(broker) = &target.broker {
-        let access = broker_access(target, broker)?;
-        let statuses = super::fleet::statuses(&access, &Topics::new(&target.topic_prefix)).await?;
+    let rows = if let Some((access, topics)) = target.broker.access()? {
+        let statuses = super::fleet::statuses(&access, &topics).await?;
         for skipped in &statuses.skipped {
             eprintln!("skipped {skipped}");
         }

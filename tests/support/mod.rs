@@ -8,5 +8,6 @@ pub mod mosquitto;
 pub mod nginx;
 pub mod process;
 pub mod repo_fixture;
+pub mod simulated_kiosk;
 pub mod sync_counter;
 pub mod wait;

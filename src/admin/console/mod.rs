@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod content_api;
 pub mod editable;
+pub mod fleet_api;
 pub mod guide_form;
 pub mod markdown_form;
 pub mod new_item;
@@ -32,7 +33,9 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::emulator::preview::PreviewRenderer;
+use crate::fleet::{BrokerAccess, Topics};
 use auth::{Access, AdminPassword, LoginAttempts, Sessions, random_token};
+use fleet_api::FleetConsole;
 use paths::ContentRoot;
 
 /// What the console serves, and to whom.
@@ -48,6 +51,8 @@ pub struct ConsoleOptions {
     /// The admin password: required on any address but loopback, and
     /// then asked for by a login page.
     pub password: Option<AdminPassword>,
+    /// The fleet's broker and topics, for the fleet table.
+    pub fleet: Option<(BrokerAccess, Topics)>,
 }
 
 /// The console could not start or stopped with an error.
@@ -86,6 +91,8 @@ pub struct ConsoleState {
     pub keys: PathBuf,
     /// Renders the kiosk's screens for the preview.
     pub preview: PreviewRenderer,
+    /// The fleet table, with `--broker`.
+    pub fleet: Option<FleetConsole>,
     /// Who may come in.
     pub access: Access,
     /// Held while a save checks and writes files.
@@ -164,6 +171,9 @@ pub async fn serve(
         repo: options.repo,
         keys: options.keys,
         preview: PreviewRenderer::start(Config::demo()),
+        fleet: options
+            .fleet
+            .map(|(access, topics)| FleetConsole::start(access, topics)),
         access,
         save_lock: Mutex::new(()),
     });

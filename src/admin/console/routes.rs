@@ -23,6 +23,7 @@ use super::auth::{
 use super::content_api::{ContentList, Finding, ListQuery, SiteInfo, list};
 use super::editable::{EditKind, Editable};
 use super::editable::{FileChange, FormError};
+use super::fleet_api;
 use super::guide_form::GuideFile;
 use super::markdown_form::{ItemFiles, MarkdownForm};
 use super::new_item;
@@ -45,6 +46,7 @@ const APP_JS: &str = include_str!("assets/app.js");
 const APP_CSS: &str = include_str!("assets/app.css");
 const PREVIEW_JS: &str = include_str!("assets/preview.js");
 const PUBLISH_JS: &str = include_str!("assets/publish.js");
+const FLEET_JS: &str = include_str!("assets/fleet.js");
 
 /// A request the console refuses, as JSON `{"error": "…"}`.
 #[derive(Debug, thiserror::Error)]
@@ -157,6 +159,10 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
             get(|| async { static_file(PREVIEW_JS, "text/javascript") }),
         )
         .route(
+            "/assets/fleet.js",
+            get(|| async { static_file(FLEET_JS, "text/javascript") }),
+        )
+        .route(
             "/assets/publish.js",
             get(|| async { static_file(PUBLISH_JS, "text/javascript") }),
         )
@@ -184,6 +190,8 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
             get(publish_api::plan).post(publish_api::publish),
         )
         .route("/api/history", get(publish_api::history))
+        .route("/api/fleet", get(fleet_api::table))
+        .route("/api/fleet/sync", post(fleet_api::sync_now))
         .route(
             "/api/history/{version}/republish",
             post(publish_api::republish),

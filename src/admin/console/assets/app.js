@@ -496,6 +496,8 @@ async function newNotice(event) {
 // ---- Wiring ----
 
 function route() {
+  if (location.hash === "#/fleet") { editing = null; showFleet(); return; }
+  hideFleet();
   if (location.hash === "#/publish") { editing = null; showPublish(); return; }
   const match = location.hash.match(/^#\/edit\/(notices|documents|guides)\/([a-z0-9-]+)$/);
   if (match) showEditor(match[1], match[2]);
