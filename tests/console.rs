@@ -653,6 +653,11 @@ async fn a_save_after_a_hand_edit_or_another_tabs_save_is_refused_with_409() {
     )
     .await;
     assert!(checked.stale, "the form says so as you type, before a save");
+    let reloaded = console.editor(id).await.form;
+    assert!(
+        reloaded.body.zh_hans.starts_with("（手工修改）"),
+        "a new form shows the hand edit"
+    );
 
     // Two tabs: the second save is refused.
     let mut first = console.editor(id).await.form;
