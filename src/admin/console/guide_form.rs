@@ -7,24 +7,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 use super::editable::{EditKind, Editable, FileChange, FormError, same_item};
 use super::paths::{ContentRoot, ItemId};
-use super::toml_values::{
-    TextKind, Texts, item_text, key_of_line, localized, set_localized, set_text,
+use super::toml_entry::{
+    Entry, Field, Location, field_name, locate, read_entry, read_list, write_entry, write_list,
 };
+use super::toml_values::{TextKind, Texts};
 use crate::content::authoring::Diagnostic;
-use crate::content::text::Lang;
-
-/// How a form edits one key of a table.
-#[derive(Clone, Copy)]
-enum Field {
-    /// A value edited as text.
-    Text(&'static str, TextKind),
-    /// A value in the three languages.
-    Localized(&'static str),
-}
 
 /// The guide's own keys (docs/authoring.md §9), in the file's usual order.
 const GUIDE_FIELDS: &[Field] = &[
@@ -64,17 +55,6 @@ const LIST_KEYS: [&str; 2] = ["legal_basis", "eligibility"];
 
 /// The tables of rows, with the fields of a row.
 const ROW_TABLES: [(&str, &[Field]); 2] = [("materials", MATERIAL_FIELDS), ("steps", STEP_FIELDS)];
-
-/// The values of one table as the form edits them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    /// Values edited as text, by key.
-    #[serde(default)]
-    pub fields: BTreeMap<String, String>,
-    /// Values in the three languages, by key.
-    #[serde(default)]
-    pub texts: BTreeMap<String, Texts>,
-}
 
 /// What the guide's edit form shows and sends back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,26 +205,8 @@ impl Editable for GuideFile {
             Some(change) => change.text.as_deref()?,
             None => &self.text,
         };
-        let lines: Vec<&str> = text.lines().take(diagnostic.line).collect();
-        // The table the line is in: the guide, or the n-th row of materials or steps.
-        let mut table: Option<(String, usize)> = None;
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        let mut key_line = None;
-        for line in &lines {
-            if let Some(name) = line
-                .trim()
-                .strip_prefix("[[")
-                .and_then(|rest| rest.strip_suffix("]]"))
-            {
-                let count = counts.entry(name.to_owned()).or_insert(0);
-                table = Some((name.to_owned(), *count));
-                *count += 1;
-                key_line = None;
-            } else if let Some((key, sub)) = key_of_line(line) {
-                key_line = Some((key, sub));
-            }
-        }
-        let Some((key, sub)) = key_line else {
+        let Location { table, key, sub } = locate(text, diagnostic.line);
+        let Some(key) = key else {
             // A row's header: a finding about the whole row.
             return table.map(|(name, index)| format!("{name}.{index}"));
         };
@@ -258,166 +220,8 @@ impl Editable for GuideFile {
         } else {
             GUIDE_FIELDS.to_vec()
         };
-        let field = match fields.iter().find(|field| field_key(**field) == key) {
-            Some(Field::Localized(_)) => {
-                let lang = sub.and_then(Lang::from_tag).unwrap_or(Lang::ZhHans);
-                format!("{key}.{}", lang.tag())
-            }
-            Some(Field::Text(..)) => key.to_owned(),
-            None if LIST_KEYS.contains(&key) => key.to_owned(),
-            None => return None,
-        };
+        let field = field_name(&fields, &LIST_KEYS, key, sub)?;
         Some(format!("{}{field}", prefix.unwrap_or_default()))
-    }
-}
-
-fn field_key(field: Field) -> &'static str {
-    match field {
-        Field::Text(key, _) | Field::Localized(key) => key,
-    }
-}
-
-fn read_entry(table: &Table, fields: &[Field]) -> Entry {
-    let mut entry = Entry::default();
-    for field in fields {
-        match *field {
-            Field::Text(key, _) => {
-                let text = table.get(key).map(item_text).unwrap_or_default();
-                entry.fields.insert(key.to_owned(), text);
-            }
-            Field::Localized(key) => {
-                let mut texts = Texts::default();
-                for lang in Lang::ALL {
-                    *texts.slot(lang) = localized(table, key, lang);
-                }
-                entry.texts.insert(key.to_owned(), texts);
-            }
-        }
-    }
-    entry
-}
-
-/// Writes the values of `wanted` that differ from `before`, in the order
-/// of `fields`; whether anything was written.
-fn write_entry(
-    table: &mut Table,
-    fields: &[Field],
-    wanted: &Entry,
-    before: &Entry,
-) -> Result<bool, FormError> {
-    let known = |key: &String| fields.iter().any(|field| field_key(*field) == key);
-    if let Some(key) = wanted
-        .fields
-        .keys()
-        .chain(wanted.texts.keys())
-        .find(|key| !known(key))
-    {
-        return Err(FormError::Invalid(format!("unknown field `{key}`")));
-    }
-    let mut changed = false;
-    for field in fields {
-        match *field {
-            Field::Text(key, kind) => {
-                if let Some(text) = wanted.fields.get(key)
-                    && before
-                        .fields
-                        .get(key)
-                        .map_or(!text.is_empty(), |old| old != text)
-                {
-                    set_text(table, key, text, kind);
-                    changed = true;
-                }
-            }
-            Field::Localized(key) => {
-                let Some(texts) = wanted.texts.get(key) else {
-                    continue;
-                };
-                let old = before.texts.get(key).cloned().unwrap_or_default();
-                for lang in Lang::ALL {
-                    if texts.get(lang) != old.get(lang) {
-                        set_localized(table, key, lang, texts.get(lang));
-                        changed = true;
-                    }
-                }
-            }
-        }
-    }
-    Ok(changed)
-}
-
-/// A localized value: a plain string while it is zh-Hans only.
-fn localized_value(texts: &Texts) -> Value {
-    if texts.zh_hant.is_empty() && texts.en.is_empty() {
-        return Value::from(texts.zh_hans.as_str());
-    }
-    let mut table = toml_edit::InlineTable::new();
-    for lang in Lang::ALL {
-        if !texts.get(lang).is_empty() {
-            table.insert(lang.tag(), Value::from(texts.get(lang)));
-        }
-    }
-    Value::InlineTable(table)
-}
-
-fn texts_of(value: &Value) -> Texts {
-    let mut texts = Texts::default();
-    match value {
-        Value::String(text) => texts.zh_hans = text.value().clone(),
-        Value::InlineTable(table) => {
-            for lang in Lang::ALL {
-                if let Some(text) = table.get(lang.tag()).and_then(Value::as_str) {
-                    *texts.slot(lang) = text.to_owned();
-                }
-            }
-        }
-        _ => {}
-    }
-    texts
-}
-
-fn read_list(table: &Table, key: &str) -> Vec<Texts> {
-    table
-        .get(key)
-        .and_then(Item::as_array)
-        .map(|array| array.iter().map(texts_of).collect())
-        .unwrap_or_default()
-}
-
-/// Rewrites the lines of a list that changed, keeping the layout of the
-/// others; new lines are laid out like the last one.
-fn write_list(table: &mut Table, key: &str, lines: &[Texts], before: &[Texts]) {
-    if table.get(key).and_then(Item::as_array).is_none() {
-        table.insert(key, Item::Value(Value::Array(toml_edit::Array::new())));
-    }
-    let Some(array) = table.get_mut(key).and_then(Item::as_array_mut) else {
-        return;
-    };
-    let multiline = array.iter().next().is_some_and(|first| {
-        first
-            .decor()
-            .prefix()
-            .and_then(|p| p.as_str())
-            .is_some_and(|p| p.contains('\n'))
-    });
-    for (index, line) in lines.iter().enumerate() {
-        if index < array.len() {
-            if before.get(index) != Some(line) {
-                array.replace(index, localized_value(line));
-            }
-        } else {
-            let mut value = localized_value(line);
-            if multiline {
-                value.decor_mut().set_prefix("\n  ");
-            }
-            array.push_formatted(value);
-        }
-    }
-    while array.len() > lines.len() {
-        array.remove(array.len() - 1);
-    }
-    if multiline {
-        array.set_trailing_comma(true);
-        array.set_trailing("\n");
     }
 }
 

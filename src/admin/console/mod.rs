@@ -8,7 +8,7 @@
 //! and its JSON API), [`content_api`] (lists and findings),
 //! [`editable`] (the kinds with a form, behind one interface),
 //! [`markdown_form`] and [`guide_form`] (form ↔ files), [`toml_values`] (TOML values ↔ form
-//! fields), [`paths`] (safe ids, writes inside the folder).
+//! fields), [`toml_entry`] (a TOML table ↔ a form's entry), [`paths`] (safe ids, writes inside the folder).
 
 pub mod auth;
 pub mod content_api;
@@ -17,6 +17,7 @@ pub mod guide_form;
 pub mod markdown_form;
 pub mod paths;
 pub mod routes;
+pub mod toml_entry;
 pub mod toml_values;
 
 use std::net::SocketAddr;
