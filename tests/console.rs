@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use lobby_kiosk::admin::console::auth::AdminPassword;
 use lobby_kiosk::admin::console::content_api::ContentList;
+use lobby_kiosk::admin::console::entries_form::EntryForm;
 use lobby_kiosk::admin::console::guide_form::GuideForm;
 use lobby_kiosk::admin::console::markdown_form::MarkdownForm;
 use lobby_kiosk::admin::console::paths::{ContentRoot, ItemId};
@@ -283,7 +284,7 @@ async fn the_list_shows_every_kind_with_its_filters_and_the_validators_findings(
         .iter()
         .find(|item| item.id == "broken")
         .unwrap();
-    assert!(broken.unreadable && broken.errors == 1 && !broken.editable);
+    assert!(broken.unreadable && broken.errors == 1 && broken.form.is_none());
     assert_eq!(broken.file, "notices/broken.md");
 
     let warned = all
@@ -298,21 +299,16 @@ async fn the_list_shows_every_kind_with_its_filters_and_the_validators_findings(
 }
 
 #[tokio::test]
-async fn saving_every_demo_notice_document_and_guide_unchanged_leaves_every_file_byte_identical() {
+async fn saving_every_demo_item_unchanged_leaves_every_file_byte_identical() {
     let console = start(None).await;
     let before = snapshot(&console.content);
     let list: ContentList = console.get("/api/items").await;
-    let editable: Vec<_> = list.items.iter().filter(|item| item.editable).collect();
-    assert_eq!(
-        editable.len(),
-        list.items
-            .iter()
-            .filter(|item| ["notice", "document", "guide"].contains(&item.kind.as_str()))
-            .count(),
-        "every notice, document and guide has a form"
+    assert!(
+        list.items.iter().all(|item| item.form.is_some()),
+        "every item of the demo has a form"
     );
-    for item in editable {
-        let path = format!("/api/{}s/{}", item.kind, item.id);
+    for form in list.items.iter().filter_map(|item| item.form.as_ref()) {
+        let path = format!("/api/{form}");
         let editor: serde_json::Value = console.get(&path).await;
         let response = console
             .send_json(reqwest::Method::PUT, &path, &editor["form"])
@@ -424,7 +420,7 @@ async fn a_guides_materials_steps_and_lists_are_edited_as_rows() {
     let editor: Editor<GuideForm> = console.get(&path).await;
     let mut form = editor.form;
     assert_eq!(
-        form.guide.texts["title"].en,
+        form.entry.texts["title"].en,
         "Award of Athlete Grades (Second and Third Class)"
     );
     let materials = form.rows.get_mut("materials").unwrap();
@@ -548,6 +544,87 @@ async fn a_traditional_original_and_a_crlf_file_are_edited_in_their_own_form() {
     assert_eq!(
         console.file("notices/window-change.md"),
         crlf.replace("第二段。", "第二段改了。")
+    );
+}
+
+#[tokio::test]
+async fn an_faq_entry_and_a_venue_are_edited_in_place_in_their_shared_files() {
+    let console = start(None).await;
+    let faq_before = console.file("faq.toml");
+    let path = "/api/faq/faq-free-opening-hours";
+    let editor: Editor<EntryForm> = console.get(path).await;
+    let mut form = editor.form;
+    let question = form.entry.texts.get_mut("question").unwrap();
+    let old_question = question.en.clone();
+    question.en = "When are the city's venues free to use?".to_owned();
+    let saved: Editor<EntryForm> =
+        parse(console.send_json(reqwest::Method::PUT, path, &form).await).await;
+    assert_eq!(saved.saved, ["faq.toml"]);
+    assert_eq!(
+        console.file("faq.toml"),
+        faq_before.replacen(&old_question, &form.entry.texts["question"].en, 1),
+        "only that value changed"
+    );
+
+    // A finding in another entry of the same file is not this entry's.
+    let mut form = saved.form;
+    form.entry
+        .fields
+        .insert("date".to_owned(), "someday".to_owned());
+    let checked: Checked = parse(
+        console
+            .send_json(reqwest::Method::POST, &format!("{path}/check"), &form)
+            .await,
+    )
+    .await;
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.field.as_deref() == Some("date") && d.severity == "error"),
+        "{:?}",
+        checked.diagnostics
+    );
+    let other: Checked = parse(
+        console
+            .send_json(
+                reqwest::Method::POST,
+                "/api/faq/faq-venue-booking/check",
+                &console
+                    .get::<Editor<EntryForm>>("/api/faq/faq-venue-booking")
+                    .await
+                    .form,
+            )
+            .await,
+    )
+    .await;
+    assert!(other.diagnostics.iter().all(|d| d.severity != "error"));
+
+    let venue_path = "/api/venues/tianhe-sports-center";
+    let mut venue = console.get::<Editor<EntryForm>>(venue_path).await.form;
+    let facilities = venue.lists.get_mut("facilities").unwrap();
+    assert_eq!(facilities.len(), 6);
+    facilities.push(Texts {
+        zh_hans: "攀岩墙".to_owned(),
+        en: "Climbing wall".to_owned(),
+        ..Texts::default()
+    });
+    let response = console
+        .send_json(reqwest::Method::PUT, venue_path, &venue)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let compiled = compile_folder(&console.content, Utc::now()).unwrap();
+    let Some(ItemRef::Venue(tianhe)) = compiled.catalog.item("tianhe-sports-center") else {
+        panic!("the venue is in the catalog");
+    };
+    assert_eq!(tianhe.facilities.len(), 7);
+    assert_eq!(tianhe.facilities[6].text(Lang::En), "Climbing wall");
+    assert!(
+        console
+            .file("venues.toml")
+            .contains("  { zh-Hans = \"环场健身步道2.2公里\", en = \"2.2 km fitness trail\" },\n  { zh-Hans = \"攀岩墙\", en = \"Climbing wall\" },\n]"),
+        "{}",
+        console.file("venues.toml")
     );
 }
 
@@ -681,7 +758,8 @@ async fn ids_and_paths_that_leave_the_content_folder_are_refused() {
         "/api/notices/Tianhe-Gym-Closure",
         "/api/notices/a%00b",
         "/api/notices/%2Fetc%2Fpasswd",
-        "/api/faq/faq-venue-booking",
+        "/api/site/site",
+        "/api/faq/Faq-Venue-Booking",
         "/api/guides/..%2Fsite",
         "/api/keys/root",
     ] {

@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 use super::editable::{EditKind, Editable, FileChange, FormError, same_item};
 use super::paths::{ContentRoot, ItemId};
 use super::toml_entry::{
-    Entry, Field, Location, field_name, locate, read_entry, read_list, write_entry, write_list,
+    Entry, Field, Location, TomlFile, field_name, locate, read_entry, read_lists, write_entry,
+    write_lists,
 };
 use super::toml_values::{TextKind, Texts};
 use crate::content::authoring::Diagnostic;
@@ -64,7 +64,7 @@ pub struct GuideForm {
     /// The hash of the file as loaded (a save against a changed file is refused).
     pub hash: String,
     /// The guide's own fields.
-    pub guide: Entry,
+    pub entry: Entry,
     /// `legal_basis` and `eligibility`: one line each, in three languages.
     #[serde(default)]
     pub lists: BTreeMap<String, Vec<Texts>>,
@@ -76,36 +76,7 @@ pub struct GuideForm {
 /// A guide's file as it is on disk.
 pub struct GuideFile {
     id: ItemId,
-    file: String,
-    text: String,
-    hash: String,
-}
-
-impl GuideFile {
-    /// Reads `guides/<id>.toml`.
-    pub fn read(root: &ContentRoot, id: ItemId) -> Result<Self, FormError> {
-        let file = format!("guides/{}.toml", id.as_str());
-        let text = root.read(&file)?.ok_or_else(|| FormError::NotFound {
-            kind: "guides",
-            id: id.as_str().to_owned(),
-        })?;
-        let hash = format!("{:x}", Sha256::digest(text.as_bytes()));
-        Ok(GuideFile {
-            id,
-            file,
-            text,
-            hash,
-        })
-    }
-
-    fn document(&self) -> Result<DocumentMut, FormError> {
-        self.text
-            .parse()
-            .map_err(|error: toml_edit::TomlError| FormError::Unreadable {
-                file: self.file.clone(),
-                message: error.message().to_owned(),
-            })
-    }
+    source: TomlFile,
 }
 
 impl Editable for GuideFile {
@@ -113,7 +84,15 @@ impl Editable for GuideFile {
 
     fn open(root: &ContentRoot, kind: EditKind, id: ItemId) -> Result<Self, FormError> {
         match kind {
-            EditKind::Guide => GuideFile::read(root, id),
+            EditKind::Guide => Ok(GuideFile {
+                source: TomlFile::read(
+                    root,
+                    format!("guides/{}.toml", id.as_str()),
+                    "guides",
+                    &id,
+                )?,
+                id,
+            }),
             other => Err(FormError::Invalid(format!("a {other:?} is no guide"))),
         }
     }
@@ -123,23 +102,20 @@ impl Editable for GuideFile {
     }
 
     fn hash(&self) -> &str {
-        &self.hash
+        self.source.hash()
     }
 
     fn form_hash(form: &GuideForm) -> &str {
         &form.hash
     }
 
-    fn owns(&self, file: &str) -> bool {
-        file == self.file
+    fn owns(&self, diagnostic: &Diagnostic, _: &[FileChange]) -> bool {
+        diagnostic.file == self.source.file
     }
 
     fn form(&self) -> Result<GuideForm, FormError> {
-        let document = self.document()?;
-        let lists = LIST_KEYS
-            .into_iter()
-            .map(|key| (key.to_owned(), read_list(&document, key)))
-            .collect();
+        let document = self.source.document()?;
+        let lists = read_lists(&document, &LIST_KEYS);
         let rows = ROW_TABLES
             .into_iter()
             .map(|(key, fields)| {
@@ -153,8 +129,8 @@ impl Editable for GuideFile {
             .collect();
         Ok(GuideForm {
             id: self.id.as_str().to_owned(),
-            hash: self.hash.clone(),
-            guide: read_entry(&document, GUIDE_FIELDS),
+            hash: self.source.hash().to_owned(),
+            entry: read_entry(&document, GUIDE_FIELDS),
             lists,
             rows,
         })
@@ -163,18 +139,9 @@ impl Editable for GuideFile {
     fn changes(&self, form: &GuideForm) -> Result<Vec<FileChange>, FormError> {
         same_item(&form.id, &self.id)?;
         let loaded = self.form()?;
-        let mut document = self.document()?;
-        let mut changed = write_entry(&mut document, GUIDE_FIELDS, &form.guide, &loaded.guide)?;
-        for (key, lines) in &form.lists {
-            if !LIST_KEYS.contains(&key.as_str()) {
-                return Err(FormError::Invalid(format!("unknown list `{key}`")));
-            }
-            let before = loaded.lists.get(key).map(Vec::as_slice).unwrap_or_default();
-            if lines.as_slice() != before {
-                write_list(&mut document, key, lines, before);
-                changed = true;
-            }
-        }
+        let mut document = self.source.document()?;
+        let mut changed = write_entry(&mut document, GUIDE_FIELDS, &form.entry, &loaded.entry)?;
+        changed |= write_lists(&mut document, &LIST_KEYS, &form.lists, &loaded.lists)?;
         for (key, rows) in &form.rows {
             let Some((key, fields)) = ROW_TABLES.into_iter().find(|(name, _)| name == key) else {
                 return Err(FormError::Invalid(format!("unknown rows `{key}`")));
@@ -185,26 +152,16 @@ impl Editable for GuideFile {
                 changed = true;
             }
         }
-        Ok(if changed {
-            vec![FileChange {
-                file: self.file.clone(),
-                text: Some(document.to_string()),
-            }]
-        } else {
-            Vec::new()
-        })
+        Ok(self.source.change(&document, changed))
     }
 
     /// The form field a diagnostic belongs to: `title.zh-Hans`, `visits`,
     /// `legal_basis`, `materials.2.copies`, `steps.0.detail.en`…
     fn field_of(&self, diagnostic: &Diagnostic, changes: &[FileChange]) -> Option<String> {
-        if diagnostic.file != self.file {
+        if diagnostic.file != self.source.file {
             return None;
         }
-        let text = match changes.iter().find(|change| change.file == self.file) {
-            Some(change) => change.text.as_deref()?,
-            None => &self.text,
-        };
+        let text = self.source.text_after(changes)?;
         let Location { table, key, sub } = locate(text, diagnostic.line);
         let Some(key) = key else {
             // A row's header: a finding about the whole row.

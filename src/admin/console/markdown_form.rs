@@ -193,8 +193,10 @@ impl Editable for ItemFiles {
         let kind = match kind {
             EditKind::Notice => MarkdownKind::Notice,
             EditKind::Document => MarkdownKind::Document,
-            EditKind::Guide => {
-                return Err(FormError::Invalid("a guide is no Markdown item".to_owned()));
+            other => {
+                return Err(FormError::Invalid(format!(
+                    "a {other:?} is no Markdown item"
+                )));
             }
         };
         ItemFiles::read(root, kind, id)
@@ -212,8 +214,8 @@ impl Editable for ItemFiles {
         &form.hash
     }
 
-    fn owns(&self, file: &str) -> bool {
-        self.files().any(|own| own == file)
+    fn owns(&self, diagnostic: &Diagnostic, _: &[FileChange]) -> bool {
+        self.files().any(|own| own == diagnostic.file)
     }
 
     fn form(&self) -> Result<MarkdownForm, FormError> {

@@ -7,12 +7,13 @@
 //! the modules: [`auth`] (password, sessions, CSRF), [`routes`] (the page
 //! and its JSON API), [`content_api`] (lists and findings),
 //! [`editable`] (the kinds with a form, behind one interface),
-//! [`markdown_form`] and [`guide_form`] (form ↔ files), [`toml_values`] (TOML values ↔ form
+//! [`markdown_form`], [`guide_form`] and [`entries_form`] (form ↔ files), [`toml_values`] (TOML values ↔ form
 //! fields), [`toml_entry`] (a TOML table ↔ a form's entry), [`paths`] (safe ids, writes inside the folder).
 
 pub mod auth;
 pub mod content_api;
 pub mod editable;
+pub mod entries_form;
 pub mod guide_form;
 pub mod markdown_form;
 pub mod paths;

@@ -23,6 +23,7 @@ use super::auth::{
 use super::content_api::{ContentList, Finding, ListQuery, SiteInfo, list};
 use super::editable::{EditKind, Editable};
 use super::editable::{FileChange, FormError};
+use super::entries_form::EntryItem;
 use super::guide_form::GuideFile;
 use super::markdown_form::{ItemFiles, MarkdownForm};
 use super::paths::{ItemId, PathError};
@@ -133,6 +134,21 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
             get(editor::<GuideFile>).put(save::<GuideFile>),
         )
         .route("/api/guides/{id}/check", post(check::<GuideFile>))
+        .route(
+            "/api/faq/{id}",
+            get(editor::<EntryItem>).put(save::<EntryItem>),
+        )
+        .route("/api/faq/{id}/check", post(check::<EntryItem>))
+        .route(
+            "/api/venues/{id}",
+            get(editor::<EntryItem>).put(save::<EntryItem>),
+        )
+        .route("/api/venues/{id}/check", post(check::<EntryItem>))
+        .route(
+            "/api/channels/{id}",
+            get(editor::<EntryItem>).put(save::<EntryItem>),
+        )
+        .route("/api/channels/{id}/check", post(check::<EntryItem>))
         .route(
             "/api/{kind}/{id}",
             get(editor::<ItemFiles>).put(save::<ItemFiles>),
@@ -369,7 +385,7 @@ fn findings<E: Editable>(
         .diagnostics
         .sorted()
         .into_iter()
-        .filter(|diagnostic| item.owns(&diagnostic.file))
+        .filter(|diagnostic| item.owns(diagnostic, changes))
         .map(|diagnostic| Finding::new(diagnostic, item.field_of(diagnostic, changes)))
         .collect();
     (findings, SiteInfo::of(loaded.catalog.as_ref()))
@@ -410,7 +426,7 @@ impl<S: Send + Sync> FromRequestParts<S> for FormTarget {
         };
         let kind = EditKind::from_folder(folder).ok_or_else(|| {
             ApiError::BadRequest(format!(
-                "`{folder}` has no edit form yet (notices, documents and guides do)"
+                "`{folder}` has no edit form (notices, documents, guides, faq, venues and channels do)"
             ))
         })?;
         Ok(FormTarget {

@@ -6,9 +6,11 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use toml_edit::{Item, Table, Value};
+use sha2::{Digest, Sha256};
+use toml_edit::{DocumentMut, Item, Table, Value};
 
-use super::editable::FormError;
+use super::editable::{FileChange, FormError};
+use super::paths::{ContentRoot, ItemId};
 use super::toml_values::{
     TextKind, Texts, item_text, key_of_line, localized, set_localized, set_text,
 };
@@ -247,5 +249,93 @@ pub fn write_list(table: &mut Table, key: &str, lines: &[Texts], before: &[Texts
     if multiline {
         array.set_trailing_comma(true);
         array.set_trailing("\n");
+    }
+}
+
+/// The lists of `keys` in a table.
+pub fn read_lists(table: &Table, keys: &[&str]) -> BTreeMap<String, Vec<Texts>> {
+    keys.iter()
+        .map(|key| ((*key).to_owned(), read_list(table, key)))
+        .collect()
+}
+
+/// Writes the lists of `wanted` that differ from `before`; whether any did.
+pub fn write_lists(
+    table: &mut Table,
+    keys: &[&str],
+    wanted: &BTreeMap<String, Vec<Texts>>,
+    before: &BTreeMap<String, Vec<Texts>>,
+) -> Result<bool, FormError> {
+    let mut changed = false;
+    for (key, lines) in wanted {
+        if !keys.contains(&key.as_str()) {
+            return Err(FormError::Invalid(format!("unknown list `{key}`")));
+        }
+        let old = before.get(key).map(Vec::as_slice).unwrap_or_default();
+        if lines.as_slice() != old {
+            write_list(table, key, lines, old);
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
+
+/// One TOML file of the content folder as a form reads it.
+pub struct TomlFile {
+    /// Relative to the content folder.
+    pub file: String,
+    text: String,
+    hash: String,
+}
+
+impl TomlFile {
+    /// Reads `file`; `NotFound` for the item `id` of `kind` when it is missing.
+    pub fn read(
+        root: &ContentRoot,
+        file: String,
+        kind: &'static str,
+        id: &ItemId,
+    ) -> Result<Self, FormError> {
+        let text = root.read(&file)?.ok_or_else(|| FormError::NotFound {
+            kind,
+            id: id.as_str().to_owned(),
+        })?;
+        let hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+        Ok(TomlFile { file, text, hash })
+    }
+
+    /// The hash of its text, for conflict detection.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// Its text, parsed for editing.
+    pub fn document(&self) -> Result<DocumentMut, FormError> {
+        self.text
+            .parse()
+            .map_err(|error: toml_edit::TomlError| FormError::Unreadable {
+                file: self.file.clone(),
+                message: error.message().to_owned(),
+            })
+    }
+
+    /// Its text after `changes` (as validated), or as read.
+    pub fn text_after<'a>(&'a self, changes: &'a [FileChange]) -> Option<&'a str> {
+        match changes.iter().find(|change| change.file == self.file) {
+            Some(change) => change.text.as_deref(),
+            None => Some(&self.text),
+        }
+    }
+
+    /// The change that writes `document`, when anything `changed`.
+    pub fn change(&self, document: &DocumentMut, changed: bool) -> Vec<FileChange> {
+        if changed {
+            vec![FileChange {
+                file: self.file.clone(),
+                text: Some(document.to_string()),
+            }]
+        } else {
+            Vec::new()
+        }
     }
 }
