@@ -98,6 +98,15 @@ impl Console {
         rest.split('"').next().unwrap().to_owned()
     }
 
+    /// The findings of an unsaved form (`path` is the form's address).
+    async fn check(&self, path: &str, form: &impl serde::Serialize) -> Checked {
+        let response = self
+            .send_json(reqwest::Method::POST, &format!("{path}/check"), form)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "POST {path}/check");
+        parse(response).await
+    }
+
     /// The status of a request without body or token.
     async fn status_of(&self, method: reqwest::Method, path: &str) -> StatusCode {
         self.request(method, path).send().await.unwrap().status()
@@ -448,12 +457,7 @@ async fn a_guides_materials_steps_and_lists_are_edited_as_rows() {
     wrong.rows.get_mut("materials").unwrap()[0]
         .fields
         .insert("copies".to_owned(), "many".to_owned());
-    let checked: Checked = parse(
-        console
-            .send_json(reqwest::Method::POST, &format!("{path}/check"), &wrong)
-            .await,
-    )
-    .await;
+    let checked = console.check(&path, &wrong).await;
     assert!(
         checked
             .diagnostics
@@ -571,12 +575,7 @@ async fn an_faq_entry_and_a_venue_are_edited_in_place_in_their_shared_files() {
     form.entry
         .fields
         .insert("date".to_owned(), "someday".to_owned());
-    let checked: Checked = parse(
-        console
-            .send_json(reqwest::Method::POST, &format!("{path}/check"), &form)
-            .await,
-    )
-    .await;
+    let checked = console.check(path, &form).await;
     assert!(
         checked
             .diagnostics
@@ -585,19 +584,15 @@ async fn an_faq_entry_and_a_venue_are_edited_in_place_in_their_shared_files() {
         "{:?}",
         checked.diagnostics
     );
-    let other: Checked = parse(
-        console
-            .send_json(
-                reqwest::Method::POST,
-                "/api/faq/faq-venue-booking/check",
-                &console
-                    .get::<Editor<EntryForm>>("/api/faq/faq-venue-booking")
-                    .await
-                    .form,
-            )
-            .await,
-    )
-    .await;
+    let other = console
+        .check(
+            "/api/faq/faq-venue-booking",
+            &console
+                .get::<Editor<EntryForm>>("/api/faq/faq-venue-booking")
+                .await
+                .form,
+        )
+        .await;
     assert!(other.diagnostics.iter().all(|d| d.severity != "error"));
 
     let venue_path = "/api/venues/tianhe-sports-center";
@@ -636,15 +631,7 @@ async fn a_validation_error_is_reported_at_its_field_before_anything_is_saved() 
     let mut form = console.editor(id).await.form;
     form.fields
         .insert("published".to_owned(), "next tuesday".to_owned());
-    let response = console
-        .send_json(
-            reqwest::Method::POST,
-            &format!("/api/notices/{id}/check"),
-            &form,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let checked: Checked = parse(response).await;
+    let checked = console.check(&format!("/api/notices/{id}"), &form).await;
     assert!(!checked.stale);
     let at = |field: &str| {
         checked
@@ -671,16 +658,7 @@ async fn a_validation_error_is_reported_at_its_field_before_anything_is_saved() 
     form.body
         .zh_hans
         .push_str("\n![地图](assets/no-such-map.png)\n");
-    let checked: Checked = parse(
-        console
-            .send_json(
-                reqwest::Method::POST,
-                &format!("/api/notices/{id}/check"),
-                &form,
-            )
-            .await,
-    )
-    .await;
+    let checked = console.check(&format!("/api/notices/{id}"), &form).await;
     let at = |field: &str, message: &str| {
         checked
             .diagnostics
@@ -720,16 +698,7 @@ async fn a_save_after_a_hand_edit_or_another_tabs_save_is_refused_with_409() {
             .contains("changed since this form was opened")
     );
     assert_eq!(console.file(&file), hand_edited, "the hand edit is kept");
-    let checked: Checked = parse(
-        console
-            .send_json(
-                reqwest::Method::POST,
-                &format!("/api/notices/{id}/check"),
-                &stale,
-            )
-            .await,
-    )
-    .await;
+    let checked = console.check(&format!("/api/notices/{id}"), &stale).await;
     assert!(checked.stale, "the form says so as you type, before a save");
     let reloaded = console.editor(id).await.form;
     assert!(

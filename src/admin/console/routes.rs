@@ -129,34 +129,30 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
         )
         .route("/api/items", get(items))
         .route("/api/convert", post(convert))
-        .route(
-            "/api/guides/{id}",
-            get(editor::<GuideFile>).put(save::<GuideFile>),
-        )
-        .route("/api/guides/{id}/check", post(check::<GuideFile>))
-        .route(
-            "/api/faq/{id}",
-            get(editor::<EntryItem>).put(save::<EntryItem>),
-        )
-        .route("/api/faq/{id}/check", post(check::<EntryItem>))
-        .route(
-            "/api/venues/{id}",
-            get(editor::<EntryItem>).put(save::<EntryItem>),
-        )
-        .route("/api/venues/{id}/check", post(check::<EntryItem>))
-        .route(
-            "/api/channels/{id}",
-            get(editor::<EntryItem>).put(save::<EntryItem>),
-        )
-        .route("/api/channels/{id}/check", post(check::<EntryItem>))
-        .route(
-            "/api/{kind}/{id}",
-            get(editor::<ItemFiles>).put(save::<ItemFiles>),
-        )
-        .route("/api/{kind}/{id}/check", post(check::<ItemFiles>))
+        .merge(form_routes::<GuideFile>(&[EditKind::Guide]))
+        .merge(form_routes::<EntryItem>(&[
+            EditKind::Faq,
+            EditKind::Venue,
+            EditKind::Channel,
+        ]))
+        .merge(form_routes::<ItemFiles>(&[
+            EditKind::Notice,
+            EditKind::Document,
+        ]))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// The form routes of the kinds `E` edits: `GET`/`PUT /api/<folder>/{id}`
+/// and `POST /api/<folder>/{id}/check`.
+fn form_routes<E: Editable>(kinds: &[EditKind]) -> Router<Arc<ConsoleState>> {
+    kinds.iter().fold(Router::new(), |router, kind| {
+        let item = format!("/api/{}/{{id}}", kind.folder());
+        router
+            .route(&item, get(editor::<E>).put(save::<E>))
+            .route(&format!("{item}/check"), post(check::<E>))
+    })
 }
 
 /// What [`guard`] found out about the request's sender.
