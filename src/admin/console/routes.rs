@@ -58,6 +58,9 @@ pub enum ApiError {
     /// Logged in, but the request is not from the console's page.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// An address the console has nothing at.
+    #[error("no such address in the console: {0}")]
+    NoRoute(String),
     /// The console failed.
     #[error("{0}")]
     Internal(String),
@@ -66,7 +69,9 @@ pub enum ApiError {
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
-            ApiError::Form(FormError::NotFound { .. }) => StatusCode::NOT_FOUND,
+            ApiError::Form(FormError::NotFound { .. }) | ApiError::NoRoute(_) => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::Form(FormError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::Form(
                 FormError::Unreadable { .. }
@@ -139,6 +144,9 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
             EditKind::Notice,
             EditKind::Document,
         ]))
+        .fallback(
+            |request: Request| async move { ApiError::NoRoute(request.uri().path().to_owned()) },
+        )
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
