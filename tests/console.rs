@@ -107,6 +107,16 @@ impl Console {
         parse(response).await
     }
 
+    /// The status and error message of a GET the console refuses.
+    async fn get_refused(&self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), error_of(response).await)
+    }
+
     /// The status of a request without body or token.
     async fn status_of(&self, method: reqwest::Method, path: &str) -> StatusCode {
         self.request(method, path).send().await.unwrap().status()
@@ -730,13 +740,9 @@ async fn ids_and_paths_that_leave_the_content_folder_are_refused() {
         "/api/faq/Faq-Venue-Booking",
         "/api/guides/..%2Fsite",
     ] {
-        let response = console
-            .request(reqwest::Method::GET, path)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
-        assert!(!error_of(response).await.is_empty());
+        let (status, error) = console.get_refused(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(!error.is_empty());
     }
     // Nothing but the forms' kinds has an address: not the keys, not the site.
     for path in [
@@ -745,13 +751,9 @@ async fn ids_and_paths_that_leave_the_content_folder_are_refused() {
         "/keys/root.key",
         "/api/notices",
     ] {
-        let response = console
-            .request(reqwest::Method::GET, path)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-        assert!(error_of(response).await.contains("no such address"));
+        let (status, error) = console.get_refused(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(error.contains("no such address"), "{error}");
     }
     let mut form = console.editor("tianhe-gym-closure").await.form;
     form.id = "../../escaped".to_owned();
