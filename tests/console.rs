@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use lobby_kiosk::admin::console::auth::AdminPassword;
 use lobby_kiosk::admin::console::content_api::ContentList;
-use lobby_kiosk::admin::console::guide_form::{Entry, GuideForm};
+use lobby_kiosk::admin::console::entries_form::EntryForm;
+use lobby_kiosk::admin::console::guide_form::GuideForm;
 use lobby_kiosk::admin::console::markdown_form::MarkdownForm;
 use lobby_kiosk::admin::console::paths::{ContentRoot, ItemId};
 use lobby_kiosk::admin::console::routes::{Checked, Editor};
+use lobby_kiosk::admin::console::toml_entry::Entry;
 use lobby_kiosk::admin::console::toml_values::Texts;
 use lobby_kiosk::admin::console::{ConsoleError, ConsoleHandle, ConsoleOptions, serve};
 use lobby_kiosk::content::authoring::{compile_folder, validate_folder};
@@ -95,6 +97,25 @@ impl Console {
         let html = page.text().await.unwrap();
         let (_, rest) = html.split_once("name=\"csrf-token\" content=\"").unwrap();
         rest.split('"').next().unwrap().to_owned()
+    }
+
+    /// The findings of an unsaved form (`path` is the form's address).
+    async fn check(&self, path: &str, form: &impl serde::Serialize) -> Checked {
+        let response = self
+            .send_json(reqwest::Method::POST, &format!("{path}/check"), form)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "POST {path}/check");
+        parse(response).await
+    }
+
+    /// The status and error message of a GET the console refuses.
+    async fn get_refused(&self, path: &str) -> (StatusCode, String) {
+        let response = self
+            .request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), error_of(response).await)
     }
 
     /// The status of a request without body or token.
@@ -283,7 +304,7 @@ async fn the_list_shows_every_kind_with_its_filters_and_the_validators_findings(
         .iter()
         .find(|item| item.id == "broken")
         .unwrap();
-    assert!(broken.unreadable && broken.errors == 1 && !broken.editable);
+    assert!(broken.unreadable && broken.errors == 1 && broken.form.is_none());
     assert_eq!(broken.file, "notices/broken.md");
 
     let warned = all
@@ -298,21 +319,16 @@ async fn the_list_shows_every_kind_with_its_filters_and_the_validators_findings(
 }
 
 #[tokio::test]
-async fn saving_every_demo_notice_document_and_guide_unchanged_leaves_every_file_byte_identical() {
+async fn saving_every_demo_item_unchanged_leaves_every_file_byte_identical() {
     let console = start(None).await;
     let before = snapshot(&console.content);
     let list: ContentList = console.get("/api/items").await;
-    let editable: Vec<_> = list.items.iter().filter(|item| item.editable).collect();
-    assert_eq!(
-        editable.len(),
-        list.items
-            .iter()
-            .filter(|item| ["notice", "document", "guide"].contains(&item.kind.as_str()))
-            .count(),
-        "every notice, document and guide has a form"
+    assert!(
+        list.items.iter().all(|item| item.form.is_some()),
+        "every item of the demo has a form"
     );
-    for item in editable {
-        let path = format!("/api/{}s/{}", item.kind, item.id);
+    for form in list.items.iter().filter_map(|item| item.form.as_ref()) {
+        let path = format!("/api/{form}");
         let editor: serde_json::Value = console.get(&path).await;
         let response = console
             .send_json(reqwest::Method::PUT, &path, &editor["form"])
@@ -424,7 +440,7 @@ async fn a_guides_materials_steps_and_lists_are_edited_as_rows() {
     let editor: Editor<GuideForm> = console.get(&path).await;
     let mut form = editor.form;
     assert_eq!(
-        form.guide.texts["title"].en,
+        form.entry.texts["title"].en,
         "Award of Athlete Grades (Second and Third Class)"
     );
     let materials = form.rows.get_mut("materials").unwrap();
@@ -452,12 +468,7 @@ async fn a_guides_materials_steps_and_lists_are_edited_as_rows() {
     wrong.rows.get_mut("materials").unwrap()[0]
         .fields
         .insert("copies".to_owned(), "many".to_owned());
-    let checked: Checked = parse(
-        console
-            .send_json(reqwest::Method::POST, &format!("{path}/check"), &wrong)
-            .await,
-    )
-    .await;
+    let checked = console.check(&path, &wrong).await;
     assert!(
         checked
             .diagnostics
@@ -552,6 +563,78 @@ async fn a_traditional_original_and_a_crlf_file_are_edited_in_their_own_form() {
 }
 
 #[tokio::test]
+async fn an_faq_entry_and_a_venue_are_edited_in_place_in_their_shared_files() {
+    let console = start(None).await;
+    let faq_before = console.file("faq.toml");
+    let path = "/api/faq/faq-free-opening-hours";
+    let editor: Editor<EntryForm> = console.get(path).await;
+    let mut form = editor.form;
+    let question = form.entry.texts.get_mut("question").unwrap();
+    let old_question = question.en.clone();
+    question.en = "When are the city's venues free to use?".to_owned();
+    let saved: Editor<EntryForm> =
+        parse(console.send_json(reqwest::Method::PUT, path, &form).await).await;
+    assert_eq!(saved.saved, ["faq.toml"]);
+    assert_eq!(
+        console.file("faq.toml"),
+        faq_before.replacen(&old_question, &form.entry.texts["question"].en, 1),
+        "only that value changed"
+    );
+
+    // A finding in another entry of the same file is not this entry's.
+    let mut form = saved.form;
+    form.entry
+        .fields
+        .insert("date".to_owned(), "someday".to_owned());
+    let checked = console.check(path, &form).await;
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.field.as_deref() == Some("date") && d.severity == "error"),
+        "{:?}",
+        checked.diagnostics
+    );
+    let other = console
+        .check(
+            "/api/faq/faq-venue-booking",
+            &console
+                .get::<Editor<EntryForm>>("/api/faq/faq-venue-booking")
+                .await
+                .form,
+        )
+        .await;
+    assert!(other.diagnostics.iter().all(|d| d.severity != "error"));
+
+    let venue_path = "/api/venues/tianhe-sports-center";
+    let mut venue = console.get::<Editor<EntryForm>>(venue_path).await.form;
+    let facilities = venue.lists.get_mut("facilities").unwrap();
+    assert_eq!(facilities.len(), 6);
+    facilities.push(Texts {
+        zh_hans: "攀岩墙".to_owned(),
+        en: "Climbing wall".to_owned(),
+        ..Texts::default()
+    });
+    let response = console
+        .send_json(reqwest::Method::PUT, venue_path, &venue)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let compiled = compile_folder(&console.content, Utc::now()).unwrap();
+    let Some(ItemRef::Venue(tianhe)) = compiled.catalog.item("tianhe-sports-center") else {
+        panic!("the venue is in the catalog");
+    };
+    assert_eq!(tianhe.facilities.len(), 7);
+    assert_eq!(tianhe.facilities[6].text(Lang::En), "Climbing wall");
+    assert!(
+        console
+            .file("venues.toml")
+            .contains("  { zh-Hans = \"环场健身步道2.2公里\", en = \"2.2 km fitness trail\" },\n  { zh-Hans = \"攀岩墙\", en = \"Climbing wall\" },\n]"),
+        "{}",
+        console.file("venues.toml")
+    );
+}
+
+#[tokio::test]
 async fn a_validation_error_is_reported_at_its_field_before_anything_is_saved() {
     let console = start(None).await;
     let id = "tianhe-gym-closure";
@@ -559,15 +642,7 @@ async fn a_validation_error_is_reported_at_its_field_before_anything_is_saved() 
     let mut form = console.editor(id).await.form;
     form.fields
         .insert("published".to_owned(), "next tuesday".to_owned());
-    let response = console
-        .send_json(
-            reqwest::Method::POST,
-            &format!("/api/notices/{id}/check"),
-            &form,
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let checked: Checked = parse(response).await;
+    let checked = console.check(&format!("/api/notices/{id}"), &form).await;
     assert!(!checked.stale);
     let at = |field: &str| {
         checked
@@ -594,16 +669,7 @@ async fn a_validation_error_is_reported_at_its_field_before_anything_is_saved() 
     form.body
         .zh_hans
         .push_str("\n![地图](assets/no-such-map.png)\n");
-    let checked: Checked = parse(
-        console
-            .send_json(
-                reqwest::Method::POST,
-                &format!("/api/notices/{id}/check"),
-                &form,
-            )
-            .await,
-    )
-    .await;
+    let checked = console.check(&format!("/api/notices/{id}"), &form).await;
     let at = |field: &str, message: &str| {
         checked
             .diagnostics
@@ -643,17 +709,13 @@ async fn a_save_after_a_hand_edit_or_another_tabs_save_is_refused_with_409() {
             .contains("changed since this form was opened")
     );
     assert_eq!(console.file(&file), hand_edited, "the hand edit is kept");
-    let checked: Checked = parse(
-        console
-            .send_json(
-                reqwest::Method::POST,
-                &format!("/api/notices/{id}/check"),
-                &stale,
-            )
-            .await,
-    )
-    .await;
+    let checked = console.check(&format!("/api/notices/{id}"), &stale).await;
     assert!(checked.stale, "the form says so as you type, before a save");
+    let reloaded = console.editor(id).await.form;
+    assert!(
+        reloaded.body.zh_hans.starts_with("（手工修改）"),
+        "a new form shows the hand edit"
+    );
 
     // Two tabs: the second save is refused.
     let mut first = console.editor(id).await.form;
@@ -676,17 +738,23 @@ async fn ids_and_paths_that_leave_the_content_folder_are_refused() {
         "/api/notices/Tianhe-Gym-Closure",
         "/api/notices/a%00b",
         "/api/notices/%2Fetc%2Fpasswd",
-        "/api/faq/faq-venue-booking",
+        "/api/faq/Faq-Venue-Booking",
         "/api/guides/..%2Fsite",
-        "/api/keys/root",
     ] {
-        let response = console
-            .request(reqwest::Method::GET, path)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
-        assert!(!error_of(response).await.is_empty());
+        let (status, error) = console.get_refused(path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(!error.is_empty());
+    }
+    // Nothing but the forms' kinds has an address: not the keys, not the site.
+    for path in [
+        "/api/keys/root",
+        "/api/site/site",
+        "/keys/root.key",
+        "/api/notices",
+    ] {
+        let (status, error) = console.get_refused(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(error.contains("no such address"), "{error}");
     }
     let mut form = console.editor("tianhe-gym-closure").await.form;
     form.id = "../../escaped".to_owned();

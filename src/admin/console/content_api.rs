@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::editable::EditKind;
 use super::paths::ContentRoot;
 use crate::content::authoring::{Diagnostic, Diagnostics, Draft, Severity, load_folder};
 use crate::content::model::Category;
@@ -94,8 +95,9 @@ pub struct ListItem {
     pub expired: bool,
     /// No English title.
     pub missing_translation: bool,
-    /// The console has an edit form for it.
-    pub editable: bool,
+    /// Where its edit form is (`notices/<id>`: `/api/notices/<id>`), when
+    /// the item could be read.
+    pub form: Option<String>,
     /// The file could not be read into an item (see its errors).
     pub unreadable: bool,
     /// Errors in its definition.
@@ -330,10 +332,7 @@ fn row(
         urgent: false,
         expired: false,
         missing_translation: title.exact(Lang::En).is_none(),
-        editable: matches!(
-            kind,
-            ItemKind::Notice | ItemKind::Document | ItemKind::Guide
-        ),
+        form: Some(format!("{}/{id}", EditKind::of(kind).folder())),
         unreadable: false,
         errors: mine
             .iter()
@@ -397,7 +396,7 @@ fn unreadable_items(diagnostics: &Diagnostics, listed: &[ListItem]) -> Vec<ListI
                     urgent: false,
                     expired: false,
                     missing_translation: false,
-                    editable: false,
+                    form: None,
                     unreadable: true,
                     errors: 1,
                     warnings: 0,

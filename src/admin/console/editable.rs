@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::paths::{ContentRoot, ItemId, PathError};
+use crate::content::ItemKind;
 use crate::content::authoring::Diagnostic;
 
 /// An item kind with an edit form, as its routes name it.
@@ -19,16 +20,53 @@ pub enum EditKind {
     Document,
     /// `/api/guides/{id}`.
     Guide,
+    /// `/api/faq/{id}`: an entry of faq.toml.
+    Faq,
+    /// `/api/venues/{id}`: an entry of venues.toml.
+    Venue,
+    /// `/api/channels/{id}`: an entry of channels.toml.
+    Channel,
 }
 
 impl EditKind {
+    /// Every kind.
+    pub const ALL: [EditKind; 6] = [
+        EditKind::Notice,
+        EditKind::Document,
+        EditKind::Guide,
+        EditKind::Faq,
+        EditKind::Venue,
+        EditKind::Channel,
+    ];
+
+    /// The segment of its routes (`/api/<folder>/<id>`).
+    pub fn folder(self) -> &'static str {
+        match self {
+            EditKind::Notice => "notices",
+            EditKind::Document => "documents",
+            EditKind::Guide => "guides",
+            EditKind::Faq => "faq",
+            EditKind::Venue => "venues",
+            EditKind::Channel => "channels",
+        }
+    }
+
     /// The kind a route's folder segment names.
     pub fn from_folder(folder: &str) -> Option<Self> {
-        match folder {
-            "notices" => Some(EditKind::Notice),
-            "documents" => Some(EditKind::Document),
-            "guides" => Some(EditKind::Guide),
-            _ => None,
+        EditKind::ALL
+            .into_iter()
+            .find(|kind| kind.folder() == folder)
+    }
+
+    /// The form of a catalog item's kind.
+    pub fn of(kind: ItemKind) -> Self {
+        match kind {
+            ItemKind::Notice => EditKind::Notice,
+            ItemKind::Document => EditKind::Document,
+            ItemKind::Guide => EditKind::Guide,
+            ItemKind::Faq => EditKind::Faq,
+            ItemKind::Venue => EditKind::Venue,
+            ItemKind::Channel => EditKind::Channel,
         }
     }
 }
@@ -50,8 +88,9 @@ pub trait Editable: Sized + Send + 'static {
     /// The hash a form carries: that of the files it was made from.
     fn form_hash(form: &Self::Form) -> &str;
 
-    /// Whether a file (relative to the content folder) is one of the item's.
-    fn owns(&self, file: &str) -> bool;
+    /// Whether a finding is about this item (in its files; for an entry,
+    /// in its part of the file), with `changes` in place.
+    fn owns(&self, diagnostic: &Diagnostic, changes: &[FileChange]) -> bool;
 
     /// The form as the files are now.
     fn form(&self) -> Result<Self::Form, FormError>;

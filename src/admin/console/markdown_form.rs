@@ -13,20 +13,18 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml_edit::{DocumentMut, Item, Value};
 
+use super::editable::{EditKind, Editable, FileChange, FormError, same_item};
+use super::paths::{ContentRoot, ItemId};
 use super::toml_values::{
     TextKind, Texts, has_inline, item_text, key_of_line, localized, plain, replace_value,
     set_localized, set_plain, set_text,
 };
-
-use super::editable::{EditKind, Editable, FileChange, FormError, same_item};
-use super::paths::{ContentRoot, ItemId};
 use crate::content::authoring::source::line_column;
 use crate::content::authoring::{Diagnostic, FrontMatter, front_matter};
 use crate::content::text::Lang;
 
 /// The kinds of item written as Markdown with front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarkdownKind {
     /// `notices/<id>.md`.
     Notice,
@@ -113,7 +111,7 @@ pub struct ItemFiles {
 type LangKey = usize;
 
 /// The file of one language of an item.
-pub fn file_of(kind: MarkdownKind, id: &ItemId, lang: Lang) -> String {
+fn file_of(kind: MarkdownKind, id: &ItemId, lang: Lang) -> String {
     let suffix = match lang {
         Lang::ZhHans => String::new(),
         other => format!(".{}", other.tag()),
@@ -159,7 +157,7 @@ impl ItemFiles {
     }
 
     /// Its files (those that exist and those a translation would add).
-    pub fn files(&self) -> impl Iterator<Item = String> + '_ {
+    fn files(&self) -> impl Iterator<Item = String> + '_ {
         Lang::ALL
             .into_iter()
             .map(|lang| file_of(self.kind, &self.id, lang))
@@ -195,8 +193,10 @@ impl Editable for ItemFiles {
         let kind = match kind {
             EditKind::Notice => MarkdownKind::Notice,
             EditKind::Document => MarkdownKind::Document,
-            EditKind::Guide => {
-                return Err(FormError::Invalid("a guide is no Markdown item".to_owned()));
+            other => {
+                return Err(FormError::Invalid(format!(
+                    "a {other:?} is no Markdown item"
+                )));
             }
         };
         ItemFiles::read(root, kind, id)
@@ -214,8 +214,8 @@ impl Editable for ItemFiles {
         &form.hash
     }
 
-    fn owns(&self, file: &str) -> bool {
-        self.files().any(|own| own == file)
+    fn owns(&self, diagnostic: &Diagnostic, _: &[FileChange]) -> bool {
+        self.files().any(|own| own == diagnostic.file)
     }
 
     fn form(&self) -> Result<MarkdownForm, FormError> {

@@ -7,12 +7,13 @@
 //! the modules: [`auth`] (password, sessions, CSRF), [`routes`] (the page
 //! and its JSON API), [`content_api`] (lists and findings),
 //! [`editable`] (the kinds with a form, behind one interface),
-//! [`markdown_form`] and [`guide_form`] (form ↔ files), [`toml_values`] (TOML values ↔ form
-//! fields), [`paths`] (safe ids, writes inside the folder).
+//! [`markdown_form`], [`guide_form`] and [`entries_form`] (form ↔ files), [`toml_values`] (TOML values ↔ form
+//! fields), [`toml_entry`] (a TOML table ↔ a form's entry), [`paths`] (safe ids, writes inside the folder).
 
 pub mod auth;
 pub mod content_api;
 pub mod editable;
+pub mod entries_form;
 pub mod fleet_api;
 pub mod guide_form;
 pub mod markdown_form;
@@ -21,6 +22,7 @@ pub mod paths;
 pub mod preview_api;
 pub mod publish_api;
 pub mod routes;
+pub mod toml_entry;
 pub mod toml_values;
 
 use std::net::SocketAddr;

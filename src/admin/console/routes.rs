@@ -23,6 +23,7 @@ use super::auth::{
 use super::content_api::{ContentList, Finding, ListQuery, SiteInfo, list};
 use super::editable::{EditKind, Editable};
 use super::editable::{FileChange, FormError};
+use super::entries_form::EntryItem;
 use super::fleet_api;
 use super::guide_form::GuideFile;
 use super::markdown_form::{ItemFiles, MarkdownForm};
@@ -66,6 +67,9 @@ pub enum ApiError {
     /// Logged in, but the request is not from the console's page.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// An address the console has nothing at.
+    #[error("no such address in the console: {0}")]
+    NoRoute(String),
     /// The console failed.
     #[error("{0}")]
     Internal(String),
@@ -89,7 +93,9 @@ pub enum ApiError {
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
-            ApiError::Form(FormError::NotFound { .. }) => StatusCode::NOT_FOUND,
+            ApiError::Form(FormError::NotFound { .. }) | ApiError::NoRoute(_) => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::Form(FormError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::Form(
                 FormError::Unreadable { .. }
@@ -173,32 +179,45 @@ pub fn router(state: Arc<ConsoleState>) -> Router {
         .route("/api/items", get(items))
         .route("/api/new/notices", post(new_item::new_notice))
         .route("/api/convert", post(convert))
-        .route(
-            "/api/guides/{id}",
-            get(editor::<GuideFile>).put(save::<GuideFile>),
-        )
-        .route("/api/guides/{id}/check", post(check::<GuideFile>))
-        .route(
-            "/api/{kind}/{id}",
-            get(editor::<ItemFiles>).put(save::<ItemFiles>),
-        )
-        .route("/api/{kind}/{id}/check", post(check::<ItemFiles>))
-        .route("/api/guides/{id}/preview", post(preview::<GuideFile>))
-        .route("/api/{kind}/{id}/preview", post(preview::<ItemFiles>))
+        .merge(form_routes::<GuideFile>(&[EditKind::Guide]))
+        .merge(form_routes::<EntryItem>(&[
+            EditKind::Faq,
+            EditKind::Venue,
+            EditKind::Channel,
+        ]))
+        .merge(form_routes::<ItemFiles>(&[
+            EditKind::Notice,
+            EditKind::Document,
+        ]))
         .route(
             "/api/publish",
             get(publish_api::plan).post(publish_api::publish),
         )
         .route("/api/history", get(publish_api::history))
-        .route("/api/fleet", get(fleet_api::table))
-        .route("/api/fleet/sync", post(fleet_api::sync_now))
         .route(
             "/api/history/{version}/republish",
             post(publish_api::republish),
         )
+        .route("/api/fleet", get(fleet_api::table))
+        .route("/api/fleet/sync", post(fleet_api::sync_now))
+        .fallback(
+            |request: Request| async move { ApiError::NoRoute(request.uri().path().to_owned()) },
+        )
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// The form routes of the kinds `E` edits: `GET`/`PUT /api/<folder>/{id}`,
+/// `POST /api/<folder>/{id}/check` and `POST /api/<folder>/{id}/preview`.
+fn form_routes<E: Editable>(kinds: &[EditKind]) -> Router<Arc<ConsoleState>> {
+    kinds.iter().fold(Router::new(), |router, kind| {
+        let item = format!("/api/{}/{{id}}", kind.folder());
+        router
+            .route(&item, get(editor::<E>).put(save::<E>))
+            .route(&format!("{item}/check"), post(check::<E>))
+            .route(&format!("{item}/preview"), post(preview::<E>))
+    })
 }
 
 /// What [`guard`] found out about the request's sender.
@@ -421,7 +440,7 @@ fn findings<E: Editable>(
         .diagnostics
         .sorted()
         .into_iter()
-        .filter(|diagnostic| item.owns(&diagnostic.file))
+        .filter(|diagnostic| item.owns(diagnostic, changes))
         .map(|diagnostic| Finding::new(diagnostic, item.field_of(diagnostic, changes)))
         .collect();
     (findings, SiteInfo::of(loaded.catalog.as_ref()))
@@ -474,7 +493,7 @@ impl<S: Send + Sync> FromRequestParts<S> for FormTarget {
         };
         let kind = EditKind::from_folder(folder).ok_or_else(|| {
             ApiError::BadRequest(format!(
-                "`{folder}` has no edit form yet (notices, documents and guides do)"
+                "`{folder}` has no edit form (notices, documents, guides, faq, venues and channels do)"
             ))
         })?;
         Ok(FormTarget {

@@ -36,7 +36,7 @@ const FIELD_LABELS = {
   eligibility: ["受理条件", "Eligibility"],
   materials: ["申请材料", "Materials"],
   steps: ["办理流程", "Steps"],
-  name: ["材料名称", "Name"],
+  name: ["名称", "Name"],
   copies: ["份数", "Copies"],
   form: ["原件/复印件", "Original or copy"],
   format: ["纸质/电子", "Paper or electronic"],
@@ -44,8 +44,28 @@ const FIELD_LABELS = {
   sample_form: ["样表地址", "Sample form (address)"],
   notes: ["备注", "Notes"],
   detail: ["说明", "What happens"],
+  kind: ["类别", "Kind"],
+  date: ["日期", "Date"],
+  question: ["问题", "Question"],
+  answer: ["回答 (Markdown)", "Answer (Markdown)"],
+  address: ["地址", "Address"],
+  booking_phone: ["预约电话", "Booking phone"],
+  map: ["地图图片", "Map picture (assets/…)"],
+  url: ["网址", "Web address"],
+  free_periods: ["免费或低收费时段", "Free or low-cost times"],
+  facilities: ["设施", "Facilities"],
+  description: ["说明", "Description"],
 };
-const CHOICES = {
+/// The forms edited as Markdown files; the others are TOML entries.
+const MARKDOWN_FORMS = ["notices", "documents"];
+/// Choices of text fields, by form and key.
+const FORM_CHOICES = {
+  faq: { kind: [["faq", "常见问题 FAQ"], ["hot-topic", "热点回应 Hot topic"]] },
+  channels: { kind: [["mailbox", "信箱 Mailbox"], ["survey", "征集调查 Survey"], ["interview", "在线访谈 Interview"],
+    ["disclosure-application", "依申请公开 Disclosure application"], ["hotline", "热线 Hotline"]] },
+};
+const TALL_TEXTS = ["answer", "description"];
+const ROW_CHOICES = {
   form: [["original", "原件 Original"], ["copy", "复印件 Copy"], ["original-and-copy", "原件及复印件 Original and copy"]],
   format: [["paper", "纸质 Paper"], ["electronic", "电子 Electronic"], ["paper-or-electronic", "纸质或电子 Paper or electronic"]],
 };
@@ -124,8 +144,8 @@ async function showList() {
 
 function listRow(item) {
   const title = item.title || "（无法读取 cannot be read）";
-  const titleCell = item.editable
-    ? el("a", { href: `#/edit/${item.kind}s/${item.id}` }, title)
+  const titleCell = item.form
+    ? el("a", { href: `#/edit/${item.form}` }, title)
     : el("span", {}, title);
   const marks = [];
   if (item.pinned) marks.push(el("span", { class: "tag" }, "置顶 pinned"));
@@ -161,8 +181,8 @@ async function showEditor(kind, id) {
   }
   editing = { kind, id, editor: data, model: structuredClone(data.form) };
   document.querySelector("#edit-form .rows").replaceChildren();
-  if (kind === "guides") buildGuideForm(data);
-  else buildForm(data);
+  if (MARKDOWN_FORMS.includes(kind)) buildForm(data);
+  else buildEntryForm(data);
   showFindings(data.diagnostics);
   announceChecked(data.diagnostics);
 }
@@ -235,7 +255,7 @@ function buildForm(editor) {
 /// The Chinese variant left empty is machine-converted from the other one
 /// when the content is published (docs/authoring.md §3).
 function updateMachineMarks() {
-  if (editing.kind === "guides") return;
+  if (!MARKDOWN_FORMS.includes(editing.kind)) return;
   const form = readForm();
   for (const [lang, other, text] of [
     ["zh-Hant", "zh-Hans", "从简体转换 Convert from simplified"],
@@ -265,7 +285,7 @@ async function convertInto(lang, from) {
 }
 
 function readForm() {
-  if (editing.kind === "guides") return editing.model;
+  if (!MARKDOWN_FORMS.includes(editing.kind)) return editing.model;
   const base = editing.editor.form;
   const form = { id: base.id, hash: base.hash, original: base.original, fields: {}, flags: {},
     title: {}, summary: {}, body: {} };
@@ -331,14 +351,15 @@ async function save(event) {
   setBanner("");
   editing.editor = data;
   editing.model = structuredClone(data.form);
-  if (editing.kind === "guides") buildGuideForm(data);
+  if (!MARKDOWN_FORMS.includes(editing.kind)) buildEntryForm(data);
   showFindings(data.diagnostics);
   status.textContent = data.saved.length
     ? "已保存 Saved: " + data.saved.join(", ")
     : "没有修改 Nothing to save";
 }
 
-// ---- The guide form: fields, lists and rows bound to editing.model ----
+// ---- The TOML forms (guides, FAQ, venues, channels): fields, lists and
+// rows bound to editing.model ----
 
 /// An input bound to `object[key]`: typing changes the model.
 function bound(object, key, attributes = {}, tag = "input") {
@@ -373,7 +394,9 @@ function languageRow(texts, fieldPrefix, key, rows) {
 
 function textFields(entry, prefix, categories) {
   return ordered(entry.fields).map((key) => {
-    const choices = key === "category" ? categories.map(([id, name]) => [id, `${name} (${id})`]) : CHOICES[key];
+    const choices = key === "category"
+      ? categories.map(([id, name]) => [id, `${name} (${id})`])
+      : (FORM_CHOICES[editing.kind] || {})[key] || ROW_CHOICES[key];
     const input = choices ? bound(entry.fields, key, { choices }, "select") : bound(entry.fields, key);
     return fieldBox(prefix + key, key, input);
   });
@@ -402,17 +425,19 @@ function rowButtons(list, index, rerender) {
   return el("div", { class: "row-buttons" }, up, remove);
 }
 
-function buildGuideForm(editor) {
+function buildEntryForm(editor) {
   const model = editing.model;
-  document.getElementById("edit-title").textContent = model.guide.texts.title["zh-Hans"] || model.id;
+  const texts = model.entry.texts;
+  const heading = texts.title || texts.name || texts.question;
+  document.getElementById("edit-title").textContent = (heading && heading["zh-Hans"]) || model.id;
   const meta = document.querySelector("#edit-form .meta");
   meta.replaceChildren(el("legend", {}, "基本信息 ", el("span", { class: "en" }, "Details")),
-    ...textFields(model.guide, "", editor.site.guide_categories));
+    ...textFields(model.entry, "", editor.site.guide_categories));
   const grid = document.querySelector("#edit-form .lang-grid");
   grid.querySelectorAll(".lang-cell, .row-label").forEach((node) => node.remove());
-  for (const key of ordered(model.guide.texts)) {
-    grid.append(el("div", { class: "row-label" }, ...label(key)),
-      ...languageRow(model.guide.texts[key], "", key, key === "title" ? 2 : 3));
+  for (const key of ordered(texts)) {
+    const rows = TALL_TEXTS.includes(key) ? 14 : key === "title" ? 2 : 3;
+    grid.append(el("div", { class: "row-label" }, ...label(key)), ...languageRow(texts[key], "", key, rows));
   }
   for (const head of document.querySelectorAll(".lang-head")) {
     head.querySelector(".mark")?.setAttribute("hidden", "");
@@ -425,7 +450,7 @@ function buildGuideForm(editor) {
   const rows = document.querySelector("#edit-form .rows");
   rows.replaceChildren();
   for (const key of ordered(model.lists)) rows.append(listSection(key));
-  for (const key of ordered(model.rows)) rows.append(rowSection(key));
+  for (const key of ordered(model.rows || {})) rows.append(rowSection(key));
 }
 
 function listSection(key) {
@@ -470,15 +495,15 @@ function rowSection(key) {
 
 async function convertGuide() {
   const model = editing.model;
-  const all = [...Object.values(model.guide.texts), ...Object.values(model.lists).flat(),
-    ...Object.values(model.rows).flat().flatMap((row) => Object.values(row.texts))];
+  const all = [...Object.values(model.entry.texts), ...Object.values(model.lists).flat(),
+    ...Object.values(model.rows || {}).flat().flatMap((row) => Object.values(row.texts))];
   for (const texts of all) {
     if (texts["zh-Hant"] || !texts["zh-Hans"]) continue;
     const { ok, data } = await api("POST", "/api/convert", { text: texts["zh-Hans"], to: "zh-Hant" });
     if (!ok) { setBanner(data.error); return; }
     texts["zh-Hant"] = data.text;
   }
-  buildGuideForm(editing.editor);
+  buildEntryForm(editing.editor);
   changed();
 }
 
@@ -499,7 +524,7 @@ function route() {
   if (location.hash === "#/fleet") { editing = null; showFleet(); return; }
   hideFleet();
   if (location.hash === "#/publish") { editing = null; showPublish(); return; }
-  const match = location.hash.match(/^#\/edit\/(notices|documents|guides)\/([a-z0-9-]+)$/);
+  const match = location.hash.match(/^#\/edit\/(notices|documents|guides|faq|venues|channels)\/([a-z0-9-]+)$/);
   if (match) showEditor(match[1], match[2]);
   else { editing = null; showList(); }
 }
