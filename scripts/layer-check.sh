@@ -38,7 +38,7 @@ fi
 
 # Never-rules: "imported module<TAB>the only files (regex) that may import it".
 rules=$'ui\t^(ui|emulator)/|^admin/preview\\.rs$
-emulator\t^emulator/
+emulator\t^(emulator|admin/console)/
 admin\t^admin/
 kiosk\t^(kiosk|ui|emulator|admin)/'
 while IFS=$'\t' read -r module allowed; do
