@@ -50,7 +50,7 @@ impl Drop for SimulatedKiosk {
 
 impl SimulatedKiosk {
     /// Connects kiosk `id`, publishes its retained status (version v3) and
-    /// subscribes to its commands; returns once the broker accepted it.
+    /// subscribes to its and the fleet's commands; returns once the broker accepted it.
     pub async fn connect(access: &BrokerAccess, topics: &Topics, id: String) -> SimulatedKiosk {
         let mut options = access.options(&client_id(&id), KIOSK_MAX_PACKET);
         options.set_last_will(LastWill::new(
@@ -70,10 +70,9 @@ impl SimulatedKiosk {
             )
             .await
             .unwrap();
-        client
-            .subscribe(topics.command(&id), QoS::AtLeastOnce)
-            .await
-            .unwrap();
+        for commands in [topics.command(&id), topics.fleet_command()] {
+            client.subscribe(commands, QoS::AtLeastOnce).await.unwrap();
+        }
         // Connected before the next one comes: a thousand at once overflow
         // mosquitto's listen backlog, and the kernel's SYN retries then take
         // half a minute, which is not what the tests are about.

@@ -49,7 +49,10 @@ function showFleetTable(snapshot) {
   const offline = snapshot.kiosks.filter((kiosk) => !kiosk.online).length;
   const stale = snapshot.kiosks.filter((kiosk) => kiosk.online && kiosk.stale).length;
   status.textContent = `${snapshot.kiosks.length} 台终端 kiosks · 离线 offline ${offline} · 无近况 stale ${stale} · 消息服务器 broker: ${connection}`;
-  document.querySelector("#fleet tbody").replaceChildren(...snapshot.kiosks.map(kioskRow));
+  // The kiosks that need someone first: offline, then stale, then with problems.
+  const rank = (kiosk) => (!kiosk.online ? 0 : kiosk.stale ? 1 : kiosk.problems ? 2 : 3);
+  const sorted = [...snapshot.kiosks].sort((a, b) => rank(a) - rank(b) || a.kiosk_id.localeCompare(b.kiosk_id));
+  document.querySelector("#fleet tbody").replaceChildren(...sorted.map(kioskRow));
   const skipped = document.getElementById("fleet-skipped");
   skipped.replaceChildren(...snapshot.skipped.map((line) => el("li", { class: "warning" }, line)));
 }
