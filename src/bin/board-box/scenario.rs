@@ -16,7 +16,7 @@ use slint::ComponentHandle;
 
 use crate::board::{Board, BoardSpec, Seen};
 use crate::screen::Rotation;
-use crate::sound;
+use crate::sound::{self, Heard, Quiet};
 
 /// The line the box's drop-in prints once systemd has the kiosk's READY=1.
 const READY: &str = "BOARDBOX: lobby-kiosk ready, pid ";
@@ -204,6 +204,22 @@ impl Report {
                 seen.difference * 100.0
             ),
         );
+    }
+
+    fn heard(&mut self, what: &str, heard: &Heard) {
+        self.figure(
+            what,
+            format!(
+                "{:.2} s, peak {:.1} dBFS",
+                heard.after.as_secs_f64(),
+                heard.peak_dbfs
+            ),
+        );
+    }
+
+    fn played(&mut self, what: &str, heard: &Heard, quiet: &Quiet) {
+        let seconds = sound::seconds_between(heard.at, quiet.sound_ends);
+        self.figure(what, format!("{seconds:.1} s"));
     }
 
     /// Every figure, one per line.
@@ -608,39 +624,23 @@ fn read_aloud(board: &mut Board, refs: &References, report: &mut Report) -> anyh
     let seen = board.wait_for_screen("speech-on", &refs.speech_on, since, SCREEN_TIMEOUT)?;
     report.seen("tap 语音朗读 → speech mode (touch to frame)", &seen);
     let heard = speaker.wait_for_sound(from, since, SOUND_TIMEOUT)?;
-    report.figure(
+    report.heard(
         "tap 语音朗读 → its greeting heard on the speaker (touch to sound in the WAV)",
-        format!(
-            "{:.2} s, peak {:.1} dBFS",
-            heard.after.as_secs_f64(),
-            heard.peak_dbfs
-        ),
+        &heard,
     );
     let quiet = speaker.wait_for_quiet(heard.at, QUIET, GREETING_TIMEOUT)?;
-    report.figure(
-        "speech mode's greeting, as played",
-        format!(
-            "{:.1} s",
-            sound::seconds_between(heard.at, quiet.sound_ends)
-        ),
-    );
+    report.played("speech mode's greeting, as played", &heard, &quiet);
 
     let since = tap(board, refs.notice_tile)?;
     let heard = speaker.wait_for_sound(quiet.len, since, SOUND_TIMEOUT)?;
-    report.figure(
+    report.heard(
         "speech mode: tap 公告栏 → \"按钮 公告栏，…\" (role, label, hint) heard (touch to sound in the WAV)",
-        format!("{:.2} s, peak {:.1} dBFS", heard.after.as_secs_f64(), heard.peak_dbfs),
+        &heard,
     );
     let seen = board.wait_for_screen("speech-focus", &refs.speech_focus, since, SCREEN_TIMEOUT)?;
     report.seen("speech mode: tap 公告栏 → outlined, not opened", &seen);
     let quiet = speaker.wait_for_quiet(heard.at, QUIET, GREETING_TIMEOUT)?;
-    report.figure(
-        "\"按钮 公告栏，…\", as played",
-        format!(
-            "{:.1} s",
-            sound::seconds_between(heard.at, quiet.sound_ends)
-        ),
-    );
+    report.played("\"按钮 公告栏，…\", as played", &heard, &quiet);
 
     board.hold(refs.bottom_edge, SPEECH_HOLD)?;
     let since = Instant::now();
