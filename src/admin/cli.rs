@@ -57,17 +57,21 @@ pub struct LifetimeArg {
 pub struct BrokerArgs {
     /// Go through this MQTT broker (mqtt://host:port, or mqtts://host:port
     /// for TLS).
-    #[arg(long = "broker")]
+    #[arg(id = "broker", long = "broker")]
     pub url: Option<String>,
     /// User name on the broker.
-    #[arg(long = "broker-user", env = "KIOSKCTL_BROKER_USER")]
+    #[arg(id = "broker_user", long = "broker-user", env = "KIOSKCTL_BROKER_USER")]
     pub user: Option<String>,
     /// File holding the broker password (one line).
-    #[arg(long = "broker-password-file", env = "KIOSKCTL_BROKER_PASSWORD_FILE")]
+    #[arg(
+        id = "broker_password_file",
+        long = "broker-password-file",
+        env = "KIOSKCTL_BROKER_PASSWORD_FILE"
+    )]
     pub password_file: Option<PathBuf>,
     /// For mqtts://: PEM file of the CA that signed the broker's certificate
     /// (without it, the system's roots).
-    #[arg(long = "broker-ca")]
+    #[arg(id = "broker_ca", long = "broker-ca")]
     pub ca: Option<PathBuf>,
     /// First level of the fleet's MQTT topics (fleet.topic_prefix in kiosk.toml).
     #[arg(long, default_value = "kiosk")]
