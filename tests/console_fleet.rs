@@ -42,6 +42,7 @@ async fn eventually(what: &str, done: impl AsyncFn() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_kiosks_are_listed_live_and_synced_from_the_page() {
+    support::process::allow_many_open_files();
     let work = tempfile::tempdir().unwrap();
     let broker = Mosquitto::start(&work.path().join("broker"));
     let access = access(&broker);

@@ -41,6 +41,7 @@ fn row<'s>(snapshot: &'s FleetSnapshot, id: &str) -> Option<&'s KioskRow> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_kiosks_are_listed_and_their_changes_show() {
+    support::process::allow_many_open_files();
     let work = tempfile::tempdir().unwrap();
     let broker = Mosquitto::start(work.path());
     let access = access(&broker);

@@ -34,3 +34,21 @@ pub fn wait_until_listening(port: u16, hint: &str) {
     }
     panic!("the server on port {port} did not start; {hint}");
 }
+
+/// Raises this process's limit of open files to its hard limit: the fleet
+/// tests hold a thousand connections (and mosquitto, started from here,
+/// inherits the limit), more than a soft limit of 1024 allows.
+pub fn allow_many_open_files() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write `limit`.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
