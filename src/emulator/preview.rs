@@ -55,6 +55,10 @@ impl View {
     }
 }
 
+/// Longest a caller waits for one preview (a first one starts the kiosk UI,
+/// well under a second here; a hung render must not hold a request for ever).
+pub const RENDER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A preview that could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PreviewError {
@@ -70,6 +74,9 @@ pub enum PreviewError {
     /// The renderer's thread is gone.
     #[error("the preview renderer has stopped")]
     Stopped,
+    /// The renderer did not answer within [`RENDER_DEADLINE`].
+    #[error("the preview took longer than {} s; try again", RENDER_DEADLINE.as_secs())]
+    TooSlow,
 }
 
 struct Job {
@@ -101,7 +108,8 @@ impl PreviewRenderer {
     }
 
     /// `item` of `content` (None: Home) as the kiosk shows it in `view`, as
-    /// PNG bytes. Blocks until rendered (call it from a blocking task).
+    /// PNG bytes. Blocks until rendered, at most [`RENDER_DEADLINE`] (call
+    /// it from a blocking task).
     pub fn render(
         &self,
         content: LoadedContent,
@@ -122,7 +130,11 @@ impl PreviewRenderer {
         };
         let jobs = self.jobs.as_ref().ok_or(PreviewError::Stopped)?;
         jobs.send(job).map_err(|_| PreviewError::Stopped)?;
-        answer.recv().map_err(|_| PreviewError::Stopped)?
+        match answer.recv_timeout(RENDER_DEADLINE) {
+            Ok(result) => result,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(PreviewError::TooSlow),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(PreviewError::Stopped),
+        }
     }
 }
 

@@ -12,7 +12,7 @@
 //! one it has seen) stays intact, which serving the old metadata would break.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -210,11 +210,19 @@ fn stored_target(targets: &Path, name: &str, entry: &TargetEntry) -> Result<Vec<
         });
     }
     let path = stored_target_path(targets, name, &hash);
-    let bytes = std::fs::read(&path).map_err(|source| RepoError::Io {
+    let io = |source| RepoError::Io {
         op: "read",
         path: path.clone(),
         source,
-    })?;
+    };
+    // Read no more than the signed length (and one byte to see a longer file).
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|file| {
+            file.take(entry.length.saturating_add(1))
+                .read_to_end(&mut bytes)
+        })
+        .map_err(io)?;
     if bytes.len() as u64 != entry.length || format!("{:x}", Sha256::digest(&bytes)) != hash {
         return Err(RepoError::Corrupt {
             path,

@@ -111,7 +111,7 @@ impl Default for PublishOptions {
 }
 
 /// What a publication changed, item by item.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ChangeReport {
     /// New version of the repository metadata.
     pub version: u64,

@@ -16,37 +16,21 @@ use crate::repo::history::{self, PublishedVersion};
 use crate::repo::keys::KeyDir;
 use crate::repo::publish::{ChangeReport, PublishOptions, RepoPaths, plan_folder, publish_folder};
 
-/// A change report as the page shows it.
-#[derive(Debug, Serialize, Deserialize)]
+/// A change report as the page shows it: the report, what a kiosk will
+/// download, and the validator's warnings (`file:line:col: message`).
+#[derive(Debug, Serialize)]
 pub struct Report {
-    /// The version it makes.
-    pub version: u64,
-    /// Items added (`kind/id`).
-    pub added: Vec<String>,
-    /// Items changed.
-    pub changed: Vec<String>,
-    /// Items removed.
-    pub removed: Vec<String>,
-    /// Bytes a kiosk up to date with the version before downloads.
-    pub download_bytes: u64,
-    /// Files new in this version, of all of its files.
-    pub new_files: usize,
-    /// All of its files.
-    pub files: usize,
-    /// The validator's warnings, as `file:line:col: message` lines.
-    pub warnings: Vec<String>,
+    #[serde(flatten)]
+    report: ChangeReport,
+    download_bytes: u64,
+    warnings: Vec<String>,
 }
 
 impl Report {
-    fn of(report: &ChangeReport, warnings: Vec<String>) -> Report {
+    fn of(report: ChangeReport, warnings: Vec<String>) -> Report {
         Report {
-            version: report.version,
-            added: report.added.clone(),
-            changed: report.changed.clone(),
-            removed: report.removed.clone(),
             download_bytes: report.download_bytes(),
-            new_files: report.new_targets,
-            files: report.total_targets,
+            report,
             warnings,
         }
     }
@@ -55,7 +39,7 @@ impl Report {
 /// The admin's confirmation: the version of the report they saw.
 #[derive(Debug, Deserialize)]
 pub struct Confirmation {
-    /// [`Report::version`] of the plan shown.
+    /// The version of the plan shown.
     pub version: u64,
     /// The items the plan listed as changed, added or removed, in order:
     /// a folder edited since is published only after a new look.
@@ -83,7 +67,7 @@ pub(super) async fn plan(State(state): State<Arc<ConsoleState>>) -> Result<Json<
         let (report, warnings) =
             plan_folder(state.content.path(), &repo, PublishOptions::default())?;
         let warnings = warnings.sorted().iter().map(ToString::to_string).collect();
-        Ok(Json(Report::of(&report, warnings)))
+        Ok(Json(Report::of(report, warnings)))
     })
     .await
 }
@@ -113,7 +97,7 @@ pub(super) async fn publish(
         let (report, warnings) =
             runtime.block_on(publish_folder(state.content.path(), &repo, &keys, options))?;
         let warnings = warnings.sorted().iter().map(ToString::to_string).collect();
-        Ok(Json(Report::of(&report, warnings)))
+        Ok(Json(Report::of(report, warnings)))
     })
     .await
 }
@@ -140,7 +124,7 @@ pub(super) async fn republish(
             version,
             PublishOptions::default(),
         ))?;
-        Ok(Json(Report::of(&report, Vec::new())))
+        Ok(Json(Report::of(report, Vec::new())))
     })
     .await
 }

@@ -110,6 +110,7 @@ impl ApiError {
             ApiError::ContentErrors(_) | ApiError::Repo(RepoError::Content(_)) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            ApiError::Preview(PreviewError::TooSlow) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Preview(PreviewError::NoSuchItem(_))
             | ApiError::Repo(RepoError::NoSuchVersion { .. }) => StatusCode::NOT_FOUND,
             ApiError::Stale(_) => StatusCode::CONFLICT,

@@ -44,7 +44,7 @@ async function showPublish() {
     summary.textContent = changes === 0
       ? "没有变更：内容与已发布的版本相同。 Nothing to publish: the content is as published."
       : `将发布第 ${data.version} 版：新增 ${data.added.length}，修改 ${data.changed.length}，删除 ${data.removed.length}；` +
-        `每台终端下载约 ${readableBytes(data.download_bytes)}（${data.new_files} / ${data.files} 个文件为新）。 ` +
+        `每台终端下载约 ${readableBytes(data.download_bytes)}（${data.new_targets} / ${data.total_targets} 个文件为新）。 ` +
         `Version ${data.version}: ${data.added.length} added, ${data.changed.length} changed, ${data.removed.length} removed; ` +
         `each kiosk downloads about ${readableBytes(data.download_bytes)}.`;
     document.getElementById("plan-items").replaceChildren(...reportItems(data));
